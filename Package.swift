@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Palaver",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "palaver", targets: ["palaver"]),
+        .library(name: "PalaverEngine", targets: ["PalaverEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "PalaverEngine",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "palaver",
+            dependencies: [
+                "PalaverEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PalaverEngineTests", dependencies: ["PalaverEngine"]),
+        .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

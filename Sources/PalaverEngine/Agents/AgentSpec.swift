@@ -1,0 +1,25 @@
+/// Who an agent is, as a scenario describes it.
+public struct AgentSpec: Hashable, Sendable {
+    /// Short stable identifier used in files and `@mentions` (letters, digits, `-`, `_`).
+    public var id: String
+    public var name: String
+    public var role: String
+    public var persona: String
+    /// Model binding, e.g. `offline` or `openai:gpt-4o-mini`.
+    public var model: String
+    /// Language the agent speaks (`en`, `zh`); the offline model follows it.
+    public var language: String
+    /// Index into the theme's agent palette; nil picks by roster position.
+    public var color: Int?
+
+    public init(id: String, name: String, role: String, persona: String = "",
+                model: String = "offline", language: String = "en", color: Int? = nil) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.persona = persona
+        self.model = model
+        self.language = language
+        self.color = color
+    }
+}

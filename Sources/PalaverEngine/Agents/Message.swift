@@ -1,0 +1,56 @@
+/// What a message is, which decides how it is shown and delivered.
+public enum MessageKind: String, Sendable, CaseIterable {
+    case chat
+    case injected
+    case system
+    case action
+    case observation
+    case coordination
+
+    /// Injected and system messages jump the mailbox queue.
+    public var isPriority: Bool { self == .injected || self == .system }
+}
+
+/// Model bookkeeping attached to a message an agent produced.
+public struct MessageMetadata: Hashable, Sendable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var latencyMs: Double
+    public var model: String
+
+    public init(promptTokens: Int = 0, completionTokens: Int = 0, latencyMs: Double = 0, model: String = "") {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.latencyMs = latencyMs
+        self.model = model
+    }
+}
+
+/// An immutable message. Editing one in flight makes a new value with the same id.
+public struct Message: Hashable, Sendable {
+    public let id: Int
+    public let step: Int
+    public let time: Double
+    public let sender: Party
+    public let recipients: Recipients
+    public let kind: MessageKind
+    public let text: String
+    public let metadata: MessageMetadata?
+
+    public init(id: Int, step: Int, time: Double, sender: Party, recipients: Recipients,
+                kind: MessageKind, text: String, metadata: MessageMetadata? = nil) {
+        self.id = id
+        self.step = step
+        self.time = time
+        self.sender = sender
+        self.recipients = recipients
+        self.kind = kind
+        self.text = text
+        self.metadata = metadata
+    }
+
+    public func withText(_ newText: String) -> Message {
+        Message(id: id, step: step, time: time, sender: sender, recipients: recipients,
+                kind: kind, text: newText, metadata: metadata)
+    }
+}

@@ -1,0 +1,32 @@
+/// What the user asks of a running session. Commands take effect at the next
+/// step boundary, and each one that changes anything is recorded as an event.
+public enum Command: Sendable, Equatable {
+    case pause
+    case resume
+    /// While paused, run exactly one more step.
+    case stepOnce
+    case setSpeed(Speed)
+    /// Put a message on the bus: from the user, or speaking as an agent (`from: .agent`).
+    case inject(text: String, from: Party, to: Recipients)
+    /// Change the text of a message still waiting in a mailbox.
+    case edit(messageID: Int, text: String)
+    /// Remove a message still waiting in a mailbox.
+    case drop(messageID: Int)
+    case mute(AgentID)
+    case unmute(AgentID)
+    /// The agent's turns wait for text from the user until it is handed back.
+    case takeOver(AgentID)
+    case handBack(AgentID)
+    /// What the user typed for an agent they have taken over.
+    case reply(AgentID, text: String)
+    case stop
+
+    /// Commands that act at once, even in the middle of a step: stopping must
+    /// not wait for a slow turn, and a taken-over turn waits for these.
+    var actsMidStep: Bool {
+        switch self {
+        case .stop, .reply, .handBack: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,278 @@
+import DequeModule
+
+/// Owns the world and advances it one step at a time. Synchronous and
+/// deterministic: it never waits, reads no clock and starts no task. Whoever
+/// drives it (the `Runner` in real time, tests and benchmarks directly) sets
+/// `time`, applies commands at step boundaries, and completes model turns.
+public final class Engine {
+    public let info: SessionInfo
+    public let configuration: EngineConfiguration
+    public private(set) var step = 0
+    /// Seconds since the session started; stamped on every event.
+    public var time: Double = 0
+
+    public internal(set) var paused = false
+    public internal(set) var speed: Speed
+    public internal(set) var stopped = false
+    /// Steps allowed while paused (`Command.stepOnce`).
+    public internal(set) var stepAllowance = 0
+
+    var mailboxes: [Mailbox]
+    var memories: [Deque<Message>]
+    var muted: [Bool]
+    var takenOver: [Bool]
+    var turnsTaken: [Int]
+    var behaviors: [(any AgentBehavior)?]
+    /// Agents whose turn in the current step has not finished yet.
+    public internal(set) var openTurns: Set<AgentID> = []
+    var nextMessageID = 1
+    var roundRobinCursor = 0
+    var lastMessage: Message?
+    var messageCount = 0
+    var tokenCount = 0
+    let sink: any EventSink
+
+    // Scratch space reused every turn so that sync agents allocate nothing per message.
+    private var deliveredScratch: [Message] = []
+    private var outgoingScratch: [Outgoing] = []
+
+    public init(info: SessionInfo, configuration: EngineConfiguration = EngineConfiguration(),
+                behaviors: [AgentID: any AgentBehavior] = [:], sink: any EventSink) {
+        self.info = info
+        self.configuration = configuration
+        self.speed = info.speed
+        self.sink = sink
+        let n = info.agents.count
+        mailboxes = Array(repeating: Mailbox(capacity: configuration.mailboxCapacity), count: n)
+        memories = Array(repeating: Deque(), count: n)
+        muted = Array(repeating: false, count: n)
+        takenOver = Array(repeating: false, count: n)
+        turnsTaken = Array(repeating: 0, count: n)
+        self.behaviors = (0..<n).map { behaviors[AgentID($0)] }
+    }
+
+    public var agentCount: Int { info.agents.count }
+    public var isStepOpen: Bool { !openTurns.isEmpty }
+    public func isMuted(_ agent: AgentID) -> Bool { muted[agent.index] }
+    public func isTakenOver(_ agent: AgentID) -> Bool { takenOver[agent.index] }
+    public func mailbox(of agent: AgentID) -> Mailbox { mailboxes[agent.index] }
+    /// Nothing is waiting anywhere: no agent has mail to answer.
+    public var isQuiet: Bool { mailboxes.allSatisfy(\.isEmpty) }
+    /// The engine may run a step now (not paused, or paused with a step allowed).
+    public var mayStep: Bool { !stopped && (!paused || stepAllowance > 0) }
+
+    func emit(_ body: Event.Body) {
+        sink.receive(Event(step: step, time: time, body))
+    }
+
+    // MARK: Starting and ending
+
+    /// Records the session's start and posts the scenario's opening messages.
+    public func start(opening: [Outgoing] = [], from sender: Party = .system) {
+        emit(.sessionStarted(info))
+        for message in opening {
+            send(message, from: sender)
+        }
+    }
+
+    public func finish(_ reason: Summary.Reason) {
+        emit(.sessionEnded(Summary(reason: reason, steps: step, messages: messageCount,
+                                   tokens: tokenCount, durationSeconds: time)))
+        sink.stepEnded()
+    }
+
+    // MARK: Routing
+
+    /// Stamps and routes a message; injected messages are recorded as injections.
+    @discardableResult
+    func send(_ outgoing: Outgoing, from sender: Party) -> Message {
+        let message = Message(id: nextMessageID, step: step, time: time, sender: sender,
+                              recipients: outgoing.to, kind: outgoing.kind, text: outgoing.text,
+                              metadata: outgoing.metadata)
+        nextMessageID += 1
+        messageCount += 1
+        lastMessage = message
+        emit(message.kind == .injected ? .injected(message) : .messageSent(message))
+        switch message.recipients {
+        case .one(let id):
+            enqueue(message, for: id)
+        case .some(let ids):
+            for id in ids { enqueue(message, for: id) }
+        case .all:
+            let from = sender.agent
+            for i in 0..<mailboxes.count where AgentID(i) != from {
+                enqueue(message, for: AgentID(i))
+            }
+        }
+        return message
+    }
+
+    private func enqueue(_ message: Message, for agent: AgentID) {
+        guard agent.index >= 0, agent.index < mailboxes.count else { return }
+        if !mailboxes[agent.index].push(message) {
+            emit(.mailboxFull(agent: agent, messageID: message.id))
+        }
+    }
+
+    /// Delivers everything waiting for `agent` into its memory and `deliveredScratch`.
+    private func deliverMail(to agent: AgentID) {
+        deliveredScratch.removeAll(keepingCapacity: true)
+        while let message = mailboxes[agent.index].pop() {
+            emit(.delivered(messageID: message.id, to: agent))
+            deliveredScratch.append(message)
+            remember(message, by: agent)
+        }
+    }
+
+    func remember(_ message: Message, by agent: AgentID) {
+        guard configuration.memorySize > 0 else { return }
+        memories[agent.index].append(message)
+        if memories[agent.index].count > configuration.memorySize {
+            memories[agent.index].removeFirst()
+        }
+    }
+
+    // MARK: Steps
+
+    /// Starts the next step: picks who acts, delivers their mail, lets
+    /// synchronous agents act at once, and returns the turns that wait for a
+    /// model or for the user. The step is over when every returned turn is finished.
+    @discardableResult
+    public func beginStep() -> [Turn] {
+        precondition(openTurns.isEmpty, "beginStep() while a step is still open")
+        step += 1
+        if paused && stepAllowance > 0 { stepAllowance -= 1 }
+        emit(.stepStarted)
+        var turns: [Turn] = []
+        for agent in actingAgents() {
+            deliverMail(to: agent)
+            if let behavior = behaviors[agent.index] {
+                outgoingScratch.removeAll(keepingCapacity: true)
+                behavior.act(agent: agent, delivered: deliveredScratch[...], step: step, outgoing: &outgoingScratch)
+                for outgoing in outgoingScratch { send(outgoing, from: .agent(agent)) }
+                turnsTaken[agent.index] += 1
+            } else if takenOver[agent.index] {
+                openTurns.insert(agent)
+                turns.append(Turn(agent: agent, kind: .human))
+            } else {
+                openTurns.insert(agent)
+                emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
+                turns.append(Turn(agent: agent, kind: .model(request(for: agent))))
+            }
+        }
+        return turns
+    }
+
+    /// Who acts this step, by the scenario's turn rule.
+    func actingAgents() -> [AgentID] {
+        let n = agentCount
+        guard n > 0 else { return [] }
+        switch info.turnRule {
+        case .roundRobin:
+            for offset in 0..<n {
+                let candidate = (roundRobinCursor + offset) % n
+                if !muted[candidate] {
+                    roundRobinCursor = (candidate + 1) % n
+                    return [AgentID(candidate)]
+                }
+            }
+            return []
+        case .reactive:
+            return (0..<n).filter { !muted[$0] && !mailboxes[$0].isEmpty }.map(AgentID.init)
+        case .selector:
+            let chosen = SpeakerSelector(seed: info.seed).choose(
+                after: lastMessage, among: info.agents, muted: muted, step: step)
+            return chosen.map { [$0] } ?? []
+        }
+    }
+
+    /// The chat request for an agent's turn: its persona, then what it has seen and said.
+    func request(for agent: AgentID) -> ModelRequest {
+        let spec = info.agents[agent.index]
+        var messages = [ChatMessage(role: .system, content: PromptBuilder.systemPrompt(for: spec, in: info))]
+        for message in memories[agent.index] {
+            if message.sender == .agent(agent) {
+                messages.append(ChatMessage(role: .assistant, content: message.text))
+            } else {
+                messages.append(ChatMessage(role: .user, name: info.name(of: message.sender), content: message.text))
+            }
+        }
+        return ModelRequest(agent: agent, spec: spec, roster: info.agents, scenarioTitle: info.title,
+                            seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages)
+    }
+
+    public func streamToken(_ text: String, for agent: AgentID) {
+        guard openTurns.contains(agent) else { return }
+        emit(.tokenDelta(agent: agent, text: text))
+    }
+
+    /// Ends an agent's model turn with its reply, sent per the scenario's reply rule.
+    public func finishTurn(of agent: AgentID, text: String, usage: Usage) {
+        guard openTurns.remove(agent) != nil else { return }
+        turnsTaken[agent.index] += 1
+        tokenCount += usage.promptTokens + usage.completionTokens
+        emit(.callFinished(agent: agent, usage: usage))
+        let metadata = MessageMetadata(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
+                                       latencyMs: usage.latencyMs, model: usage.model)
+        let body = text.trimmingWhitespace
+        guard !body.isEmpty else {
+            emit(.agentError(agent: agent, message: "the model replied with nothing"))
+            return
+        }
+        send(Outgoing(to: replyRecipients(for: agent), text: body, metadata: metadata), from: .agent(agent))
+    }
+
+    /// Ends an agent's turn with an error; the other agents carry on.
+    public func failTurn(of agent: AgentID, reason: String) {
+        guard openTurns.remove(agent) != nil else { return }
+        turnsTaken[agent.index] += 1
+        emit(.agentError(agent: agent, message: reason))
+    }
+
+    func replyRecipients(for agent: AgentID) -> Recipients {
+        switch configuration.replyTo {
+        case .all:
+            return .all
+        case .sender:
+            let last = memories[agent.index].last { $0.sender != .agent(agent) }
+            if let from = last?.sender.agent { return .one(from) }
+            return .all
+        }
+    }
+
+    /// Marks the end of a step for the sinks (the session writer flushes here).
+    public func endStep() {
+        sink.stepEnded()
+    }
+}
+
+/// A turn that waits for something outside the engine.
+public struct Turn: Sendable {
+    public enum Kind: Sendable {
+        case model(ModelRequest)
+        /// The agent is taken over: its turn waits for `Command.reply`.
+        case human
+    }
+    public var agent: AgentID
+    public var kind: Kind
+}
+
+/// How the engine routes and remembers, from the scenario.
+public struct EngineConfiguration: Sendable, Equatable {
+    public enum ReplyTo: String, Sendable, CaseIterable {
+        /// Replies go to every other agent.
+        case all
+        /// Replies go to whoever last wrote to the agent.
+        case sender
+    }
+    public var mailboxCapacity: Int
+    /// How many seen messages an agent keeps in its memory.
+    public var memorySize: Int
+    public var replyTo: ReplyTo
+
+    public init(mailboxCapacity: Int = 256, memorySize: Int = 24, replyTo: ReplyTo = .all) {
+        self.mailboxCapacity = mailboxCapacity
+        self.memorySize = memorySize
+        self.replyTo = replyTo
+    }
+}

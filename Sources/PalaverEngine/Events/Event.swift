@@ -1,0 +1,93 @@
+/// One thing that happened, stamped with the step it happened in and the
+/// wall-clock seconds since the session started. The unit of recording,
+/// replay and display: the engine writes events, everything else folds them.
+public struct Event: Hashable, Sendable {
+    public var step: Int
+    /// Seconds since the session started, as measured when it happened.
+    public var time: Double
+    public var body: Body
+
+    public init(step: Int, time: Double, _ body: Body) {
+        self.step = step
+        self.time = time
+        self.body = body
+    }
+
+    public enum Body: Hashable, Sendable {
+        case sessionStarted(SessionInfo)
+        case stepStarted
+        case messageSent(Message)
+        /// A message the user put on the bus (from the user, or speaking as an agent).
+        case injected(Message)
+        case delivered(messageID: Int, to: AgentID)
+        case edited(messageID: Int, text: String)
+        case dropped(messageID: Int)
+        case mailboxFull(agent: AgentID, messageID: Int)
+        case callStarted(agent: AgentID, model: String)
+        case tokenDelta(agent: AgentID, text: String)
+        case callFinished(agent: AgentID, usage: Usage)
+        case action(agent: AgentID, action: String)
+        case reward(agent: AgentID, value: Double)
+        case control(Control)
+        case takeover(agent: AgentID, active: Bool)
+        case agentError(agent: AgentID, message: String)
+        /// A command that could not take effect, and why (shown to the user).
+        case rejected(command: String, reason: String)
+        case sessionEnded(Summary)
+    }
+}
+
+/// Token counts and timing of one model call.
+public struct Usage: Hashable, Sendable {
+    public var model: String
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var latencyMs: Double
+    /// True when the counts are estimates (the server reported none).
+    public var estimated: Bool
+
+    public init(model: String, promptTokens: Int, completionTokens: Int, latencyMs: Double, estimated: Bool = false) {
+        self.model = model
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.latencyMs = latencyMs
+        self.estimated = estimated
+    }
+}
+
+/// A change to how the run is driven, as the user asked for it.
+public enum Control: Hashable, Sendable {
+    case pause
+    case resume
+    case stepOnce
+    case speed(Speed)
+    case mute(AgentID)
+    case unmute(AgentID)
+    case stop
+}
+
+/// Why a session ended and what it amounted to.
+public struct Summary: Hashable, Sendable {
+    public enum Reason: String, Sendable {
+        /// The step limit was reached.
+        case steps
+        /// The user stopped the run.
+        case stopped
+        /// No agent had anything left to answer.
+        case quiet
+    }
+
+    public var reason: Reason
+    public var steps: Int
+    public var messages: Int
+    public var tokens: Int
+    public var durationSeconds: Double
+
+    public init(reason: Reason, steps: Int, messages: Int, tokens: Int, durationSeconds: Double) {
+        self.reason = reason
+        self.steps = steps
+        self.messages = messages
+        self.tokens = tokens
+        self.durationSeconds = durationSeconds
+    }
+}

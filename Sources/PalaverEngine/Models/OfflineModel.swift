@@ -1,0 +1,72 @@
+/// The built-in model: no network, no key. Deterministic for a seed, it
+/// answers in character — from the agent's role and persona, in its language,
+/// in a voice of its own — to what the agent just heard, and never says the
+/// same line twice in a row. It streams and reports usage and latency the way a
+/// real provider does, so the rest of Palaver cannot tell the difference.
+public struct OfflineModel: ScriptedModelProvider {
+    public var label: String { "offline" }
+    public var tokensPerSecond: Double
+    /// Seconds of "thinking" before the first token, at 1× speed.
+    public var firstTokenDelay: Double
+
+    public init(tokensPerSecond: Double = 25, firstTokenDelay: Double = 0.4) {
+        self.tokensPerSecond = max(1, tokensPerSecond)
+        self.firstTokenDelay = max(0, firstTokenDelay)
+    }
+
+    public func script(for request: ModelRequest) -> ModelScript {
+        let text = reply(to: request)
+        let tokens = OfflineModel.tokenize(text)
+        let promptTokens = request.messages.reduce(0) { $0 + OfflineModel.tokenize($1.content).count + 4 }
+        let agentSalt = DeterministicRandom.hash(request.spec.id)
+        // Agents think for slightly different times, as real calls do.
+        let jitter = Double(DeterministicRandom.index(300, request.seed, agentSalt, UInt64(request.turn))) / 1000
+        let first = firstTokenDelay + jitter
+        let interval = 1 / tokensPerSecond
+        let latency = (first + Double(tokens.count) * interval) * 1000
+        return ModelScript(tokens: tokens, firstTokenDelay: first, tokenInterval: interval,
+                           usage: Usage(model: label, promptTokens: promptTokens,
+                                        completionTokens: tokens.count, latencyMs: latency.rounded()))
+    }
+
+    /// The reply text for a request.
+    public func reply(to request: ModelRequest) -> String {
+        let heard = request.messages.last { $0.role == .user }
+        let previous = request.messages.last { $0.role == .assistant }?.content
+        let voice = OfflineVoice.for(request.spec)
+        var attempt: UInt64 = 0
+        while true {
+            let line = voice.compose(request: request, heard: heard, attempt: attempt)
+            if line != previous || attempt > 6 { return line }
+            attempt += 1
+        }
+    }
+
+    /// Splits text into the pieces it streams in: words with their leading
+    /// space, and CJK text a character or two at a time.
+    public static func tokenize(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        for ch in text {
+            let isWide = ch.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false
+            if isWide {
+                if current.count >= 2 || (!current.isEmpty && !(current.unicodeScalars.first!.value >= 0x2E80)) {
+                    tokens.append(current)
+                    current = ""
+                }
+                current.append(ch)
+            } else if ch == " " || ch == "\n" {
+                if !current.isEmpty { tokens.append(current) }
+                current = String(ch)
+            } else {
+                if let first = current.unicodeScalars.first, first.value >= 0x2E80 {
+                    tokens.append(current)
+                    current = ""
+                }
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+}
