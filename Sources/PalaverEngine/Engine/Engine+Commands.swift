@@ -73,7 +73,7 @@ extension Engine {
             openTurns.remove(agent)
             turnsTaken[agent.index] += 1
             send(Outgoing(to: replyRecipients(for: agent), text: body,
-                          metadata: MessageMetadata(model: "human")), from: .agent(agent))
+                          metadata: MessageMetadata(model: Engine.humanModel)), from: .agent(agent))
         case .stop:
             guard !stopped else { return }
             stopped = true

@@ -51,6 +51,9 @@ public final class Engine {
         self.behaviors = (0..<n).map { behaviors[AgentID($0)] }
     }
 
+    /// The model name recorded for turns the user types for a taken-over agent.
+    public static let humanModel = "human"
+
     public var agentCount: Int { info.agents.count }
     public var isStepOpen: Bool { !openTurns.isEmpty }
     public func isMuted(_ agent: AgentID) -> Bool { muted[agent.index] }
@@ -153,6 +156,7 @@ public final class Engine {
                 turnsTaken[agent.index] += 1
             } else if takenOver[agent.index] {
                 openTurns.insert(agent)
+                emit(.callStarted(agent: agent, model: Engine.humanModel))
                 turns.append(Turn(agent: agent, kind: .human))
             } else {
                 openTurns.insert(agent)

@@ -1,0 +1,198 @@
+/// The state a screen shows, folded from events: per-agent status and text,
+/// the message log, who talks to whom, and totals. Pure: the same events
+/// always give the same projection, so live runs, replay and tests agree.
+public struct Projection: Sendable {
+    public private(set) var info: SessionInfo?
+    public private(set) var step = 0
+    public private(set) var time: Double = 0
+    public private(set) var agents: [AgentView] = []
+    /// Every message, in the order it was sent.
+    public private(set) var log: [LogEntry] = []
+    /// Messages sent from one party to an agent, counted per pair.
+    public private(set) var edges: [Edge: Int] = [:]
+    /// The last message's edges, for lighting them up.
+    public private(set) var lastEdges: (from: Party, to: Recipients, step: Int)?
+    public private(set) var paused = false
+    public private(set) var speed: Speed = .factor(1)
+    public private(set) var ended: Summary?
+    public private(set) var eventCount = 0
+    public private(set) var totalTokens = 0
+    /// Rejected commands and agent errors, newest last.
+    public private(set) var notices: [Notice] = []
+    public static let noticeLimit = 50
+    public static let recentLimit = 6
+
+    public init() {}
+
+    public struct Edge: Hashable, Sendable {
+        public var from: Party
+        public var to: AgentID
+    }
+
+    public struct Notice: Hashable, Sendable {
+        public var step: Int
+        public var text: String
+        public var isError: Bool
+    }
+
+    public mutating func apply(_ event: Event) {
+        eventCount += 1
+        step = event.step
+        time = event.time
+        switch event.body {
+        case .sessionStarted(let info):
+            self.info = info
+            speed = info.speed
+            agents = info.agents.map { AgentView(spec: $0) }
+        case .stepStarted:
+            break
+        case .messageSent(let message), .injected(let message):
+            record(message)
+        case .delivered(let id, _):
+            if let i = logPosition(of: id) { log[i].deliveries += 1 }
+        case .edited(let id, let text):
+            if let i = logPosition(of: id) {
+                log[i].message = log[i].message.withText(text)
+                log[i].edited = true
+            }
+        case .dropped(let id):
+            if let i = logPosition(of: id) { log[i].dropped = true }
+        case .mailboxFull(let agent, let id):
+            notice("\(name(agent))'s mailbox is full: message \(id) was not delivered", error: true)
+        case .callStarted(let agent, let model):
+            withAgent(agent) { $0.status = model == Engine.humanModel ? .awaitingUser : .thinking; $0.streaming = "" }
+        case .tokenDelta(let agent, let text):
+            withAgent(agent) { $0.status = .streaming; $0.streaming += text }
+        case .callFinished(let agent, let usage):
+            totalTokens += usage.promptTokens + usage.completionTokens
+            withAgent(agent) {
+                $0.status = .idle
+                $0.streaming = ""
+                $0.promptTokens += usage.promptTokens
+                $0.completionTokens += usage.completionTokens
+                $0.calls += 1
+                $0.lastLatencyMs = usage.latencyMs
+                $0.totalLatencyMs += usage.latencyMs
+                $0.tokensEstimated = $0.tokensEstimated || usage.estimated
+            }
+        case .action(let agent, let action):
+            withAgent(agent) { $0.lastAction = action }
+        case .reward(let agent, let value):
+            withAgent(agent) { $0.totalReward += value }
+        case .control(let control):
+            switch control {
+            case .pause, .stepOnce: paused = true
+            case .resume: paused = false
+            case .speed(let s): speed = s
+            case .mute(let agent): withAgent(agent) { $0.muted = true }
+            case .unmute(let agent): withAgent(agent) { $0.muted = false }
+            case .stop: break
+            }
+        case .takeover(let agent, let active):
+            withAgent(agent) {
+                $0.takenOver = active
+                if !active && $0.status == .awaitingUser { $0.status = .idle }
+            }
+        case .agentError(let agent, let message):
+            withAgent(agent) { $0.status = .error; $0.lastError = message; $0.streaming = "" }
+            notice("\(name(agent)): \(message)", error: true)
+        case .rejected(let command, let reason):
+            notice("can't \(command): \(reason)", error: false)
+        case .sessionEnded(let summary):
+            ended = summary
+        }
+    }
+
+    private mutating func record(_ message: Message) {
+        log.append(LogEntry(message: message))
+        if let agent = message.sender.agent {
+            withAgent(agent) {
+                $0.recent.append(message.id)
+                if $0.recent.count > Projection.recentLimit { $0.recent.removeFirst() }
+                $0.messagesSent += 1
+                if $0.status != .error { $0.status = .idle }
+            }
+        }
+        switch message.recipients {
+        case .one(let id): edges[Edge(from: message.sender, to: id), default: 0] += 1
+        case .some(let ids): for id in ids { edges[Edge(from: message.sender, to: id), default: 0] += 1 }
+        case .all:
+            for i in agents.indices where AgentID(i) != message.sender.agent {
+                edges[Edge(from: message.sender, to: AgentID(i)), default: 0] += 1
+            }
+        }
+        lastEdges = (message.sender, message.recipients, message.step)
+    }
+
+    /// Message ids rise with the log, so a binary search finds one.
+    public func logPosition(of id: Int) -> Int? {
+        var low = 0, high = log.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            let found = log[mid].message.id
+            if found == id { return mid }
+            if found < id { low = mid + 1 } else { high = mid - 1 }
+        }
+        return nil
+    }
+
+    public func message(id: Int) -> Message? { logPosition(of: id).map { log[$0].message } }
+
+    private mutating func withAgent(_ agent: AgentID, _ change: (inout AgentView) -> Void) {
+        guard agent.index >= 0, agent.index < agents.count else { return }
+        change(&agents[agent.index])
+    }
+
+    private func name(_ agent: AgentID) -> String { info?.name(of: .agent(agent)) ?? "\(agent)" }
+
+    private mutating func notice(_ text: String, error: Bool) {
+        notices.append(Notice(step: step, text: text, isError: error))
+        if notices.count > Projection.noticeLimit { notices.removeFirst(notices.count - Projection.noticeLimit) }
+    }
+}
+
+/// What an agent is doing, as its pane shows it.
+public enum AgentStatus: String, Sendable {
+    case idle = "waiting"
+    case thinking
+    case streaming
+    case awaitingUser = "your turn"
+    case error
+}
+
+/// One agent's pane.
+public struct AgentView: Sendable {
+    public var spec: AgentSpec
+    public var status: AgentStatus = .idle
+    /// Text streaming in right now.
+    public var streaming = ""
+    /// Ids of its last messages, oldest first.
+    public var recent: [Int] = []
+    public var messagesSent = 0
+    public var promptTokens = 0
+    public var completionTokens = 0
+    public var tokensEstimated = false
+    public var calls = 0
+    public var lastLatencyMs: Double = 0
+    public var totalLatencyMs: Double = 0
+    public var muted = false
+    public var takenOver = false
+    public var lastError: String?
+    public var lastAction: String?
+    public var totalReward: Double = 0
+
+    public init(spec: AgentSpec) { self.spec = spec }
+
+    public var averageLatencyMs: Double { calls == 0 ? 0 : totalLatencyMs / Double(calls) }
+}
+
+/// A message in the log, with what happened to it since.
+public struct LogEntry: Sendable {
+    public var message: Message
+    /// How many mailboxes it has been delivered from so far.
+    public var deliveries = 0
+    public var edited = false
+    public var dropped = false
+
+    public init(message: Message) { self.message = message }
+}

@@ -1,0 +1,180 @@
+/// Turns session lines back into events. It learns the roster from the
+/// `session_started` line and resolves agent ids against it.
+public struct EventDecoder {
+    public struct Failure: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    private var agentIndex: [String: Int] = [:]
+
+    public init() {}
+
+    public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Event {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch { throw Failure(reason: "invalid JSON: \(error)") }
+        guard case .object(let object) = value else { throw Failure(reason: "an event must be a JSON object") }
+        return try decode(object)
+    }
+
+    public mutating func decode(line: String) throws(Failure) -> Event {
+        var copy = line
+        let result: Result<Event, Failure> = copy.withUTF8 { buffer in
+            do throws(Failure) { return .success(try decode(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func field(_ o: JSONObject, _ key: String) throws(Failure) -> JSONValue {
+        guard let v = o[key] else { throw Failure(reason: "missing field '\(key)'") }
+        return v
+    }
+
+    private func string(_ o: JSONObject, _ key: String) throws(Failure) -> String {
+        guard let s = try field(o, key).string else { throw Failure(reason: "field '\(key)' must be a string") }
+        return s
+    }
+
+    private func int(_ o: JSONObject, _ key: String) throws(Failure) -> Int {
+        guard let n = try field(o, key).int else { throw Failure(reason: "field '\(key)' must be a whole number") }
+        return n
+    }
+
+    private func double(_ o: JSONObject, _ key: String) throws(Failure) -> Double {
+        guard let n = try field(o, key).double else { throw Failure(reason: "field '\(key)' must be a number") }
+        return n
+    }
+
+    private func agent(_ o: JSONObject, _ key: String = "agent") throws(Failure) -> AgentID {
+        let id = try string(o, key)
+        guard let index = agentIndex[id] else { throw Failure(reason: "unknown agent '\(id)' in field '\(key)'") }
+        return AgentID(index)
+    }
+
+    private func party(_ id: String) throws(Failure) -> Party {
+        switch id {
+        case "user": return .user
+        case "system": return .system
+        case "environment": return .environment
+        default:
+            guard let index = agentIndex[id] else { throw Failure(reason: "unknown sender '\(id)'") }
+            return .agent(AgentID(index))
+        }
+    }
+
+    private func speed(_ text: String) throws(Failure) -> Speed {
+        if text == "max" { return .fastest }
+        guard let f = Double(text), f > 0 else { throw Failure(reason: "bad speed '\(text)'") }
+        return .factor(f)
+    }
+
+    private mutating func decode(_ o: JSONObject) throws(Failure) -> Event {
+        let type = try string(o, "type")
+        let step = try int(o, "step")
+        let time = try double(o, "t")
+        let body: Event.Body
+        switch type {
+        case "session_started":
+            guard let list = try field(o, "agents").array else { throw Failure(reason: "field 'agents' must be a list") }
+            var agents: [AgentSpec] = []
+            for item in list {
+                guard let a = item.object else { throw Failure(reason: "each agent must be an object") }
+                agents.append(AgentSpec(id: try string(a, "id"), name: try string(a, "name"), role: try string(a, "role"),
+                                        persona: a["persona"]?.string ?? "", model: a["model"]?.string ?? "offline",
+                                        language: a["language"]?.string ?? "en", color: a["color"]?.int))
+            }
+            let ruleName = try string(o, "turns")
+            guard let rule = TurnRule(rawValue: ruleName) else { throw Failure(reason: "unknown turn rule '\(ruleName)'") }
+            guard case .integer(let seed)? = o["seed"] else { throw Failure(reason: "field 'seed' must be a whole number") }
+            agentIndex = Dictionary(agents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            body = .sessionStarted(SessionInfo(
+                scenario: try string(o, "scenario"), title: o["title"]?.string ?? "", seed: UInt64(bitPattern: seed),
+                turnRule: rule, agents: agents, maxSteps: try int(o, "max_steps"), speed: try speed(try string(o, "speed"))))
+        case "step":
+            body = .stepStarted
+        case "message":
+            body = .messageSent(try message(o, step: step, time: time))
+        case "injected":
+            body = .injected(try message(o, step: step, time: time))
+        case "delivered":
+            body = .delivered(messageID: try int(o, "id"), to: try agent(o))
+        case "edited":
+            body = .edited(messageID: try int(o, "id"), text: try string(o, "text"))
+        case "dropped":
+            body = .dropped(messageID: try int(o, "id"))
+        case "mailbox_full":
+            body = .mailboxFull(agent: try agent(o), messageID: try int(o, "id"))
+        case "call_started":
+            body = .callStarted(agent: try agent(o), model: try string(o, "model"))
+        case "token":
+            body = .tokenDelta(agent: try agent(o), text: try string(o, "text"))
+        case "call_finished":
+            body = .callFinished(agent: try agent(o), usage: Usage(
+                model: try string(o, "model"), promptTokens: try int(o, "prompt_tokens"),
+                completionTokens: try int(o, "completion_tokens"), latencyMs: try double(o, "latency_ms"),
+                estimated: o["estimated"]?.bool ?? false))
+        case "action":
+            body = .action(agent: try agent(o), action: try string(o, "action"))
+        case "reward":
+            body = .reward(agent: try agent(o), value: try double(o, "value"))
+        case "control":
+            let name = try string(o, "control")
+            let control: Control
+            switch name {
+            case "pause": control = .pause
+            case "resume": control = .resume
+            case "step": control = .stepOnce
+            case "stop": control = .stop
+            case "speed": control = .speed(try speed(try string(o, "speed")))
+            case "mute": control = .mute(try agent(o))
+            case "unmute": control = .unmute(try agent(o))
+            default: throw Failure(reason: "unknown control '\(name)'")
+            }
+            body = .control(control)
+        case "takeover":
+            guard let active = try field(o, "active").bool else { throw Failure(reason: "field 'active' must be true or false") }
+            body = .takeover(agent: try agent(o), active: active)
+        case "error":
+            body = .agentError(agent: try agent(o), message: try string(o, "message"))
+        case "rejected":
+            body = .rejected(command: try string(o, "command"), reason: try string(o, "reason"))
+        case "session_ended":
+            let reasonName = try string(o, "reason")
+            guard let reason = Summary.Reason(rawValue: reasonName) else { throw Failure(reason: "unknown end reason '\(reasonName)'") }
+            body = .sessionEnded(Summary(reason: reason, steps: try int(o, "steps"), messages: try int(o, "messages"),
+                                         tokens: try int(o, "tokens"), durationSeconds: try double(o, "duration")))
+        default:
+            throw Failure(reason: "unknown event type '\(type)'")
+        }
+        return Event(step: step, time: time, body)
+    }
+
+    private func message(_ o: JSONObject, step: Int, time: Double) throws(Failure) -> Message {
+        let recipients: Recipients
+        switch try field(o, "to") {
+        case .string("all"):
+            recipients = .all
+        case .array(let items):
+            var ids: [AgentID] = []
+            for item in items {
+                guard let name = item.string, let index = agentIndex[name] else {
+                    throw Failure(reason: "unknown recipient in field 'to'")
+                }
+                ids.append(AgentID(index))
+            }
+            recipients = ids.count == 1 ? .one(ids[0]) : .some(ids)
+        default:
+            throw Failure(reason: "field 'to' must be \"all\" or a list of agent ids")
+        }
+        let kindName = try string(o, "kind")
+        guard let kind = MessageKind(rawValue: kindName) else { throw Failure(reason: "unknown message kind '\(kindName)'") }
+        var metadata: MessageMetadata?
+        if let model = o["model"]?.string {
+            metadata = MessageMetadata(promptTokens: o["prompt_tokens"]?.int ?? 0,
+                                       completionTokens: o["completion_tokens"]?.int ?? 0,
+                                       latencyMs: o["latency_ms"]?.double ?? 0, model: model)
+        }
+        return Message(id: try int(o, "id"), step: step, time: time, sender: try party(try string(o, "from")),
+                       recipients: recipients, kind: kind, text: try string(o, "text"), metadata: metadata)
+    }
+}

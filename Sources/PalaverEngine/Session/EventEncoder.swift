@@ -1,0 +1,187 @@
+/// Turns events into session lines. Agents are written by their scenario ids,
+/// so a session reads well in `jq` and stays meaningful without its scenario.
+public struct EventEncoder {
+    private var agentIDs: [String] = []
+    private var writer = JSONWriter(capacity: 512)
+
+    public init() {}
+
+    /// The JSON line for an event, without the newline, appended to `out`.
+    public mutating func encode(_ event: Event, into out: inout [UInt8]) {
+        if case .sessionStarted(let info) = event.body { agentIDs = info.agents.map(\.id) }
+        writer.bytes.removeAll(keepingCapacity: true)
+        write(event)
+        out.append(contentsOf: writer.bytes)
+    }
+
+    public mutating func line(_ event: Event) -> String {
+        var out: [UInt8] = []
+        encode(event, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func name(_ agent: AgentID) -> String {
+        agent.index >= 0 && agent.index < agentIDs.count ? agentIDs[agent.index] : "#\(agent.index)"
+    }
+
+    private func name(_ party: Party) -> String {
+        switch party {
+        case .agent(let id): return name(id)
+        case .user: return "user"
+        case .system: return "system"
+        case .environment: return "environment"
+        }
+    }
+
+    private mutating func head(_ type: StaticString, _ event: Event) {
+        writer.beginObject()
+        writer.key("type"); writer.string(String(describing: type))
+        writer.key("step"); writer.int(event.step)
+        writer.key("t"); writer.number(event.time)
+    }
+
+    private mutating func agent(_ id: AgentID) {
+        writer.key("agent"); writer.string(name(id))
+    }
+
+    private mutating func write(_ event: Event) {
+        switch event.body {
+        case .sessionStarted(let info):
+            head("session_started", event)
+            writer.key("scenario"); writer.string(info.scenario)
+            writer.key("title"); writer.string(info.title)
+            writer.key("seed"); writer.int(Int64(bitPattern: info.seed))
+            writer.key("turns"); writer.string(info.turnRule.rawValue)
+            writer.key("max_steps"); writer.int(info.maxSteps)
+            writer.key("speed"); writer.string(info.speed == .fastest ? "max" : "\(info.speed.factor)")
+            writer.key("agents"); writer.beginArray()
+            for spec in info.agents {
+                writer.beginObject()
+                writer.key("id"); writer.string(spec.id)
+                writer.key("name"); writer.string(spec.name)
+                writer.key("role"); writer.string(spec.role)
+                writer.key("persona"); writer.string(spec.persona)
+                writer.key("model"); writer.string(spec.model)
+                writer.key("language"); writer.string(spec.language)
+                if let color = spec.color { writer.key("color"); writer.int(color) }
+                writer.endObject()
+            }
+            writer.endArray()
+        case .stepStarted:
+            head("step", event)
+        case .messageSent(let message):
+            head("message", event)
+            write(message)
+        case .injected(let message):
+            head("injected", event)
+            write(message)
+        case .delivered(let id, let to):
+            head("delivered", event)
+            writer.key("id"); writer.int(id)
+            agent(to)
+        case .edited(let id, let text):
+            head("edited", event)
+            writer.key("id"); writer.int(id)
+            writer.key("text"); writer.string(text)
+        case .dropped(let id):
+            head("dropped", event)
+            writer.key("id"); writer.int(id)
+        case .mailboxFull(let to, let id):
+            head("mailbox_full", event)
+            agent(to)
+            writer.key("id"); writer.int(id)
+        case .callStarted(let who, let model):
+            head("call_started", event)
+            agent(who)
+            writer.key("model"); writer.string(model)
+        case .tokenDelta(let who, let text):
+            head("token", event)
+            agent(who)
+            writer.key("text"); writer.string(text)
+        case .callFinished(let who, let usage):
+            head("call_finished", event)
+            agent(who)
+            writer.key("model"); writer.string(usage.model)
+            writer.key("prompt_tokens"); writer.int(usage.promptTokens)
+            writer.key("completion_tokens"); writer.int(usage.completionTokens)
+            writer.key("latency_ms"); writer.number(usage.latencyMs)
+            if usage.estimated { writer.key("estimated"); writer.bool(true) }
+        case .action(let who, let action):
+            head("action", event)
+            agent(who)
+            writer.key("action"); writer.string(action)
+        case .reward(let who, let value):
+            head("reward", event)
+            agent(who)
+            writer.key("value"); writer.exactNumber(value)
+        case .control(let control):
+            head("control", event)
+            writer.key("control")
+            switch control {
+            case .pause: writer.string("pause")
+            case .resume: writer.string("resume")
+            case .stepOnce: writer.string("step")
+            case .stop: writer.string("stop")
+            case .speed(let speed):
+                writer.string("speed")
+                writer.key("speed"); writer.string(speed == .fastest ? "max" : "\(speed.factor)")
+            case .mute(let who):
+                writer.string("mute")
+                agent(who)
+            case .unmute(let who):
+                writer.string("unmute")
+                agent(who)
+            }
+        case .takeover(let who, let active):
+            head("takeover", event)
+            agent(who)
+            writer.key("active"); writer.bool(active)
+        case .agentError(let who, let message):
+            head("error", event)
+            agent(who)
+            writer.key("message"); writer.string(message)
+        case .rejected(let command, let reason):
+            head("rejected", event)
+            writer.key("command"); writer.string(command)
+            writer.key("reason"); writer.string(reason)
+        case .sessionEnded(let summary):
+            head("session_ended", event)
+            writer.key("reason"); writer.string(summary.reason.rawValue)
+            writer.key("steps"); writer.int(summary.steps)
+            writer.key("messages"); writer.int(summary.messages)
+            writer.key("tokens"); writer.int(summary.tokens)
+            writer.key("duration"); writer.number(summary.durationSeconds)
+        }
+        writer.endObject()
+    }
+
+    private mutating func write(_ message: Message) {
+        writer.key("id"); writer.int(message.id)
+        writer.key("from"); writer.string(name(message.sender))
+        writer.key("to")
+        switch message.recipients {
+        case .all: writer.string("all")
+        case .one(let id): writer.beginArray(); writer.string(name(id)); writer.endArray()
+        case .some(let ids):
+            writer.beginArray()
+            for id in ids { writer.string(name(id)) }
+            writer.endArray()
+        }
+        writer.key("kind"); writer.string(message.kind.rawValue)
+        writer.key("text"); writer.string(message.text)
+        if let meta = message.metadata {
+            writer.key("model"); writer.string(meta.model)
+            writer.key("prompt_tokens"); writer.int(meta.promptTokens)
+            writer.key("completion_tokens"); writer.int(meta.completionTokens)
+            writer.key("latency_ms"); writer.number(meta.latencyMs)
+        }
+    }
+}
+
+extension Speed {
+    /// The factor, with `fastest` as +∞.
+    public var factor: Double {
+        if case .factor(let f) = self { return f }
+        return .infinity
+    }
+}
