@@ -22,13 +22,15 @@ public final class Engine {
     var muted: [Bool]
     var takenOver: [Bool]
     var turnsTaken: [Int]
+    /// The step each agent last spoke in; 0 before it first does.
+    var lastSpoke: [Int]
     var behaviors: [(any AgentBehavior)?]
     /// Agents whose turn in the current step has not finished yet.
     public internal(set) var openTurns: Set<AgentID> = []
     var nextMessageID = 1
     var roundRobinCursor = 0
     var lastMessage: Message?
-    var messageCount = 0
+    public internal(set) var messageCount = 0
     var tokenCount = 0
     let sink: any EventSink
 
@@ -48,6 +50,7 @@ public final class Engine {
         muted = Array(repeating: false, count: n)
         takenOver = Array(repeating: false, count: n)
         turnsTaken = Array(repeating: 0, count: n)
+        lastSpoke = Array(repeating: 0, count: n)
         self.behaviors = (0..<n).map { behaviors[AgentID($0)] }
     }
 
@@ -71,9 +74,9 @@ public final class Engine {
     // MARK: Starting and ending
 
     /// Records the session's start and posts the scenario's opening messages.
-    public func start(opening: [Outgoing] = [], from sender: Party = .system) {
+    public func start(opening: [(from: Party, message: Outgoing)] = []) {
         emit(.sessionStarted(info))
-        for message in opening {
+        for (sender, message) in opening {
             send(message, from: sender)
         }
     }
@@ -95,6 +98,7 @@ public final class Engine {
         nextMessageID += 1
         messageCount += 1
         lastMessage = message
+        if let agent = sender.agent { lastSpoke[agent.index] = step }
         emit(message.kind == .injected ? .injected(message) : .messageSent(message))
         switch message.recipients {
         case .one(let id):
@@ -185,7 +189,7 @@ public final class Engine {
             return (0..<n).filter { !muted[$0] && !mailboxes[$0].isEmpty }.map(AgentID.init)
         case .selector:
             let chosen = SpeakerSelector(seed: info.seed).choose(
-                after: lastMessage, among: info.agents, muted: muted, step: step)
+                after: lastMessage, among: info.agents, muted: muted, lastSpoke: lastSpoke, step: step)
             return chosen.map { [$0] } ?? []
         }
     }

@@ -1,12 +1,14 @@
 /// The offline selector: picks who speaks next by relevance to the last
 /// message — being named in it counts most, then words it shares with the
-/// agent's name, role and persona — with ties broken by the seed.
+/// agent's role and persona — plus a pull towards whoever has been quiet
+/// longest, so nobody is left out for good; ties are broken by the seed.
 public struct SpeakerSelector: Sendable {
     public let seed: UInt64
 
     public init(seed: UInt64) { self.seed = seed }
 
-    public func choose(after last: Message?, among agents: [AgentSpec], muted: [Bool], step: Int) -> AgentID? {
+    /// - Parameter lastSpoke: the step each agent last spoke in (0 for never).
+    public func choose(after last: Message?, among agents: [AgentSpec], muted: [Bool], lastSpoke: [Int], step: Int) -> AgentID? {
         let lastSpeaker = last?.sender.agent
         var candidates = agents.indices.filter { !muted[$0] }
         if candidates.count > 1, let speaker = lastSpeaker { candidates.removeAll { $0 == speaker.index } }
@@ -17,8 +19,10 @@ public struct SpeakerSelector: Sendable {
             let spec = agents[i]
             var score = 0
             let lowered = (last?.text ?? "").lowercased()
-            if lowered.contains("@" + spec.id.lowercased()) || lowered.contains(spec.name.lowercased()) { score += 100 }
-            for word in Keywords.of(spec.role + " " + spec.persona) where words.contains(word) { score += 3 }
+            if lowered.contains("@" + spec.id.lowercased()) || lowered.contains(spec.name.lowercased()) { score += 30 }
+            let shared = Set(Keywords.of(spec.role + " " + spec.persona)).intersection(words).count
+            score += min(shared, 10) * 3
+            score += min(step - lastSpoke[i], 10) * 4
             let tie = DeterministicRandom.value(seed, UInt64(step), UInt64(i))
             if best == nil || score > best!.score || (score == best!.score && tie > best!.tie) {
                 best = (score, tie, i)
@@ -41,22 +45,26 @@ enum Keywords {
     static func of(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
+        var previous: Character?
         func flush() {
             if current.count >= 3, !stopwords.contains(current) { words.append(current) }
             current = ""
         }
         for ch in text.lowercased() {
             if ch.isLetter || ch.isNumber || ch == "'" || ch == "-" {
-                // CJK text has no spaces: every ideograph counts as a word of its own.
+                // CJK text has no spaces: pairs of ideographs stand in for words.
                 if ch.unicodeScalars.first.map({ $0.value >= 0x3400 && $0.value <= 0x9FFF }) == true {
                     flush()
-                    words.append(String(ch))
+                    if let previous, previous.unicodeScalars.first.map({ $0.value >= 0x3400 && $0.value <= 0x9FFF }) == true {
+                        words.append(String([previous, ch]))
+                    }
                 } else {
                     current.append(ch)
                 }
             } else {
                 flush()
             }
+            previous = ch
         }
         flush()
         return words

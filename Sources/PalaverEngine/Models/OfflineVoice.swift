@@ -22,9 +22,14 @@ struct OfflineVoice {
         let points = OfflineVoice.points(from: spec, chinese: chinese)
         // Walk the talking points in turn so an agent develops its case instead of looping.
         let point = points[(request.turn + Int(salt % 7) + Int(attempt)) % points.count]
-        let who = heard?.name ?? ""
-        let topic = heard.map { OfflineVoice.topic(of: $0.content, chinese: chinese) } ?? ""
-        let others = request.roster.filter { $0.id != spec.id }
+        // Answer people by name; a system prompt or the user is not someone to argue with.
+        let heardPerson = heard.flatMap { $0.name == "system" || $0.name == "you" ? nil : $0 }
+        let who = heardPerson?.name ?? ""
+        let names = request.roster.map { $0.name.lowercased() }
+        let topic = heard.map { OfflineVoice.topic(of: $0.content, chinese: chinese, ignoring: names) } ?? ""
+        // Hand the floor to someone other than the one being answered, when there is anyone.
+        var others = request.roster.filter { $0.id != spec.id && $0.name != heardPerson?.name }
+        if others.isEmpty { others = request.roster.filter { $0.id != spec.id } }
         let other = others.isEmpty ? "" : pick(others, 3).name
 
         func fill(_ template: String) -> String {
@@ -34,11 +39,11 @@ struct OfflineVoice {
         }
 
         if chinese {
-            let opener = heard == nil ? "关于“\(request.scenarioTitle)”，" : fill(pick(OfflineVoice.chineseOpeners[temperament.rawValue], 1))
+            let opener = heardPerson == nil ? "关于“\(request.scenarioTitle)”，" : fill(pick(OfflineVoice.chineseOpeners[temperament.rawValue], 1))
             let closer = fill(pick(OfflineVoice.chineseClosers, 2))
             return opener + point + closer
         }
-        let opener = heard == nil || who.isEmpty
+        let opener = heardPerson == nil
             ? fill(pick(OfflineVoice.firstOpeners, 1))
             : fill(pick(OfflineVoice.openers[temperament.rawValue], 1))
         let body = fill(pick(OfflineVoice.framings, 4)).replacingAll("{point}", with: point)
@@ -68,18 +73,34 @@ struct OfflineVoice {
     }
 
     /// What the last message was about: its most telling word, or for CJK a short phrase.
-    static func topic(of text: String, chinese: Bool) -> String {
-        let cjk = text.filter { $0.unicodeScalars.first.map { $0.value >= 0x3400 && $0.value <= 0x9FFF } ?? false }
-        if chinese || cjk.count > text.count / 3 {
-            if !cjk.isEmpty { return String(cjk.prefix(4)) }
+    static func topic(of text: String, chinese: Bool, ignoring names: [String] = []) -> String {
+        let isCJK: (Character) -> Bool = { $0.unicodeScalars.first.map { $0.value >= 0x3400 && $0.value <= 0x9FFF } ?? false }
+        let cjkCount = text.reduce(0) { $0 + (isCJK($1) ? 1 : 0) }
+        if cjkCount > 0 && (chinese || cjkCount > text.count / 3) {
+            // The longest clause that names nobody is the substance; its opening words are the topic.
+            let clauses = text.split { "，。！？；：,.!?;:“”\"".contains($0) }.map { String($0.filter(isCJK)) }
+            let substantive = clauses.filter { clause in !names.contains { !$0.isEmpty && clause.lowercased().contains($0) } }
+            var best = substantive.max { $0.count < $1.count } ?? clauses.max { $0.count < $1.count } ?? ""
+            for lead in ["我们", "我", "关于", "作为"] where best.hasPrefix(lead) { best.removeFirst(lead.count) }
+            if !best.isEmpty { return String(best.prefix(4)) }
         }
-        let words = Keywords.of(text).filter { $0.count >= 4 && !$0.contains("'") }
-        return words.max { a, b in a.count == b.count ? a > b : a.count < b.count } ?? "this"
+        let words = Keywords.of(text).filter {
+            $0.count >= 4 && !$0.contains("'") && !templateWords.contains($0) && !names.contains($0)
+        }
+        // The longest word usually carries the subject; the first of equals wins.
+        var best: String?
+        for word in words where word.count > (best?.count ?? 0) { best = word }
+        return best ?? "this"
     }
 
+    /// Words our own templates use: never mistaken for what a message is about.
+    static let templateWords: Set<String> = {
+        let all = (firstOpeners + openers.flatMap { $0 } + framings + closers.flatMap { $0 }).joined(separator: " ")
+        return Set(Keywords.of(all))
+    }()
+
     static let firstOpeners = [
-        "Let me open on {title}.", "On {title}, here is where I stand.", "To start us off:",
-        "Before anyone else weighs in on {title}:",
+        "Let me open.", "Here is where I stand.", "To start us off:", "Before anyone else weighs in:",
     ]
 
     static let openers: [[String]] = [

@@ -45,6 +45,8 @@ public final class SessionWriter: EventSink {
 
     public func stepEnded() { flush() }
 
+    public var hasPendingData: Bool { !buffer.isEmpty }
+
     /// Writes what is buffered when the last flush is 100 ms old or more.
     public func flushIfDue() {
         if !buffer.isEmpty, MonotonicClock.coarseSeconds() - lastFlush >= SessionWriter.flushInterval { flush() }

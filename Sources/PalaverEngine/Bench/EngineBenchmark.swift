@@ -1,0 +1,51 @@
+/// Routes messages around a ring of agents that pass on whatever they get,
+/// with no model calls: the cost of the engine itself per message.
+public enum EngineBenchmark {
+    public struct Result: Sendable {
+        public var messages: Int
+        public var seconds: Double
+        public var messagesPerSecond: Double { Double(messages) / seconds }
+    }
+
+    /// Passes every delivered message on to the next agent in the ring.
+    final class Relay: AgentBehavior {
+        let count: Int
+        init(count: Int) { self.count = count }
+        func act(agent: AgentID, delivered: ArraySlice<Message>, step: Int, outgoing: inout [Outgoing]) {
+            let next = AgentID((agent.index + 1) % count)
+            for message in delivered {
+                outgoing.append(Outgoing(to: .one(next), kind: message.kind, text: message.text))
+            }
+        }
+    }
+
+    /// Counts events and nothing else, so the engine is what is measured.
+    final class CountingSink: EventSink {
+        var events = 0
+        func receive(_ event: Event) { events &+= 1 }
+    }
+
+    public static func run(agents: Int = 64, inFlight: Int = 4096, messages target: Int = 5_000_000) -> Result {
+        let specs = (0..<agents).map { AgentSpec(id: "a\($0)", name: "A\($0)", role: "relay") }
+        let info = SessionInfo(scenario: "bench", title: "engine benchmark", seed: 1, turnRule: .reactive,
+                               agents: specs, maxSteps: .max, speed: .fastest)
+        let relay = Relay(count: agents)
+        var behaviors: [AgentID: any AgentBehavior] = [:]
+        for i in 0..<agents { behaviors[AgentID(i)] = relay }
+        let sink = CountingSink()
+        let engine = Engine(info: info, configuration: EngineConfiguration(mailboxCapacity: inFlight, memorySize: 0),
+                            behaviors: behaviors, sink: sink)
+        let opening = (0..<inFlight).map { i in
+            (from: Party.system, message: Outgoing(to: .one(AgentID(i % agents)), kind: .chat, text: "token \(i)"))
+        }
+        engine.start(opening: opening)
+        let before = engine.messageCount
+        let start = MonotonicClock.seconds()
+        while engine.messageCount - before < target {
+            engine.beginStep()
+            engine.endStep()
+        }
+        let seconds = MonotonicClock.seconds() - start
+        return Result(messages: engine.messageCount - before, seconds: seconds)
+    }
+}

@@ -1,0 +1,220 @@
+/// Drives an engine in real time on the calling thread: paces steps by the
+/// clock and speed, plays scripted (offline) replies token by token on its own
+/// virtual clock so that they are deterministic at any speed, runs other model
+/// calls as concurrent tasks whose chunks come back through the inbox, and
+/// applies the user's commands at step boundaries.
+public final class Runner {
+    public let engine: Engine
+    /// Where commands for this run are posted, from any thread.
+    public let inbox = Inbox()
+    public var writer: SessionWriter?
+    /// Virtual seconds between steps at 1× speed, so a live screen can be followed.
+    public var stepGap: Double = 0.3
+
+    private let providers: [any ModelProvider]
+    private let opening: [(from: Party, message: Outgoing)]
+    private var startWall = 0.0
+    private var lastWall = 0.0
+    private var virtualNow = 0.0
+    private var deferred: [Command] = []
+    private var scripted: [ScriptedTurn] = []
+    private var liveCalls: [AgentID: LiveCall] = [:]
+    private var nextCallID = 1
+
+    private struct ScriptedTurn {
+        let agent: AgentID
+        let script: ModelScript
+        var next = 0
+        var due: Double
+    }
+
+    private struct LiveCall {
+        let id: Int
+        let task: Task<Void, Never>
+        var text = ""
+    }
+
+    /// - Parameter providers: the model for each agent, in roster order.
+    public init(engine: Engine, providers: [any ModelProvider], opening: [(from: Party, message: Outgoing)] = []) {
+        precondition(providers.count == engine.agentCount, "one model provider per agent")
+        self.engine = engine
+        self.providers = providers
+        self.opening = opening
+    }
+
+    /// Runs until the step limit, a stop command, or (reactive) quiet; returns why it ended.
+    @discardableResult
+    public func run() -> Summary.Reason {
+        startWall = MonotonicClock.seconds()
+        lastWall = startWall
+        engine.time = 0
+        engine.start(opening: opening)
+        let reason = loop()
+        for call in liveCalls.values { call.task.cancel() }
+        liveCalls.removeAll()
+        tick()
+        engine.finish(reason)
+        writer?.close()
+        return reason
+    }
+
+    private func loop() -> Summary.Reason {
+        while true {
+            tick()
+            for command in deferred { engine.apply(command) }
+            deferred.removeAll()
+            if engine.stopped { return .stopped }
+            if engine.step >= engine.info.maxSteps { return .steps }
+            if !engine.mayStep {
+                receive(waitForInput(until: nil))
+                continue
+            }
+            if engine.info.turnRule == .reactive && engine.isQuiet { return .quiet }
+            runStep()
+            if engine.stopped { return .stopped }
+            engine.endStep()
+            pause(forVirtual: stepGap)
+        }
+    }
+
+    /// Sets the engine's clock from the wall clock and advances virtual time by the speed.
+    private func tick() {
+        let now = MonotonicClock.seconds()
+        let factor = engine.speed.factor
+        if factor.isFinite { virtualNow += (now - lastWall) * factor }
+        lastWall = now
+        engine.time = now - startWall
+    }
+
+    private func runStep() {
+        let turns = engine.beginStep()
+        for turn in turns {
+            switch turn.kind {
+            case .human:
+                break
+            case .model(let request):
+                let provider = providers[turn.agent.index]
+                if let scriptedProvider = provider as? any ScriptedModelProvider {
+                    let script = scriptedProvider.script(for: request)
+                    scripted.append(ScriptedTurn(agent: turn.agent, script: script, due: virtualNow + script.firstTokenDelay))
+                } else {
+                    startLiveCall(for: turn.agent, request: request, provider: provider)
+                }
+            }
+        }
+        while engine.isStepOpen {
+            let nextDue = scripted.map(\.due).min()
+            if engine.speed == .fastest, let due = nextDue, liveCalls.isEmpty || due <= virtualNow {
+                virtualNow = max(virtualNow, due)
+                receive(inbox.take(waitingUntil: 0))
+            } else {
+                var deadline: Double? = nil
+                if let due = nextDue {
+                    let factor = engine.speed.factor
+                    deadline = factor.isFinite ? lastWall + max(0, due - virtualNow) / factor : lastWall
+                }
+                receive(waitForInput(until: deadline))
+            }
+            if engine.stopped { break }
+            playDueTokens()
+        }
+        if engine.stopped {
+            scripted.removeAll()
+            for call in liveCalls.values { call.task.cancel() }
+            liveCalls.removeAll()
+        }
+    }
+
+    /// Emits every scripted token due by now, earliest first, ties in roster order.
+    private func playDueTokens() {
+        while let i = scripted.indices.min(by: { (scripted[$0].due, scripted[$0].agent) < (scripted[$1].due, scripted[$1].agent) }),
+              scripted[i].due <= virtualNow + 1e-9 {
+            tickTime()
+            var turn = scripted[i]
+            if turn.next < turn.script.tokens.count {
+                engine.streamToken(turn.script.tokens[turn.next], for: turn.agent)
+                turn.next += 1
+                turn.due += turn.script.tokenInterval
+                scripted[i] = turn
+            } else {
+                scripted.remove(at: i)
+                engine.finishTurn(of: turn.agent, text: turn.script.text, usage: turn.script.usage)
+            }
+        }
+    }
+
+    private func tickTime() {
+        engine.time = MonotonicClock.seconds() - startWall
+    }
+
+    private func startLiveCall(for agent: AgentID, request: ModelRequest, provider: any ModelProvider) {
+        let id = nextCallID
+        nextCallID += 1
+        let inbox = self.inbox
+        let task = Task {
+            do {
+                for try await chunk in provider.stream(request) {
+                    inbox.post(.chunk(agent, call: id, chunk))
+                }
+            } catch is CancellationError {
+            } catch {
+                inbox.post(.callFailed(agent, call: id, reason: "\(error)"))
+            }
+        }
+        liveCalls[agent] = LiveCall(id: id, task: task)
+    }
+
+    /// Handles what arrived: chunks from live calls, mid-step commands at once, the rest at the next boundary.
+    private func receive(_ inputs: [RunnerInput]) {
+        tick()
+        for input in inputs {
+            switch input {
+            case .command(let command):
+                // While paused between steps, every moment is a step boundary.
+                if command.actsMidStep || (!engine.isStepOpen && !engine.mayStep) {
+                    engine.apply(command)
+                } else {
+                    deferred.append(command)
+                }
+            case .chunk(let agent, let id, let chunk):
+                guard var call = liveCalls[agent], call.id == id else { continue }
+                switch chunk {
+                case .token(let text):
+                    call.text += text
+                    liveCalls[agent] = call
+                    engine.streamToken(text, for: agent)
+                case .finished(let usage):
+                    liveCalls[agent] = nil
+                    engine.finishTurn(of: agent, text: call.text, usage: usage)
+                }
+            case .callFailed(let agent, let id, let reason):
+                guard liveCalls[agent]?.id == id else { continue }
+                liveCalls[agent] = nil
+                engine.failTurn(of: agent, reason: reason)
+            }
+        }
+    }
+
+    /// Waits `seconds` of virtual time, still taking commands and chunks.
+    private func pause(forVirtual seconds: Double) {
+        let factor = engine.speed.factor
+        guard factor.isFinite, seconds > 0 else { return }
+        let until = MonotonicClock.seconds() + seconds / factor
+        while MonotonicClock.seconds() < until {
+            receive(waitForInput(until: until))
+            if engine.stopped || !deferred.isEmpty { return }
+        }
+    }
+
+    /// Waits for input, but wakes in time to flush what the session writer holds.
+    private func waitForInput(until deadline: Double?) -> [RunnerInput] {
+        var limit = deadline
+        if let writer, writer.hasPendingData {
+            let flushBy = MonotonicClock.seconds() + SessionWriter.flushInterval
+            limit = min(limit ?? flushBy, flushBy)
+        }
+        let inputs = inbox.take(waitingUntil: limit)
+        writer?.flushIfDue()
+        return inputs
+    }
+}

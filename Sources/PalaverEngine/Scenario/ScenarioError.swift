@@ -1,0 +1,21 @@
+/// A scenario that cannot be used, naming the file, line and field at fault.
+public struct ScenarioError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var line: Int?
+    public var field: String?
+    public var reason: String
+
+    public init(path: String, line: Int? = nil, field: String? = nil, reason: String) {
+        self.path = path
+        self.line = line
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String {
+        var place = path
+        if let line { place += ":\(line)" }
+        if let field { return "\(place): \(field): \(reason)" }
+        return "\(place): \(reason)"
+    }
+}

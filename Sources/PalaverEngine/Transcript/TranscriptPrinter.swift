@@ -1,0 +1,66 @@
+/// Formats a session as plain text lines: a heading, one line per message
+/// (step, sender → recipients, text), problems marked with `!`, and a
+/// closing summary. Everything it prints comes from events, so a live
+/// headless run and a replay of its recording print the same thing.
+public final class TranscriptPrinter: EventSink {
+    private let write: (String) -> Void
+    private var info: SessionInfo?
+
+    public init(write: @escaping (String) -> Void) { self.write = write }
+
+    public func receive(_ event: Event) {
+        switch event.body {
+        case .sessionStarted(let info):
+            self.info = info
+            let models = Set(info.agents.map(\.model)).sorted().joined(separator: ", ")
+            write(clean("palaver · \(info.scenario) · \(info.title) · seed \(info.seed) · \(info.agents.count) agents · \(info.turnRule.rawValue) · \(models)"))
+        case .messageSent(let message):
+            write(line(message, arrow: "→", note: ""))
+        case .injected(let message):
+            write(line(message, arrow: "⇒", note: " (injected)"))
+        case .edited(let id, let text):
+            write(clean("\(stepLabel(event.step)) ! message \(id) edited in flight: \(text)"))
+        case .dropped(let id):
+            write(clean("\(stepLabel(event.step)) ! message \(id) dropped in flight"))
+        case .mailboxFull(let agent, let id):
+            write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent)))'s mailbox is full; message \(id) not delivered"))
+        case .agentError(let agent, let message):
+            write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): \(message)"))
+        case .rejected(let command, let reason):
+            write(clean("\(stepLabel(event.step)) ! can't \(command): \(reason)"))
+        case .takeover(let agent, let active):
+            write(clean("\(stepLabel(event.step)) · \(name(.agent(agent))) \(active ? "taken over by you" : "handed back to its model")"))
+        case .sessionEnded(let summary):
+            let why: String
+            switch summary.reason {
+            case .steps: why = "step limit reached"
+            case .stopped: why = "stopped"
+            case .quiet: why = "nobody had anything left to answer"
+            }
+            write("— ended after \(summary.steps) steps (\(why)): \(summary.messages) messages, \(summary.tokens) tokens, \(TranscriptPrinter.duration(summary.durationSeconds))")
+        default:
+            break
+        }
+    }
+
+    private func name(_ party: Party) -> String { info?.name(of: party) ?? "?" }
+
+    private func stepLabel(_ step: Int) -> String {
+        let digits = String(step)
+        return "[" + String(repeating: " ", count: max(0, 3 - digits.count)) + digits + "]"
+    }
+
+    private func line(_ message: Message, arrow: String, note: String) -> String {
+        let to = info?.names(of: message.recipients) ?? "?"
+        return clean("\(stepLabel(message.step)) \(name(message.sender)) \(arrow) \(to)\(note): \(message.text)")
+    }
+
+    /// Session text is untrusted: nothing in it may reach the terminal as a control.
+    private func clean(_ text: String) -> String { text.sanitizedForTerminal(singleLine: true) }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return String(Int((seconds * 10).rounded()) / 10) + "." + String(Int((seconds * 10).rounded()) % 10) + " s" }
+        let s = Int(seconds.rounded())
+        return "\(s / 60) min \(s % 60) s"
+    }
+}

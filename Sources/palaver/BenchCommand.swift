@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import PalaverEngine
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Palaver's speed; prints one JSON line. Use a release build (swift run -c release palaver bench …).",
+        discussion: "engine: messages routed per second among agents that make no model calls. session: write, read and index 1,000,000 events."
+    )
+
+    enum Suite: String, ExpressibleByArgument, CaseIterable {
+        case engine, session
+    }
+
+    @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var suite: Suite
+
+    @Option(help: "Messages to route (engine) or events to write (session).")
+    var count: Int?
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1 (got \(count))") }
+    }
+
+    func run() throws {
+        switch suite {
+        case .engine:
+            let result = EngineBenchmark.run(messages: count ?? 5_000_000)
+            print(#"{"bench":"engine","messages":\#(result.messages),"seconds":\#(round3(result.seconds)),"messages_per_second":\#(Int(result.messagesPerSecond)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        case .session:
+            let path = NSTemporaryDirectory() + "palaver-bench-\(getpid()).jsonl"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let r = try SessionBenchmark.run(events: count ?? 1_000_000, path: path)
+            print(#"{"bench":"session","events":\#(r.events),"bytes":\#(r.bytes),"write_events_per_second":\#(Int(Double(r.events) / r.writeSeconds)),"read_events_per_second":\#(Int(Double(r.events) / r.readSeconds)),"open_index_seconds":\#(round3(r.openIndexSeconds)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        }
+    }
+}
+
+func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+
+/// The process's peak resident memory so far, in MB.
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
+}

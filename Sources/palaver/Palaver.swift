@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import PalaverEngine
+
+@main
+struct Palaver: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "palaver",
+        abstract: "A terminal workbench for multi-agent systems built on language models.",
+        discussion: """
+            Run with no arguments to start the default scenario with the offline model (no key needed).
+            Exit codes: 0 success, 2 bad input, 1 internal failure.
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ReplayCommand.self, ListCommand.self, BenchCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+
+    /// Parses and runs, mapping failures to our exit codes: 2 for bad input
+    /// with a one-line message, 1 for anything internal.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let error as BadInput {
+            fail(error.message, code: 2)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help and --version.
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code == .validationFailure || error is ValidationError || code.rawValue == 64 {
+                let message = Palaver.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
+                fail("\(message.prefix(1).lowercased() + message.dropFirst()) (see 'palaver \(arguments.first.map { $0.hasPrefix("-") ? "" : $0 + " " } ?? "")--help')", code: 2)
+            }
+            fail("internal error: \(Palaver.message(for: error))", code: 1)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("palaver: \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+}
+
+/// Bad input from the user — a flag, a file, a name — with the message to show.
+struct BadInput: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+    init(_ error: any Error) { self.message = "\(error)" }
+}
+
+extension Speed: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public static var defaultCompletionKind: CompletionKind { .list(["0.25", "0.5", "1", "2", "4", "8", "16", "32", "64", "max"]) }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PalaverEngine
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario live, recording it as a session.",
+        discussion: """
+            SCENARIO is a name from scenarios/ (see 'palaver list') or a path to a YAML file; \
+            without one the built-in '\(Scenario.defaultName)' scenario runs. With --headless, or when \
+            stdout is not a terminal, the conversation is printed as plain text, one line per message.
+            """
+    )
+
+    @Argument(help: "Scenario name or path to a scenario YAML file.")
+    var scenario: String?
+
+    @Option(help: "Seed for everything random in the run (same seed, same run).")
+    var seed: UInt64?
+
+    @Option(help: "Clock speed: 0.25 to 64 times real time, or max. Headless runs default to max.")
+    var speed: Speed?
+
+    @Option(help: "Stop after this many steps (default: the scenario's max_steps).")
+    var steps: Int?
+
+    @Option(help: "Model for every agent, overriding the scenario (e.g. offline).")
+    var model: String?
+
+    @Option(help: "Where to record the session (default: sessions/TIME-SCENARIO.jsonl).")
+    var record: String?
+
+    @Flag(help: "Do not record a session file.")
+    var noRecord = false
+
+    @Flag(help: "Print the conversation as text instead of opening the workbench.")
+    var headless = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps))") }
+        if noRecord && record != nil { throw ValidationError("--record and --no-record contradict each other") }
+    }
+
+    func run() throws {
+        let logger = logging.bootstrap(screenOwnsTerminal: false)
+        let scenario: Scenario
+        do { scenario = try ScenarioLoader().load(self.scenario) } catch { throw BadInput(error) }
+        let recordPath = noRecord ? nil : (record ?? SessionFiles.newPath(for: scenario.name))
+        if let recordPath { try SessionFiles.prepareDirectory(for: recordPath) }
+
+        // Until the workbench lands, a terminal gets the same text, paced in real time.
+        let interactive = !headless && isatty(STDOUT_FILENO) == 1
+        let options = SessionRun.Options(seed: seed, maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest),
+                                         model: model, recordPath: recordPath)
+        let printer = TranscriptPrinter { line in print(line) }
+        let run: SessionRun
+        do {
+            run = try SessionRun(scenario: scenario, options: options, sinks: [printer])
+        } catch let error as ModelCatalog.Failure {
+            throw BadInput(error)
+        } catch let error as SessionError {
+            throw BadInput(error)
+        }
+        logger.info("running \(scenario.name)", metadata: ["seed": "\(run.info.seed)", "record": "\(recordPath ?? "none")"])
+        let stopOnSignal = SignalStopper(inbox: run.inbox)
+        run.run()
+        stopOnSignal.cancel()
+        if let failure = run.writer?.failure {
+            Palaver.fail("\(failure)", code: 1)
+        }
+        if let recordPath {
+            FileHandle.standardError.write(Data("palaver: session recorded to \(recordPath) (replay: palaver replay \(recordPath))\n".utf8))
+        }
+    }
+}
+
+/// Turns Ctrl-C and SIGTERM into a stop command, so the session ends cleanly and its file is complete.
+final class SignalStopper {
+    private let sources: [any DispatchSourceSignal]
+
+    init(inbox: Inbox) {
+        sources = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { inbox.post(.stop) }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
