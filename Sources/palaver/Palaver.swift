@@ -55,7 +55,12 @@ struct BadInput: Error {
     init(_ error: any Error) { self.message = "\(error)" }
 }
 
-extension Speed: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-    public static var defaultCompletionKind: CompletionKind { .list(["0.25", "0.5", "1", "2", "4", "8", "16", "32", "64", "max"]) }
+extension Speed {
+    /// Parses `--speed`, explaining the accepted range when the value is off.
+    static func parseArgument(_ text: String) throws -> Speed {
+        guard let speed = Speed(parsing: text) else {
+            throw ValidationError("speed must be 0.25 to 64 (times real time) or max, not '\(text)'")
+        }
+        return speed
+    }
 }

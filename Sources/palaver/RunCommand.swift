@@ -20,7 +20,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seed for everything random in the run (same seed, same run).")
     var seed: UInt64?
 
-    @Option(help: "Clock speed: 0.25 to 64 times real time, or max. Headless runs default to max.")
+    @Option(help: "Clock speed: 0.25 to 64 times real time, or max. Headless runs default to max.",
+            transform: Speed.parseArgument)
     var speed: Speed?
 
     @Option(help: "Stop after this many steps (default: the scenario's max_steps).")

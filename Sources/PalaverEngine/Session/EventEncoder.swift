@@ -9,7 +9,7 @@ public struct EventEncoder {
     /// The JSON line for an event, without the newline, appended to `out`.
     public mutating func encode(_ event: Event, into out: inout [UInt8]) {
         if case .sessionStarted(let info) = event.body { agentIDs = info.agents.map(\.id) }
-        writer.bytes.removeAll(keepingCapacity: true)
+        writer.reset()
         write(event)
         out.append(contentsOf: writer.bytes)
     }
