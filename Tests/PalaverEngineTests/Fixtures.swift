@@ -1,0 +1,46 @@
+@testable import PalaverEngine
+
+/// Small rosters and engines for tests.
+enum Fixtures {
+    static func agents(_ n: Int) -> [AgentSpec] {
+        (0..<n).map { AgentSpec(id: "a\($0)", name: "Agent\($0)", role: "role \($0)", persona: "I care about topic \($0). Point two of \($0).") }
+    }
+
+    static func info(_ n: Int = 3, rule: TurnRule = .roundRobin, seed: UInt64 = 1, maxSteps: Int = 50) -> SessionInfo {
+        SessionInfo(scenario: "test", title: "a test", seed: seed, turnRule: rule, agents: agents(n), maxSteps: maxSteps, speed: .fastest)
+    }
+
+    static func engine(_ n: Int = 3, rule: TurnRule = .roundRobin, capacity: Int = 16,
+                       replyTo: EngineConfiguration.ReplyTo = .all) -> (Engine, EventLog) {
+        let log = EventLog()
+        let engine = Engine(info: info(n, rule: rule),
+                            configuration: EngineConfiguration(mailboxCapacity: capacity, replyTo: replyTo), sink: log)
+        return (engine, log)
+    }
+
+    static func message(_ id: Int, kind: MessageKind = .chat, text: String = "hi") -> Message {
+        Message(id: id, step: 0, time: 0, sender: .user, recipients: .one(AgentID(0)), kind: kind, text: text)
+    }
+
+    /// Completes every open model turn with a fixed reply.
+    static func answerAll(_ engine: Engine, _ turns: [Turn], text: (AgentID) -> String = { "reply from \($0.index)" }) {
+        for turn in turns {
+            if case .model = turn.kind {
+                engine.finishTurn(of: turn.agent, text: text(turn.agent), usage: Usage(model: "test", promptTokens: 3, completionTokens: 2, latencyMs: 10))
+            }
+        }
+    }
+}
+
+extension Array where Element == Event {
+    var bodies: [Event.Body] { map(\.body) }
+
+    var sentMessages: [Message] {
+        compactMap {
+            switch $0.body {
+            case .messageSent(let m), .injected(let m): return m
+            default: return nil
+            }
+        }
+    }
+}
