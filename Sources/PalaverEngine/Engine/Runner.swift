@@ -83,8 +83,12 @@ public final class Runner {
         let factor = engine.speed.factor
         if factor.isFinite { virtualNow += (now - lastWall) * factor }
         lastWall = now
-        engine.time = now - startWall
+        engine.time = Runner.milliseconds(now - startWall)
     }
+
+    /// Times are kept to the millisecond, as the session file keeps them, so
+    /// what a live run shows and what its recording replays are the same.
+    static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     private func runStep() {
         let turns = engine.beginStep()
@@ -144,7 +148,7 @@ public final class Runner {
     }
 
     private func tickTime() {
-        engine.time = MonotonicClock.seconds() - startWall
+        engine.time = Runner.milliseconds(MonotonicClock.seconds() - startWall)
     }
 
     private func startLiveCall(for agent: AgentID, request: ModelRequest, provider: any ModelProvider) {
