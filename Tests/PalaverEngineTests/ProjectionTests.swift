@@ -1,0 +1,73 @@
+import Testing
+@testable import PalaverEngine
+
+@Suite struct ProjectionTests {
+    @Test func foldsAgentStatusStreamingTextLogEdgesAndTotals() {
+        let (engine, log) = Fixtures.engine(3)
+        engine.start(opening: [(.system, Outgoing(to: .all, kind: .system, text: "begin"))])
+        let turns = engine.beginStep()
+        var projection = Projection()
+        for event in log.events { projection.apply(event) }
+        #expect(projection.info?.agents.count == 3)
+        #expect(projection.agents[0].status == .thinking)
+        engine.streamToken("Hello", for: turns[0].agent)
+        engine.streamToken(" there", for: turns[0].agent)
+        for event in log.events.suffix(2) { projection.apply(event) }
+        #expect(projection.agents[0].status == .streaming)
+        #expect(projection.agents[0].streaming == "Hello there")
+
+        engine.finishTurn(of: AgentID(0), text: "Hello there", usage: Usage(model: "offline", promptTokens: 10, completionTokens: 2, latencyMs: 250))
+        var fresh = Projection()
+        for event in log.events { fresh.apply(event) }
+        #expect(fresh.agents[0].status == .idle)
+        #expect(fresh.agents[0].streaming == "")
+        #expect(fresh.agents[0].completionTokens == 2)
+        #expect(fresh.agents[0].lastLatencyMs == 250)
+        #expect(fresh.totalTokens == 12)
+        #expect(fresh.log.map(\.message.text) == ["begin", "Hello there"])
+        // "begin" was delivered to agent 0 only so far.
+        #expect(fresh.log[0].deliveries == 1)
+        #expect(fresh.edges[.init(from: .agent(AgentID(0)), to: AgentID(1))] == 1)
+        #expect(fresh.edges[.init(from: .agent(AgentID(0)), to: AgentID(2))] == 1)
+        #expect(fresh.edges[.init(from: .system, to: AgentID(0))] == 1)
+        #expect(fresh.agents[0].recent == [2])
+        #expect(fresh.eventCount == log.events.count)
+    }
+
+    @Test func showsEditsDropsMutesTakeoversErrorsAndRejections() {
+        let (engine, log) = Fixtures.engine(2)
+        engine.start(opening: [(.system, Outgoing(to: .one(AgentID(1)), kind: .chat, text: "waiting"))])
+        engine.apply(.edit(messageID: 1, text: "changed"))
+        engine.apply(.inject(text: "extra", from: .user, to: .one(AgentID(1))))
+        engine.apply(.drop(messageID: 2))
+        engine.apply(.drop(messageID: 42))
+        engine.apply(.mute(AgentID(0)))
+        engine.apply(.takeOver(AgentID(1)))
+        _ = engine.beginStep()
+        var p = Projection()
+        for event in log.events { p.apply(event) }
+        #expect(p.log[0].message.text == "changed")
+        #expect(p.log[0].edited)
+        #expect(p.log[1].dropped)
+        #expect(p.agents[0].muted)
+        #expect(p.agents[1].takenOver)
+        #expect(p.agents[1].status == .awaitingUser)
+        #expect(p.notices.last?.text == "can't drop: there is no message 42")
+        engine.apply(.handBack(AgentID(1)))
+        for event in log.events.suffix(2) { p.apply(event) }
+        #expect(!p.agents[1].takenOver)
+        #expect(p.agents[1].status == .error)
+    }
+
+    @Test func theSameEventsAlwaysGiveTheSameProjection() throws {
+        let log = EventLog()
+        let run = try SessionRun(scenario: .builtIn, options: .init(maxSteps: 10, speed: .fastest), sinks: [log])
+        run.run()
+        var a = Projection(), b = Projection()
+        for event in log.events { a.apply(event); b.apply(event) }
+        #expect(a.log.map(\.message) == b.log.map(\.message))
+        #expect(a.agents.map(\.completionTokens) == b.agents.map(\.completionTokens))
+        #expect(a.ended == b.ended)
+        #expect(a.ended?.steps == 10)
+    }
+}

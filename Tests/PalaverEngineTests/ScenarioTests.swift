@@ -1,0 +1,85 @@
+import Testing
+@testable import PalaverEngine
+
+@Suite struct ScenarioTests {
+    let loader = ScenarioLoader(directories: ["scenarios"])
+
+    func error(_ yaml: String) -> String {
+        do {
+            _ = try loader.parse(yaml, path: "mine.yaml")
+            return "no error"
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test(arguments: ["debate", "launch-team", "bilingual"])
+    func shippedScenariosLoad(name: String) throws {
+        let scenario = try loader.load(name)
+        #expect(scenario.name == name)
+        #expect(scenario.agents.count >= 3)
+        #expect(!scenario.opening.isEmpty)
+    }
+
+    @Test func shippedScenariosUseTheirTurnRules() throws {
+        #expect(try loader.load("debate").turnRule == .roundRobin)
+        #expect(try loader.load("launch-team").agents.count == 5)
+        #expect(try loader.load("launch-team").turnRule != .roundRobin)
+        let bilingual = try loader.load("bilingual")
+        #expect(bilingual.agents.contains { $0.language == "zh" } && bilingual.agents.contains { $0.language == "en" })
+        #expect(bilingual.agents.contains { $0.name == "林晓" })
+    }
+
+    @Test func noNameGivesTheBuiltInDefault() throws {
+        #expect(try loader.load(nil) == Scenario.builtIn)
+        #expect(try loader.load("ship-it") == Scenario.builtIn)
+    }
+
+    @Test func anUnknownScenarioListsTheKnownOnes() {
+        do {
+            _ = try loader.load("nope")
+            Issue.record("loaded a scenario that does not exist")
+        } catch {
+            #expect(error.description.contains("no such scenario"))
+            #expect(error.description.contains("debate"))
+        }
+    }
+
+    @Test func errorsNameFileLineAndField() {
+        let missingRole = """
+            name: x
+            agents:
+              - id: a
+                name: A
+                role: one
+              - id: b
+                name: B
+            """
+        #expect(error(missingRole) == "mine.yaml:6: agents[1].role: missing: every agent needs a role")
+
+        let typo = """
+            name: x
+            agents:
+              - id: a
+                rol: one
+            """
+        #expect(error(typo) == "mine.yaml:4: agents[0].rol: unknown field (did you mean 'role'?)")
+
+        #expect(error("name: x\nturns: sideways\nagents:\n  - {id: a, role: r}\n")
+                == "mine.yaml:2: turns: unknown turn rule 'sideways' (use round-robin, reactive, selector)")
+        #expect(error("max_steps: lots\nagents:\n  - {id: a, role: r}\n") == "mine.yaml:1: max_steps: expected a whole number")
+        #expect(error("name: x\n") == "mine.yaml:1: agents: missing: a scenario needs at least one agent")
+        #expect(error("agents:\n  - {id: a, role: r}\n  - {id: a, role: s}\n") == "mine.yaml:3: agents[1].id: 'a' is used by another agent")
+        #expect(error("agents:\n  - {id: all, role: r}\n") == "mine.yaml:2: agents[0].id: 'all' is reserved")
+        #expect(error("agents:\n  - {id: a, role: r}\nopening:\n  - {from: zed, text: hi}\n")
+                == "mine.yaml:4: opening[0].from: no agent 'zed' (use system, user or an agent id)")
+        #expect(error("agents: [\n").hasPrefix("mine.yaml:2: not valid YAML"))
+        #expect(error("speed: 100\nagents:\n  - {id: a, role: r}\n") == "mine.yaml:1: speed: expected 0.25 to 64, or max")
+    }
+
+    @Test func nameDefaultsToTheFileAndIdsToTheName() throws {
+        let scenario = try loader.parse("agents:\n  - {name: Big Bird, role: r}\n", path: "dir/street.yaml")
+        #expect(scenario.name == "street")
+        #expect(scenario.agents[0].id == "big-bird")
+    }
+}
