@@ -32,7 +32,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PalaverEngineTests", dependencies: ["PalaverEngine"]),
-        .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine"]),
+        .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine", "palaver"]),
     ],
     swiftLanguageModes: [.v6]
 )
