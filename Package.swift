@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "palaver", targets: ["palaver"]),
         .library(name: "PalaverEngine", targets: ["PalaverEngine"]),
+        .library(name: "PalaverTUI", targets: ["PalaverTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,15 +24,26 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .systemLibrary(name: "CNCursesW"),
+        .target(
+            name: "PalaverTUI",
+            dependencies: [
+                "PalaverEngine",
+                "CNCursesW",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "palaver",
             dependencies: [
                 "PalaverEngine",
+                "PalaverTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "PalaverEngineTests", dependencies: ["PalaverEngine"]),
+        .testTarget(name: "PalaverTUITests", dependencies: ["PalaverTUI", "PalaverEngine"]),
         .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine", "palaver"]),
     ],
     swiftLanguageModes: [.v6]

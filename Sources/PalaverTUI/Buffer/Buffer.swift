@@ -1,0 +1,142 @@
+/// One terminal cell: a character (a whole grapheme) and its style. A wide
+/// character fills its cell and the next, which holds an empty continuation.
+public struct Cell: Hashable, Sendable {
+    public var character: Character
+    /// Columns the character takes: 1, 2, or 0 for the right half of a wide character.
+    public var width: UInt8
+    public var style: Style
+
+    public init(_ character: Character = " ", width: UInt8 = 1, style: Style = .plain) {
+        self.character = character
+        self.width = width
+        self.style = style
+    }
+
+    public static let blank = Cell()
+    static func continuation(_ style: Style) -> Cell { Cell(" ", width: 0, style: style) }
+    public var isContinuation: Bool { width == 0 }
+}
+
+/// A rectangle on the screen.
+public struct Rect: Hashable, Sendable {
+    public var x: Int, y: Int, width: Int, height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var isEmpty: Bool { width <= 0 || height <= 0 }
+
+    public func inset(_ n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
+    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
+
+    /// Splits off `rows` from the top (negative: from the bottom).
+    public func splitRows(_ rows: Int) -> (Rect, Rect) {
+        let r = rows >= 0 ? min(rows, height) : max(0, height + rows)
+        return (Rect(x: x, y: y, width: width, height: r), Rect(x: x, y: y + r, width: width, height: height - r))
+    }
+
+    public func splitColumns(_ columns: Int) -> (Rect, Rect) {
+        let c = columns >= 0 ? min(columns, width) : max(0, width + columns)
+        return (Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height))
+    }
+}
+
+/// A grid of cells that widgets draw into. Knows nothing of terminals: the
+/// backends turn it (or its difference from the last frame) into output.
+public struct Buffer: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int, fill: Cell = .blank) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: fill, count: self.width * self.height)
+    }
+
+    public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
+        let clipped = clip(rect)
+        guard !clipped.isEmpty else { return }
+        for y in clipped.y..<clipped.maxY {
+            for x in clipped.x..<clipped.maxX { cells[y * width + x] = cell }
+        }
+    }
+
+    /// Sets the style of every cell in `rect`, keeping the characters.
+    public mutating func paint(_ rect: Rect, style: Style) {
+        let clipped = clip(rect)
+        guard !clipped.isEmpty else { return }
+        for y in clipped.y..<clipped.maxY {
+            for x in clipped.x..<clipped.maxX { cells[y * width + x].style = style }
+        }
+    }
+
+    public func clip(_ rect: Rect) -> Rect {
+        let x0 = max(0, rect.x), y0 = max(0, rect.y)
+        let x1 = min(width, rect.maxX), y1 = min(height, rect.maxY)
+        return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
+    /// Writes text from (x, y), no further than `limit` (the right edge of the
+    /// widget's area). Wide characters that would straddle the edge are left
+    /// out. Text must already be clean of control characters. Returns the
+    /// column after the last character written.
+    @discardableResult
+    public mutating func write(_ text: some StringProtocol, x: Int, y: Int, style: Style, limit: Int? = nil) -> Int {
+        guard y >= 0, y < height else { return x }
+        let edge = min(limit ?? width, width)
+        var col = x
+        for ch in text {
+            let w = DisplayWidth.of(ch)
+            if w == 0 { continue }
+            if col + w > edge { break }
+            if col >= 0 {
+                put(Cell(ch, width: UInt8(w), style: style), x: col, y: y)
+                if w == 2 { put(.continuation(style), x: col + 1, y: y) }
+            }
+            col += w
+        }
+        return col
+    }
+
+    /// Places a cell, repairing any wide character it cuts in half.
+    private mutating func put(_ cell: Cell, x: Int, y: Int) {
+        let i = y * width + x
+        if cells[i].isContinuation, x > 0, cells[i - 1].width == 2 {
+            cells[i - 1] = Cell(" ", style: cells[i - 1].style)
+        }
+        if cells[i].width == 2, x + 1 < width, cell.width != 2 {
+            cells[i + 1] = Cell(" ", style: cells[i + 1].style)
+        }
+        cells[i] = cell
+    }
+
+    /// The buffer as text, one line per row, for snapshots and tests.
+    public var text: String {
+        var lines: [String] = []
+        lines.reserveCapacity(height)
+        for y in 0..<height {
+            var line = ""
+            for x in 0..<width {
+                let cell = cells[y * width + x]
+                if !cell.isContinuation { line.append(cell.character) }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,128 @@
+/// How many terminal columns text takes: 2 for CJK, fullwidth forms and
+/// emoji, 0 for combining marks and joiners, 1 otherwise. Pure Swift, so
+/// layouts and snapshots are the same whatever the C library's locale says.
+public enum DisplayWidth {
+    public static func of(_ character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.count > 1 {
+            // Emoji sequences (flags, ZWJ families, keycaps with VS16) render as one wide glyph.
+            if scalars.contains(where: { $0.value == 0xFE0F || $0.value == 0x200D }) || (0x1F1E6...0x1F1FF).contains(first.value) {
+                return 2
+            }
+        }
+        return of(first)
+    }
+
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
+        if v < 0x300 { return 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if v == 0x200B || (0xFE00...0xFE0F).contains(v) { return 0 }
+        if isWide(v) { return 2 }
+        if scalar.properties.isEmojiPresentation { return 2 }
+        return 1
+    }
+
+    static func isWide(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3,
+             0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+             0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF,
+             0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+
+    public static func of(_ text: String) -> Int {
+        var total = 0
+        for ch in text { total += of(ch) }
+        return total
+    }
+
+    /// The longest prefix of `text` that fits in `columns`, and its width.
+    public static func prefix(_ text: Substring, fitting columns: Int) -> (text: Substring, width: Int) {
+        var width = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let w = of(text[index])
+            if width + w > columns { break }
+            width += w
+            end = text.index(after: index)
+        }
+        return (text[text.startIndex..<end], width)
+    }
+
+    /// Cuts text to `columns`, ending with `…` when something was cut.
+    public static func truncate(_ text: String, to columns: Int) -> String {
+        guard columns > 0 else { return "" }
+        if of(text) <= columns { return text }
+        let (head, _) = prefix(text[...], fitting: columns - 1)
+        return String(head) + "…"
+    }
+
+    /// Breaks text into lines of at most `columns`, at spaces where it can,
+    /// inside words (or between CJK characters) where it must.
+    public static func wrap(_ text: String, to columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            var lineWidth = 0
+            var word = ""
+            var wordWidth = 0
+            func flushWord() {
+                if word.isEmpty { return }
+                if lineWidth + wordWidth <= columns {
+                    line += word
+                    lineWidth += wordWidth
+                } else {
+                    if !line.isEmpty {
+                        lines.append(String(line.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()))
+                    }
+                    // A word longer than the line is broken across lines.
+                    var rest = Substring(word.drop { $0 == " " })
+                    line = ""
+                    lineWidth = 0
+                    while of(String(rest)) > columns {
+                        let (head, _) = prefix(rest, fitting: columns)
+                        if head.isEmpty { break }
+                        lines.append(String(head))
+                        rest = rest[head.endIndex...]
+                    }
+                    line = String(rest)
+                    lineWidth = of(line)
+                }
+                word = ""
+                wordWidth = 0
+            }
+            for ch in paragraph {
+                let w = of(ch)
+                if ch == " " {
+                    flushWord()
+                    word = " "
+                    wordWidth = 1
+                } else if w == 2 {
+                    // Wide characters may break anywhere.
+                    flushWord()
+                    word = String(ch)
+                    wordWidth = 2
+                    flushWord()
+                } else {
+                    word.append(ch)
+                    wordWidth += w
+                }
+            }
+            flushWord()
+            lines.append(line.hasPrefix(" ") ? String(line.dropFirst()) : line)
+        }
+        return lines
+    }
+}
