@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PalaverEngine
+import PalaverTUI
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the conversation as text instead of opening the workbench.")
     var headless = false
 
+    @Option(help: "Colour theme: a name from themes/ or ~/.config/palaver/themes, or a path (see 'palaver list').")
+    var theme: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -47,29 +51,36 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let logger = logging.bootstrap(screenOwnsTerminal: false)
+        let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let logger = logging.bootstrap(screenOwnsTerminal: interactive)
         let scenario: Scenario
         do { scenario = try ScenarioLoader().load(self.scenario) } catch { throw BadInput(error) }
         let recordPath = noRecord ? nil : (record ?? SessionFiles.newPath(for: scenario.name))
         if let recordPath { try SessionFiles.prepareDirectory(for: recordPath) }
 
-        // Until the workbench lands, a terminal gets the same text, paced in real time.
-        let interactive = !headless && isatty(STDOUT_FILENO) == 1
         let options = SessionRun.Options(seed: seed, maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest),
                                          model: model, recordPath: recordPath)
         let printer = TranscriptPrinter { line in print(line) }
         let run: SessionRun
         do {
-            run = try SessionRun(scenario: scenario, options: options, sinks: [printer])
+            run = try SessionRun(scenario: scenario, options: options, sinks: interactive ? [] : [printer])
         } catch let error as ModelCatalog.Failure {
             throw BadInput(error)
         } catch let error as SessionError {
             throw BadInput(error)
         }
         logger.info("running \(scenario.name)", metadata: ["seed": "\(run.info.seed)", "record": "\(recordPath ?? "none")"])
-        let stopOnSignal = SignalStopper(inbox: run.inbox)
-        run.run()
-        stopOnSignal.cancel()
+        if interactive {
+            let (chosen, problem) = WorkbenchTheme.choose(theme)
+            if let problem { logger.warning("\(problem)") }
+            let workbench = Workbench(run: run, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor,
+                                                               sessionPath: recordPath, startupNotice: problem))
+            workbench.start()
+        } else {
+            let stopOnSignal = SignalStopper(inbox: run.inbox)
+            run.run()
+            stopOnSignal.cancel()
+        }
         if let failure = run.writer?.failure {
             Palaver.fail("\(failure)", code: 1)
         }

@@ -40,6 +40,9 @@ enum Keywords {
         "could", "should", "about", "from", "into", "than", "then", "there", "here", "just", "also",
         "very", "more", "most", "some", "any", "all", "its", "it's", "i'm", "we're", "let", "let's",
         "how", "why", "when", "where", "does", "did", "been", "being", "were", "because", "only",
+        "nothing", "something", "anything", "everything", "rather", "really", "think", "thing", "things",
+        "going", "want", "need", "like", "make", "still", "even", "much", "many", "every", "each",
+        "behind", "before", "after", "again", "other", "these", "those", "while", "without", "within", "through",
     ]
 
     static func of(_ text: String) -> [String] {

@@ -1,0 +1,278 @@
+import PalaverEngine
+
+extension AppState {
+    public static let keymap = Keymap.standard
+
+    /// Applies engine events to what the screen shows.
+    public mutating func receive(_ events: [Event]) {
+        let followed = logOffset == 0 && logSelection == nil
+        for event in events {
+            projection.apply(event)
+            switch event.body {
+            case .messageSent, .injected: lastMessageTime = now
+            case .rejected(let command, let reason): say("can't \(command): \(reason)", error: true)
+            case .agentError(let agent, let message):
+                say("\(projection.info?.name(of: .agent(agent)) ?? "agent"): \(message)", error: true)
+            default: break
+            }
+        }
+        if !followed, logSelection == nil { logSelection = max(0, visibleLog.count - 1) }
+    }
+
+    /// Handles a key press and returns what should happen outside the screen.
+    public mutating func handle(_ key: Key) -> [AppEffect] {
+        switch mode {
+        case .normal: return handleNormal(key)
+        case .help:
+            mode = .normal
+            return []
+        case .detail:
+            if key == .escape || key == .enter || key == .char("q") { mode = .normal }
+            return []
+        case .compose(let text):
+            switch edit(text, with: key) {
+            case .changed(let t): mode = .compose(t)
+            case .submitted(let t): return submitInjection(t)
+            case .cancelled: mode = .normal
+            case .unchanged: break
+            }
+        case .reply(let agent, let text):
+            switch edit(text, with: key) {
+            case .changed(let t): mode = .reply(agent, t)
+            case .submitted(let t):
+                mode = .normal
+                return [.engine(.reply(agent, text: t))]
+            case .cancelled: mode = .normal
+            case .unchanged: break
+            }
+        case .edit(let id, let text):
+            switch edit(text, with: key) {
+            case .changed(let t): mode = .edit(messageID: id, t)
+            case .submitted(let t):
+                mode = .normal
+                return [.engine(.edit(messageID: id, text: t))]
+            case .cancelled: mode = .normal
+            case .unchanged: break
+            }
+        case .filter(let text):
+            switch edit(text, with: key) {
+            case .changed(let t):
+                mode = .filter(t)
+                logFilter = t
+                logSelection = nil
+            case .submitted(let t):
+                logFilter = t
+                mode = .normal
+            case .cancelled:
+                logFilter = ""
+                mode = .normal
+            case .unchanged: break
+            }
+        case .command(let text):
+            switch edit(text, with: key) {
+            case .changed(let t): mode = .command(t)
+            case .submitted(let t): return runCommand(t)
+            case .cancelled: mode = .normal
+            case .unchanged: break
+            }
+        }
+        return []
+    }
+
+    private enum LineEdit { case changed(String), submitted(String), cancelled, unchanged }
+
+    /// Line editing shared by every typing mode: Enter submits, Esc cancels,
+    /// Tab completes agent names.
+    private func edit(_ text: String, with key: Key) -> LineEdit {
+        switch key {
+        case .escape: return .cancelled
+        case .enter: return .submitted(text)
+        case .backspace, .delete, .ctrl("h"): return text.isEmpty ? .unchanged : .changed(String(text.dropLast()))
+        case .ctrl("u"): return .changed("")
+        case .tab:
+            guard let agents = projection.info?.agents else { return .unchanged }
+            return .changed(InjectionParser.complete(text, agents: agents))
+        case .char(let c): return .changed(text + String(c))
+        default: return .unchanged
+        }
+    }
+
+    private mutating func submitInjection(_ text: String) -> [AppEffect] {
+        guard let agents = projection.info?.agents else { return [] }
+        switch InjectionParser.parse(text, agents: agents) {
+        case .success(let command):
+            mode = .normal
+            say("sent: \(DisplayWidth.truncate(text, to: 60))")
+            return [.engine(command)]
+        case .failure(let failure):
+            say(failure.description, error: true)
+            return []
+        }
+    }
+
+    private mutating func handleNormal(_ key: Key) -> [AppEffect] {
+        if key == .escape {
+            logFilter = ""
+            logSelection = nil
+            logOffset = 0
+            return []
+        }
+        guard let action = Self.keymap.action(for: key) else {
+            if case .char(let c) = key, !c.isWhitespace { say("'\(c)' does nothing here; press ? for the keys") }
+            return []
+        }
+        switch action {
+        case .togglePause: return [.engine(projection.paused ? .resume : .pause)]
+        case .stepOnce: return [.engine(.stepOnce)]
+        case .faster: return [.engine(.setSpeed(projection.speed.faster()))]
+        case .slower: return [.engine(.setSpeed(projection.speed.slower()))]
+        case .focusNext: moveFocus(by: 1)
+        case .focusPrevious: moveFocus(by: -1)
+        case .scrollDown: scroll(by: 1)
+        case .scrollUp: scroll(by: -1)
+        case .pageDown: scroll(by: max(1, height / 2))
+        case .pageUp: scroll(by: -max(1, height / 2))
+        case .scrollTop:
+            if focus == .graph { graphShowsPolicy.toggle(); return [] }
+            scrollToTop()
+        case .scrollBottom: scrollToBottom()
+        case .openMessage:
+            if let entry = selectedLogEntry { mode = .detail(messageID: entry.message.id) }
+        case .filter: mode = .filter(logFilter)
+        case .compose:
+            var start = ""
+            if let agent = focusedAgent, let spec = projection.info?.agents[agent] { start = "@\(spec.id) " }
+            mode = .compose(start)
+        case .reply:
+            guard let agent = agentsAwaitingUser.first else {
+                say(projection.agents.contains { $0.takenOver }
+                    ? "not your turn yet: the agent you took over will wait for you when its turn comes"
+                    : "take an agent over first: focus its pane (Tab) and press t", error: true)
+                return []
+            }
+            mode = .reply(agent, "")
+        case .editMessage, .dropMessage:
+            guard focus == .log else { say("select a message in the log first (Tab to the log)", error: true); return [] }
+            guard let entry = selectedLogEntry else { return [] }
+            guard !entry.dropped else { say("message \(entry.message.id) was already dropped", error: true); return [] }
+            if action == .dropMessage { return [.engine(.drop(messageID: entry.message.id))] }
+            mode = .edit(messageID: entry.message.id, entry.message.text)
+        case .mute:
+            guard let agent = focusedAgent else { say("focus an agent pane first (Tab)", error: true); return [] }
+            return [.engine(projection.agents[agent].muted ? .unmute(AgentID(agent)) : .mute(AgentID(agent)))]
+        case .takeOver:
+            guard let agent = focusedAgent else { say("focus an agent pane first (Tab)", error: true); return [] }
+            if projection.agents[agent].takenOver { return [.engine(.handBack(AgentID(agent)))] }
+            say("you are \(projection.agents[agent].spec.name) now: when its turn comes, press r to reply; t hands it back")
+            return [.engine(.takeOver(AgentID(agent)))]
+        case .toggleGraph: graphShowsPolicy.toggle()
+        case .cycleTheme:
+            guard !themeNames.isEmpty else { return [] }
+            let i = themeNames.firstIndex(of: theme.name) ?? -1
+            return [.loadTheme(themeNames[(i + 1) % themeNames.count])]
+        case .commandMode: mode = .command("")
+        case .help: mode = .help
+        case .quit:
+            quitRequested = true
+            return [.quit]
+        }
+        return []
+    }
+
+    /// Runs a `:` command.
+    public mutating func runCommand(_ line: String) -> [AppEffect] {
+        mode = .normal
+        let parts = line.trimmingWhitespace.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let name = parts.first?.lowercased() else { return [] }
+        let argument = parts.count > 1 ? parts[1].trimmingWhitespace : ""
+        switch name {
+        case "speed":
+            guard let speed = Speed(parsing: argument) else { say("speed takes 0.25 to 64, or max (e.g. :speed 4)", error: true); return [] }
+            return [.engine(.setSpeed(speed))]
+        case "theme":
+            guard !argument.isEmpty else { say("themes: \(themeNames.joined(separator: ", "))"); return [] }
+            return [.loadTheme(argument)]
+        case "inject", "i":
+            return submitInjection(argument)
+        case "pause": return [.engine(.pause)]
+        case "resume", "play": return [.engine(.resume)]
+        case "step": return [.engine(.stepOnce)]
+        case "save", "w": return [.save]
+        case "quit", "q":
+            quitRequested = true
+            return [.quit]
+        case "help": mode = .help; return []
+        case "filter": logFilter = argument; logSelection = nil; return []
+        case "mute", "unmute", "takeover", "handback":
+            guard let agents = projection.info?.agents, let id = InjectionParser.agent(named: argument, in: agents) else {
+                say("\(name) needs an agent name (e.g. :\(name) \(projection.info?.agents.first?.id ?? "name"))", error: true)
+                return []
+            }
+            let command: Command = name == "mute" ? .mute(id) : name == "unmute" ? .unmute(id) : name == "takeover" ? .takeOver(id) : .handBack(id)
+            return [.engine(command)]
+        default:
+            say("unknown command :\(name) (try :speed, :theme, :inject, :pause, :save, :quit)", error: true)
+            return []
+        }
+    }
+
+    public mutating func moveFocus(by delta: Int) {
+        var order: [Focus] = (0..<agentCount).map { .agent($0) } + [.log]
+        if layout.graph != nil { order.append(.graph) }
+        let i = order.firstIndex(of: focus) ?? order.count - 1
+        focus = order[((i + delta) % order.count + order.count) % order.count]
+    }
+
+    mutating func scroll(by delta: Int) {
+        switch focus {
+        case .log:
+            let count = visibleLog.count
+            guard count > 0 else { return }
+            let current = logSelection ?? count - 1
+            let next = min(max(0, current + delta), count - 1)
+            logSelection = next == count - 1 && delta > 0 ? nil : next
+        case .agent(let i):
+            agentOffsets[i] = max(0, (agentOffsets[i] ?? 0) - delta)
+        case .graph:
+            break
+        }
+    }
+
+    mutating func scrollToTop() {
+        switch focus {
+        case .log: logSelection = visibleLog.isEmpty ? nil : 0
+        case .agent(let i): agentOffsets[i] = Int.max / 2
+        case .graph: break
+        }
+    }
+
+    mutating func scrollToBottom() {
+        switch focus {
+        case .log: logSelection = nil; logOffset = 0
+        case .agent(let i): agentOffsets[i] = 0
+        case .graph: break
+        }
+    }
+
+    /// A click focuses the pane under it; the wheel scrolls it.
+    public mutating func handle(_ mouse: MouseEvent) {
+        let regions = layout
+        func pane(at x: Int, _ y: Int) -> Focus? {
+            for (i, rect) in regions.agents.enumerated() where rect.contains(x: x, y: y) { return .agent(i) }
+            if regions.log.contains(x: x, y: y) { return .log }
+            if let graph = regions.graph, graph.contains(x: x, y: y) { return .graph }
+            return nil
+        }
+        switch mouse {
+        case .click(let x, let y):
+            if mode == .help || { if case .detail = mode { return true } else { return false } }() { mode = .normal; return }
+            if let target = pane(at: x, y) { focus = target }
+        case .wheelUp(let x, let y):
+            if let target = pane(at: x, y) { focus = target }
+            scroll(by: -3)
+        case .wheelDown(let x, let y):
+            if let target = pane(at: x, y) { focus = target }
+            scroll(by: 3)
+        }
+    }
+}

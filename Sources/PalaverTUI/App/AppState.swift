@@ -1,0 +1,116 @@
+import PalaverEngine
+
+/// Everything the workbench shows and remembers between frames: the
+/// projection folded from events, plus what only the screen knows (focus,
+/// scroll positions, the mode and what is being typed).
+public struct AppState: Sendable {
+    public enum Mode: Sendable, Equatable {
+        case normal
+        case compose(String)
+        /// Typing the reply of an agent the user took over.
+        case reply(AgentID, String)
+        case edit(messageID: Int, String)
+        case filter(String)
+        case command(String)
+        case help
+        /// A message shown in full.
+        case detail(messageID: Int)
+    }
+
+    public enum Focus: Hashable, Sendable {
+        case agent(Int)
+        case log
+        case graph
+    }
+
+    public var projection = Projection()
+    public var mode: Mode = .normal
+    public var focus: Focus = .log
+    /// How far the log is scrolled up from the newest line; 0 follows new messages.
+    public var logOffset = 0
+    /// The selected log entry (index into the filtered log); nil selects the newest.
+    public var logSelection: Int?
+    public var logFilter = ""
+    public var agentOffsets: [Int: Int] = [:]
+    public var graphShowsPolicy = false
+    public var theme: Theme
+    public var themeNames: [String]
+    public var width: Int
+    public var height: Int
+    /// A short message for the user, and when it was set (seconds).
+    public var notice: (text: String, isError: Bool, time: Double)?
+    public var now: Double = 0
+    public var sessionPath: String?
+    public var modelLabel = "offline"
+    public var eventsPerSecond: Double = 0
+    /// When the last message was sent, to light its edge for a moment.
+    public var lastMessageTime: Double = -10
+    public var quitRequested = false
+
+    public init(theme: Theme = .defaultDark, themeNames: [String] = [], width: Int = 80, height: Int = 24) {
+        self.theme = theme
+        self.themeNames = themeNames
+        self.width = width
+        self.height = height
+    }
+
+    public var agentCount: Int { projection.agents.count }
+
+    public var focusedAgent: Int? {
+        if case .agent(let i) = focus { return i }
+        return nil
+    }
+
+    /// The log entries the filter lets through, as indices into the projection's log.
+    public var visibleLog: LogSlice {
+        let filter = logFilter.trimmingWhitespace
+        guard !filter.isEmpty else { return LogSlice(all: projection.log.count) }
+        return LogSlice(filtered: filteredLog(filter))
+    }
+
+    private func filteredLog(_ filter: String) -> [Int] {
+        let lowered = filter.lowercased()
+        if lowered.hasPrefix("@") {
+            let name = String(lowered.dropFirst())
+            guard let info = projection.info,
+                  let index = info.agents.firstIndex(where: { $0.id.lowercased() == name || $0.name.lowercased() == name }) else { return [] }
+            let agent = AgentID(index)
+            return projection.log.indices.filter {
+                let m = projection.log[$0].message
+                return m.sender == .agent(agent) || m.recipients.includes(agent)
+            }
+        }
+        return projection.log.indices.filter { projection.log[$0].message.text.lowercased().contains(lowered) }
+    }
+
+    /// The log entry the selection points at (the newest when none is chosen).
+    public var selectedLogEntry: LogEntry? {
+        let visible = visibleLog
+        guard !visible.isEmpty else { return nil }
+        let i = min(logSelection ?? visible.count - 1, visible.count - 1)
+        return projection.log[visible[max(0, i)]]
+    }
+
+    /// Taken-over agents whose turn is waiting for the user.
+    public var agentsAwaitingUser: [AgentID] {
+        projection.agents.indices.filter { projection.agents[$0].status == .awaitingUser }.map(AgentID.init)
+    }
+
+    public mutating func say(_ text: String, error: Bool = false) {
+        notice = (text, error, now)
+    }
+}
+
+/// The log entries on show: all of them (without building a list of a
+/// million indices every frame) or those a filter picked.
+public struct LogSlice: Sendable, RandomAccessCollection {
+    private let indices_: [Int]?
+    public let count: Int
+
+    public init(all count: Int) { indices_ = nil; self.count = count }
+    public init(filtered: [Int]) { indices_ = filtered; count = filtered.count }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+    public subscript(position: Int) -> Int { indices_?[position] ?? position }
+}

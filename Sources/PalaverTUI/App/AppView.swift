@@ -1,0 +1,36 @@
+/// Draws the whole workbench for a state: a pure function from state to buffer.
+public enum AppView {
+    public static func render(_ state: AppState) -> Buffer {
+        var buffer = Buffer(width: state.width, height: state.height)
+        render(state, into: &buffer)
+        return buffer
+    }
+
+    public static func render(_ state: AppState, into buffer: inout Buffer) {
+        let layout = state.layout
+        let area = buffer.area
+        if state.theme.background != .default {
+            buffer.fill(area, with: Cell(" ", style: Style(background: state.theme.background)))
+        }
+        guard !layout.tooSmall else {
+            TooSmallNotice(theme: state.theme).render(in: area, buffer: &buffer)
+            return
+        }
+        if let frame = layout.compactFrame {
+            CompactAgentList(state: state).render(in: frame, buffer: &buffer)
+        } else {
+            for (i, rect) in layout.agents.enumerated() where !rect.isEmpty {
+                AgentPane(index: i, state: state).render(in: rect, buffer: &buffer)
+            }
+        }
+        MessageLog(state: state).render(in: layout.log, buffer: &buffer)
+        if let graph = layout.graph { ConversationGraph(state: state).render(in: graph, buffer: &buffer) }
+        StatusBar(state: state).render(in: layout.status, buffer: &buffer)
+        ComposerLine(state: state).render(in: layout.composer, buffer: &buffer)
+        switch state.mode {
+        case .help: HelpOverlay(theme: state.theme, keymap: AppState.keymap).render(in: area, buffer: &buffer)
+        case .detail(let id): MessageDetail(state: state, messageID: id).render(in: area, buffer: &buffer)
+        default: break
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// Everything a key can do in the workbench.
+public enum Action: Hashable, Sendable {
+    case togglePause, stepOnce, faster, slower
+    case focusNext, focusPrevious
+    case scrollDown, scrollUp, pageDown, pageUp, scrollTop, scrollBottom
+    case openMessage, filter, compose, reply, editMessage, dropMessage
+    case mute, takeOver, toggleGraph, cycleTheme, commandMode, help, quit
+}
+
+/// The workbench's keys, in one table: key handling and the `?` help overlay
+/// are both generated from it, so they cannot disagree.
+public struct Keymap: Sendable {
+    public struct Binding: Sendable {
+        public var keys: [Key]
+        /// How the keys are shown in help, when not simply listed.
+        public var label: String?
+        public var action: Action
+        public var help: String
+        public var section: String
+    }
+
+    public let bindings: [Binding]
+
+    public static let standard = Keymap(bindings: [
+        Binding(keys: [.char(" ")], action: .togglePause, help: "pause / resume", section: "Run"),
+        Binding(keys: [.char(".")], action: .stepOnce, help: "step once (pauses)", section: "Run"),
+        Binding(keys: [.char("+"), .char("=")], label: "+ -", action: .faster, help: "faster / slower", section: "Run"),
+        Binding(keys: [.char("-"), .char("_")], action: .slower, help: "", section: "Run"),
+        Binding(keys: [.char("i")], action: .compose, help: "inject: @name text, @a @b text, text (all), as:name text", section: "Step in"),
+        Binding(keys: [.char("r")], action: .reply, help: "reply as the agent you took over", section: "Step in"),
+        Binding(keys: [.char("t")], action: .takeOver, help: "take over / hand back the focused agent", section: "Step in"),
+        Binding(keys: [.char("m")], action: .mute, help: "mute / unmute the focused agent", section: "Step in"),
+        Binding(keys: [.char("e")], action: .editMessage, help: "edit the selected message while it waits (log)", section: "Step in"),
+        Binding(keys: [.char("d")], action: .dropMessage, help: "drop the selected message while it waits (log)", section: "Step in"),
+        Binding(keys: [.tab], label: "Tab S-Tab", action: .focusNext, help: "move focus between panes", section: "Move"),
+        Binding(keys: [.backTab], action: .focusPrevious, help: "", section: "Move"),
+        Binding(keys: [.char("j"), .down], label: "j k ↑ ↓", action: .scrollDown, help: "scroll / select", section: "Move"),
+        Binding(keys: [.char("k"), .up], action: .scrollUp, help: "", section: "Move"),
+        Binding(keys: [.pageDown, .ctrl("d")], label: "PgUp PgDn", action: .pageDown, help: "scroll a page", section: "Move"),
+        Binding(keys: [.pageUp, .ctrl("u")], action: .pageUp, help: "", section: "Move"),
+        Binding(keys: [.char("g"), .home], label: "g G", action: .scrollTop, help: "top / bottom (G follows the log)", section: "Move"),
+        Binding(keys: [.char("G"), .end], action: .scrollBottom, help: "", section: "Move"),
+        Binding(keys: [.enter], action: .openMessage, help: "open the selected message in full", section: "Move"),
+        Binding(keys: [.char("/")], action: .filter, help: "filter the log by text or @agent", section: "Move"),
+        Binding(keys: [.char("p")], action: .toggleGraph, help: "graph pane: conversation / the agent's policy", section: "View"),
+        Binding(keys: [.char("T")], action: .cycleTheme, help: "next theme", section: "View"),
+        Binding(keys: [.char(":")], action: .commandMode, help: ":speed 4 :theme NAME :inject … :pause :resume :save :quit", section: "View"),
+        Binding(keys: [.char("?")], action: .help, help: "this help", section: "View"),
+        Binding(keys: [.char("q"), .ctrl("c")], action: .quit, help: "quit", section: "View"),
+    ])
+
+    public func action(for key: Key) -> Action? {
+        bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    /// Help lines, grouped by section, for the overlay.
+    public var helpSections: [(title: String, lines: [(keys: String, text: String)])] {
+        var sections: [(String, [(String, String)])] = []
+        for binding in bindings where !binding.help.isEmpty {
+            let keys = binding.label ?? binding.keys.map(\.description).joined(separator: " ")
+            if let i = sections.firstIndex(where: { $0.0 == binding.section }) {
+                sections[i].1.append((keys, binding.help))
+            } else {
+                sections.append((binding.section, [(keys, binding.help)]))
+            }
+        }
+        return sections.map { (title: $0.0, lines: $0.1.map { (keys: $0.0, text: $0.1) }) }
+    }
+}

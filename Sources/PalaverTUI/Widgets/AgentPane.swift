@@ -1,0 +1,117 @@
+import PalaverEngine
+
+/// One agent's pane: who it is, what it is doing, the text it is streaming
+/// right now or its last messages, and its token and latency counters.
+struct AgentPane: Widget {
+    let index: Int
+    let state: AppState
+
+    static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    var view: AgentView { state.projection.agents[index] }
+    var color: Color { state.theme.agentColor(view.spec.color ?? index) }
+    var focused: Bool { state.focus == .agent(index) }
+
+    /// The status word and its style, as the pane and the compact list show it.
+    static func status(of view: AgentView, theme: Theme, now: Double) -> (String, Style) {
+        let base = Style(foreground: theme.muted)
+        if view.muted { return ("⏸ muted", base) }
+        switch view.status {
+        case .thinking:
+            let frame = spinner[Int(now * 10) % spinner.count]
+            return ("\(frame) thinking", Style(foreground: theme.info))
+        case .streaming: return ("▍ streaming", Style(foreground: theme.ok))
+        case .awaitingUser: return ("✋ YOUR TURN: press r", Style(foreground: theme.warning, attributes: [.bold, .reverse]))
+        case .error: return ("✗ error", Style(foreground: theme.error, attributes: .bold))
+        case .idle: return view.takenOver ? ("✋ taken over by you", Style(foreground: theme.warning, attributes: .bold)) : ("· waiting", base)
+        }
+    }
+
+    static func counters(of view: AgentView) -> String {
+        let tokens = view.promptTokens + view.completionTokens
+        var text = "\(tokens.compact)\(view.tokensEstimated ? "~" : "") tok"
+        if view.calls > 0 { text += " · \(Int(view.averageLatencyMs)) ms" }
+        return text
+    }
+
+    func render(in area: Rect, buffer: inout Buffer) {
+        let theme = state.theme
+        let title = "● \(view.spec.name) · \(view.spec.role)".sanitizedForTerminal(singleLine: true)
+        Block(title: title, titleStyle: Style(foreground: color, attributes: .bold),
+              note: view.spec.model.sanitizedForTerminal(singleLine: true), noteStyle: Style(foreground: theme.muted),
+              borderStyle: Style(foreground: focused ? theme.focus : theme.border), focused: focused)
+            .render(in: area, buffer: &buffer)
+        let inner = Block.inner(area)
+        guard inner.width > 2, inner.height > 0 else { return }
+        let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
+
+        let (statusText, statusStyle) = Self.status(of: view, theme: theme, now: state.now)
+        let counters = Self.counters(of: view)
+        buffer.write(statusText, x: content.x, y: content.y, style: statusStyle, limit: content.maxX)
+        let countersX = content.maxX - DisplayWidth.of(counters)
+        if countersX > content.x + DisplayWidth.of(statusText) + 1 {
+            buffer.write(counters, x: countersX, y: content.y, style: Style(foreground: theme.muted))
+        }
+        let body = Rect(x: content.x, y: content.y + 1, width: content.width, height: content.height - 1)
+        guard body.height > 0 else { return }
+
+        var lines: [(String, Style)] = []
+        if view.status == .error, let error = view.lastError {
+            for l in DisplayWidth.wrap(error.sanitizedForTerminal(singleLine: true), to: body.width) {
+                lines.append((l, Style(foreground: theme.error)))
+            }
+        }
+        let recent = view.recent.compactMap { state.projection.message(id: $0) }
+        for (i, message) in recent.enumerated() {
+            let latest = i == recent.count - 1 && view.streaming.isEmpty
+            let style = Style(foreground: latest ? theme.text : theme.muted)
+            for l in DisplayWidth.wrap(message.text.sanitizedForTerminal(singleLine: true), to: body.width) {
+                lines.append((l, style))
+            }
+        }
+        if !view.streaming.isEmpty {
+            let text = view.streaming.sanitizedForTerminal(singleLine: true) + "▍"
+            for l in DisplayWidth.wrap(text, to: body.width) { lines.append((l, Style(foreground: theme.text, attributes: .bold))) }
+        }
+        if lines.isEmpty {
+            lines.append((view.muted ? "muted: it hears everything but says nothing" : "nothing said yet", Style(foreground: theme.muted, attributes: .italic)))
+        }
+        // The newest text sits at the bottom; scrolling up reveals older lines.
+        let maxOffset = max(0, lines.count - body.height)
+        let offset = min(state.agentOffsets[index] ?? 0, maxOffset)
+        let end = lines.count - offset
+        let start = max(0, end - body.height)
+        for (row, line) in lines[start..<end].enumerated() {
+            buffer.write(line.0, x: body.x, y: body.y + row, style: line.1, limit: body.maxX)
+        }
+        if offset > 0 {
+            let marker = "↑\(offset)"
+            buffer.write(marker, x: body.maxX - DisplayWidth.of(marker), y: body.maxY - 1, style: Style(foreground: theme.accent))
+        }
+    }
+}
+
+/// Agents one line each, when the screen has no room for panes.
+struct CompactAgentList: Widget {
+    let state: AppState
+
+    func render(in area: Rect, buffer: inout Buffer) {
+        let theme = state.theme
+        let focusedHere = state.focusedAgent != nil
+        Block(title: "Agents", titleStyle: Style(foreground: theme.text, attributes: .bold),
+              note: "\(state.agentCount)", noteStyle: Style(foreground: theme.muted),
+              borderStyle: Style(foreground: focusedHere ? theme.focus : theme.border), focused: focusedHere)
+            .render(in: area, buffer: &buffer)
+        let rows = state.layout.agents
+        for (i, view) in state.projection.agents.enumerated() where i < rows.count && !rows[i].isEmpty {
+            let row = rows[i]
+            let selected = state.focus == .agent(i)
+            let nameStyle = Style(foreground: theme.agentColor(view.spec.color ?? i), attributes: selected ? [.bold, .reverse] : .bold)
+            var x = buffer.write("● " + DisplayWidth.truncate(view.spec.name.sanitizedForTerminal(singleLine: true), to: 12), x: row.x + 1, y: row.y, style: nameStyle, limit: row.maxX)
+            let (status, statusStyle) = AgentPane.status(of: view, theme: theme, now: state.now)
+            x = buffer.write(" " + status + " ", x: x, y: row.y, style: statusStyle, limit: row.maxX)
+            let latest = view.streaming.isEmpty ? (view.recent.last.flatMap { state.projection.message(id: $0)?.text } ?? "") : view.streaming
+            buffer.write(latest.sanitizedForTerminal(singleLine: true), x: x + 1, y: row.y, style: Style(foreground: theme.muted), limit: row.maxX)
+        }
+    }
+}

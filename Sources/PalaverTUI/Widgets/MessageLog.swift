@@ -1,0 +1,105 @@
+import PalaverEngine
+
+/// The live message log: every message with step, time, sender → recipients
+/// and text, wrapped; it follows the newest until the user scrolls away, and
+/// says which. Only the entries on screen are laid out, so a million-message
+/// log costs no more per frame than a short one.
+struct MessageLog: Widget {
+    let state: AppState
+
+    var focused: Bool { state.focus == .log }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        let m = s / 60
+        return (m < 10 ? "0" : "") + "\(m):" + (s % 60 < 10 ? "0" : "") + "\(s % 60)"
+    }
+
+    /// Is the message still waiting in some mailbox (so it can be edited or dropped)?
+    static func isWaiting(_ entry: LogEntry, agents: Int) -> Bool {
+        guard !entry.dropped else { return false }
+        let expected: Int
+        switch entry.message.recipients {
+        case .all: expected = agents - (entry.message.sender.agent == nil ? 0 : 1)
+        case .one: expected = 1
+        case .some(let ids): expected = ids.count
+        }
+        return entry.deliveries < expected
+    }
+
+    /// The lines of one entry: a head line with who and when, then the text wrapped under it.
+    func lines(for entry: LogEntry, width: Int, selected: Bool) -> [Line] {
+        let theme = state.theme
+        let info = state.projection.info
+        let m = entry.message
+        let senderColor: Color
+        switch m.sender {
+        case .agent(let id): senderColor = theme.agentColor(info?.agents[id.index].color ?? id.index)
+        case .user: senderColor = theme.warning
+        case .system, .environment: senderColor = theme.muted
+        }
+        var base = Style(foreground: theme.text)
+        if selected { base = base.on(theme.selection) }
+        let muted = Style(foreground: theme.muted, background: base.background)
+        let step = String(m.step)
+        var head: [(String, Style)] = [
+            (String(repeating: " ", count: max(0, 4 - step.count)) + step + " ", muted),
+            (Self.clock(m.time) + " ", muted),
+            ((info?.name(of: m.sender) ?? "?").sanitizedForTerminal(singleLine: true), Style(foreground: senderColor, background: base.background, attributes: .bold)),
+            (m.kind == .injected ? " ⇒ " : " → ", m.kind == .injected ? Style(foreground: theme.warning, background: base.background, attributes: .bold) : muted),
+            ((info?.names(of: m.recipients) ?? "?").sanitizedForTerminal(singleLine: true), muted),
+        ]
+        if m.kind == .injected { head.append(("  injected", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
+        if entry.dropped { head.append(("  ✗ dropped", Style(foreground: theme.error, background: base.background))) }
+        else if Self.isWaiting(entry, agents: state.agentCount) { head.append(("  ⧗ waiting", Style(foreground: theme.info, background: base.background))) }
+        if entry.edited { head.append(("  ✎ edited", Style(foreground: theme.info, background: base.background))) }
+        var out = [Line(head)]
+        let indent = width >= 50 ? 6 : 2
+        var textStyle = base
+        if m.kind == .system { textStyle = muted.fg(theme.muted) }
+        if m.kind == .injected { textStyle = Style(foreground: theme.warning, background: base.background) }
+        if entry.dropped { textStyle = muted.dim() }
+        for l in DisplayWidth.wrap(m.text.sanitizedForTerminal(singleLine: true), to: max(1, width - indent)) {
+            out.append(Line([(String(repeating: " ", count: indent), base), (l, textStyle)]))
+        }
+        return out
+    }
+
+    func render(in area: Rect, buffer: inout Buffer) {
+        let theme = state.theme
+        let visible = state.visibleLog
+        let following = state.logSelection == nil
+        var note = following ? "following" : "scrolled · G to follow"
+        if !state.logFilter.isEmpty { note = "filter “\(state.logFilter)” · \(visible.count) of \(state.projection.log.count)" + (following ? "" : " · G") }
+        Block(title: "Log", titleStyle: Style(foreground: theme.text, attributes: .bold),
+              note: note, noteStyle: Style(foreground: following && state.logFilter.isEmpty ? theme.muted : theme.warning),
+              borderStyle: Style(foreground: focused ? theme.focus : theme.border), focused: focused)
+            .render(in: area, buffer: &buffer)
+        let inner = Block.inner(area)
+        guard inner.width > 4, inner.height > 0 else { return }
+        let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
+        guard visible.count > 0 else {
+            let hint = state.logFilter.isEmpty ? "no messages yet" : "nothing matches “\(state.logFilter)” (Esc clears the filter)"
+            buffer.write(hint, x: content.x, y: content.y, style: Style(foreground: theme.muted, attributes: .italic), limit: content.maxX)
+            return
+        }
+        let selected = min(state.logSelection ?? visible.count - 1, visible.count - 1)
+        // Keep a few entries after the selection in view, for context.
+        let bottom = following ? visible.count - 1 : min(visible.count - 1, selected + 2)
+        var rows: [Line] = []
+        var i = bottom
+        while i >= 0 && rows.count < content.height {
+            let entry = state.projection.log[visible[i]]
+            rows.insert(contentsOf: lines(for: entry, width: content.width, selected: focused && i == selected), at: 0)
+            i -= 1
+        }
+        let overflow = max(0, rows.count - content.height)
+        for (row, line) in rows.dropFirst(overflow).enumerated() {
+            let y = content.y + row
+            if line.spans.first.map({ $0.style.background != .default }) == true {
+                buffer.paint(Rect(x: content.x, y: y, width: content.width, height: 1), style: line.spans[0].style)
+            }
+            line.draw(x: content.x, y: y, limit: content.maxX, buffer: &buffer)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import PalaverEngine
+
+/// The bottom bar: scenario, step, run state, speed, model, session file,
+/// events per second and total tokens.
+struct StatusBar: Widget {
+    let state: AppState
+
+    func render(in area: Rect, buffer: inout Buffer) {
+        let theme = state.theme
+        let bar = Style(foreground: theme.text, background: theme.panel)
+        buffer.fill(area, with: Cell(" ", style: bar))
+        let p = state.projection
+        let stepText = p.info.map { "step \(p.step)/\($0.maxSteps)" } ?? "starting"
+        var runState: (String, Style)
+        if let ended = p.ended {
+            let why = ended.reason == .steps ? "step limit" : ended.reason == .stopped ? "stopped" : "quiet"
+            runState = (" ■ ended: \(why) ", Style(foreground: theme.panel, background: theme.muted, attributes: .bold))
+        } else if p.paused {
+            runState = (" ⏸ PAUSED ", Style(foreground: theme.panel, background: theme.warning, attributes: .bold))
+        } else {
+            runState = (" ▶ running ", Style(foreground: theme.panel, background: theme.ok, attributes: .bold))
+        }
+        if theme.isMonochrome { runState.1 = Style(attributes: [.reverse, .bold]) }
+        let muted = Style(foreground: theme.muted, background: theme.panel)
+        var spans: [(String, Style)] = [
+            runState,
+            (" " + (p.info?.scenario ?? "palaver").sanitizedForTerminal(singleLine: true), Style(foreground: theme.accent, background: theme.panel, attributes: .bold)),
+            ("  " + stepText, bar),
+            ("  " + p.speed.description, bar),
+            ("  " + state.modelLabel.sanitizedForTerminal(singleLine: true), muted),
+        ]
+        let right = "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok "
+        if let path = state.sessionPath {
+            spans.append(("  " + path.sanitizedForTerminal(singleLine: true), muted))
+        }
+        let rightX = area.maxX - DisplayWidth.of(right)
+        Line(spans).draw(x: area.x, y: area.y, limit: rightX - 1, buffer: &buffer)
+        buffer.write(right, x: rightX, y: area.y, style: bar)
+    }
+}
+
+/// The line under the status bar: what is being typed, or a notice, or the keys to press.
+struct ComposerLine: Widget {
+    let state: AppState
+
+    static let hints = "space pause · . step · i inject · Tab focus · t take over · / filter · ? help · q quit"
+
+    func render(in area: Rect, buffer: inout Buffer) {
+        let theme = state.theme
+        func field(_ prompt: String, _ text: String, _ help: String) {
+            let promptStyle = Style(foreground: theme.accent, attributes: .bold)
+            var x = buffer.write(prompt, x: area.x, y: area.y, style: promptStyle)
+            let helpWidth = DisplayWidth.of(help)
+            let room = max(1, area.maxX - x - helpWidth - 3)
+            // Show the end of long input, where the typing happens.
+            var shown = text.sanitizedForTerminal(singleLine: true)
+            while DisplayWidth.of(shown) > room - 1 { shown.removeFirst() }
+            x = buffer.write(shown, x: x, y: area.y, style: Style(foreground: theme.text))
+            buffer.write(" ", x: x, y: area.y, style: Style(attributes: .reverse))
+            if area.maxX - helpWidth > x + 2 {
+                buffer.write(help, x: area.maxX - helpWidth, y: area.y, style: Style(foreground: theme.muted))
+            }
+        }
+        switch state.mode {
+        case .compose(let text):
+            field("inject ▸ ", text, "Enter send · Tab name · Esc cancel")
+            return
+        case .reply(let agent, let text):
+            let name = state.projection.agents[agent.index].spec.name.sanitizedForTerminal(singleLine: true)
+            field("as \(name) ▸ ", text, "Enter send · Esc later")
+            return
+        case .edit(let id, let text):
+            field("edit #\(id) ▸ ", text, "Enter save · Esc cancel")
+            return
+        case .filter(let text):
+            field("/", text, "text or @agent · Enter keep · Esc clear")
+            return
+        case .command(let text):
+            field(":", text, "speed theme inject pause save quit")
+            return
+        case .normal, .help, .detail:
+            break
+        }
+        if let notice = state.notice, state.now - notice.time < 5 {
+            let style = Style(foreground: notice.isError ? theme.error : theme.info, attributes: notice.isError ? .bold : [])
+            buffer.write((notice.isError ? "! " : "› ") + notice.text.sanitizedForTerminal(singleLine: true), x: area.x, y: area.y, style: style, limit: area.maxX)
+            return
+        }
+        if let agent = state.agentsAwaitingUser.first {
+            let name = state.projection.agents[agent.index].spec.name.sanitizedForTerminal(singleLine: true)
+            buffer.write("✋ \(name)'s turn: you took it over. Press r to reply as \(name), or t on its pane to hand it back.",
+                         x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
+            return
+        }
+        buffer.write(Self.hints, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
+    }
+}
