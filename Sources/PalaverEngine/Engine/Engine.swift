@@ -165,7 +165,7 @@ public final class Engine {
             } else {
                 openTurns.insert(agent)
                 emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
-                turns.append(Turn(agent: agent, kind: .model(request(for: agent))))
+                turns.append(Turn(agent: agent, kind: .model(request(for: agent, unread: deliveredScratch.count))))
             }
         }
         return turns
@@ -195,7 +195,7 @@ public final class Engine {
     }
 
     /// The chat request for an agent's turn: its persona, then what it has seen and said.
-    func request(for agent: AgentID) -> ModelRequest {
+    func request(for agent: AgentID, unread: Int) -> ModelRequest {
         let spec = info.agents[agent.index]
         var messages = [ChatMessage(role: .system, content: PromptBuilder.systemPrompt(for: spec, in: info))]
         for message in memories[agent.index] {
@@ -206,7 +206,8 @@ public final class Engine {
             }
         }
         return ModelRequest(agent: agent, spec: spec, roster: info.agents, scenarioTitle: info.title,
-                            seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages)
+                            seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages,
+                            unread: min(unread, memories[agent.index].count))
     }
 
     public func streamToken(_ text: String, for agent: AgentID) {

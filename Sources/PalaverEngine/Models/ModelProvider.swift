@@ -25,9 +25,11 @@ public struct ModelRequest: Sendable {
     public var turn: Int
     /// System prompt first, then what the agent has seen and said, oldest first.
     public var messages: [ChatMessage]
+    /// How many of the last messages arrived since the agent's previous turn.
+    public var unread: Int
 
     public init(agent: AgentID, spec: AgentSpec, roster: [AgentSpec], scenarioTitle: String,
-                seed: UInt64, step: Int, turn: Int, messages: [ChatMessage]) {
+                seed: UInt64, step: Int, turn: Int, messages: [ChatMessage], unread: Int = 1) {
         self.agent = agent
         self.spec = spec
         self.roster = roster
@@ -36,6 +38,7 @@ public struct ModelRequest: Sendable {
         self.step = step
         self.turn = turn
         self.messages = messages
+        self.unread = unread
     }
 }
 

@@ -31,7 +31,7 @@ public struct OfflineModel: ScriptedModelProvider {
 
     /// The reply text for a request.
     public func reply(to request: ModelRequest) -> String {
-        let heard = request.messages.last { $0.role == .user }
+        let heard = OfflineModel.mostPressing(in: request)
         let previous = request.messages.last { $0.role == .assistant }?.content
         let voice = OfflineVoice.for(request.spec)
         var attempt: UInt64 = 0
@@ -40,6 +40,16 @@ public struct OfflineModel: ScriptedModelProvider {
             if line != previous || attempt > 6 { return line }
             attempt += 1
         }
+    }
+
+    /// What to answer: among what arrived since the agent last spoke, a
+    /// message from the user or one naming the agent comes first; otherwise the latest.
+    static func mostPressing(in request: ModelRequest) -> ChatMessage? {
+        let fresh = request.messages.suffix(max(1, request.unread)).filter { $0.role == .user }
+        let name = request.spec.name.lowercased(), id = "@" + request.spec.id.lowercased()
+        if let fromUser = fresh.last(where: { $0.name == "you" }) { return fromUser }
+        if let naming = fresh.last(where: { $0.content.lowercased().contains(name) || $0.content.lowercased().contains(id) }) { return naming }
+        return fresh.last ?? request.messages.last { $0.role == .user }
     }
 
     /// Splits text into the pieces it streams in: words with their leading

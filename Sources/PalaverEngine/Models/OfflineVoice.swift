@@ -24,6 +24,7 @@ struct OfflineVoice {
         let point = points[(request.turn + Int(salt % 7) + Int(attempt)) % points.count]
         // Answer people by name; a system prompt or the user is not someone to argue with.
         let heardPerson = heard.flatMap { $0.name == "system" || $0.name == "you" ? nil : $0 }
+        let fromUser = heard?.name == "you"
         let who = heardPerson?.name ?? ""
         let names = request.roster.map { $0.name.lowercased() }
         let topic = heard.map { OfflineVoice.topic(of: $0.content, chinese: chinese, ignoring: names) } ?? ""
@@ -39,12 +40,13 @@ struct OfflineVoice {
         }
 
         if chinese {
-            let opener = heardPerson == nil ? "关于“\(request.scenarioTitle)”，" : fill(pick(OfflineVoice.chineseOpeners[temperament.rawValue], 1))
+            let opener = fromUser ? fill(pick(OfflineVoice.chineseUserOpeners, 1))
+                : heardPerson == nil ? "关于“\(request.scenarioTitle)”，" : fill(pick(OfflineVoice.chineseOpeners[temperament.rawValue], 1))
             let closer = fill(pick(OfflineVoice.chineseClosers, 2))
             return opener + point + closer
         }
-        let opener = heardPerson == nil
-            ? fill(pick(OfflineVoice.firstOpeners, 1))
+        let opener = fromUser ? fill(pick(OfflineVoice.userOpeners, 1))
+            : heardPerson == nil ? fill(pick(OfflineVoice.firstOpeners, 1))
             : fill(pick(OfflineVoice.openers[temperament.rawValue], 1))
         let body = fill(pick(OfflineVoice.framings, 4)).replacingAll("{point}", with: point)
         let closer = fill(pick(OfflineVoice.closers[temperament.rawValue], 2))
@@ -90,18 +92,29 @@ struct OfflineVoice {
         // The longest word usually carries the subject; the first of equals wins.
         var best: String?
         for word in words where word.count > (best?.count ?? 0) { best = word }
-        return best ?? "this"
+        guard let best else { return "this" }
+        // Keep the speaker's own capitalisation (Friday, not friday).
+        if let range = text.range(of: best, options: .caseInsensitive) { return String(text[range]) }
+        return best
     }
 
     /// Words our own templates use: never mistaken for what a message is about.
     static let templateWords: Set<String> = {
-        let all = (firstOpeners + openers.flatMap { $0 } + framings + closers.flatMap { $0 }).joined(separator: " ")
+        let all = (firstOpeners + userOpeners + openers.flatMap { $0 } + framings + closers.flatMap { $0 }).joined(separator: " ")
         return Set(Keywords.of(all))
     }()
 
     static let firstOpeners = [
         "Let me open.", "Here is where I stand.", "To start us off:", "Before anyone else weighs in:",
     ]
+
+    /// Answers to the person at the keyboard, who stepped in to ask.
+    static let userOpeners = [
+        "You asked about {topic}, so here is my straight answer.", "Fair question on {topic}.",
+        "Since you ask about {topic}:", "On your point about {topic}:",
+    ]
+
+    static let chineseUserOpeners = ["你问到“{topic}”，我直说：", "好问题。", "关于你说的“{topic}”，"]
 
     static let openers: [[String]] = [
         // blunt

@@ -121,6 +121,11 @@ extension AppState {
             if case .char(let c) = key, !c.isWhitespace { say("'\(c)' does nothing here; press ? for the keys") }
             return []
         }
+        let changesTheRun: Set<Action> = [.togglePause, .stepOnce, .faster, .slower, .compose, .reply, .editMessage, .dropMessage, .mute, .takeOver]
+        if changesTheRun.contains(action), let ended = projection.ended {
+            say("this run has ended (\(ended.steps) steps): start another with palaver run, or press q to quit", error: true)
+            return []
+        }
         switch action {
         case .togglePause: return [.engine(projection.paused ? .resume : .pause)]
         case .stepOnce: return [.engine(.stepOnce)]
