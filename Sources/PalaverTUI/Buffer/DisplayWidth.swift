@@ -68,6 +68,8 @@ public enum DisplayWidth {
         return String(head) + "…"
     }
 
+    static let closingPunctuation: Set<Character> = ["。", "，", "、", "？", "！", "；", "：", "）", "」", "』", "》", "】"]
+
     /// Breaks text into lines of at most `columns`, at spaces where it can,
     /// inside words (or between CJK characters) where it must.
     public static func wrap(_ text: String, to columns: Int) -> [String] {
@@ -109,6 +111,12 @@ public enum DisplayWidth {
                     flushWord()
                     word = " "
                     wordWidth = 1
+                } else if w == 2 && closingPunctuation.contains(ch) && lineWidth + wordWidth + w > columns && word.isEmpty && !line.isEmpty {
+                    // CJK closing punctuation never starts a line: take the character before it along.
+                    let last = line.removeLast()
+                    lines.append(line)
+                    line = String(last) + String(ch)
+                    lineWidth = of(last) + w
                 } else if w == 2 {
                     // Wide characters may break anywhere.
                     flushWord()

@@ -46,7 +46,7 @@ public struct ScreenLayout: Equatable, Sendable {
                 agents.append(Rect(x: c * paneWidth, y: r * paneHeight, width: w, height: paneHeight))
             }
         } else if n > 0 {
-            let listRows = min(n, max(1, main.height / 3))
+            let listRows = min(n, max(1, main.height / 2 - 1))
             let (top, rest) = main.splitRows(listRows + 2)
             compactFrame = top
             lower = rest

@@ -101,7 +101,11 @@ struct ConversationGraph: Widget {
         let lit = litPairs()
         var arrows: [(x: Int, y: Int, glyph: Character, rank: Int)] = []
         // Route lighter edges first so heavier ones' arrows end up on top.
-        for (pair, counts) in pairs.sorted(by: { ($0.value.ab + $0.value.ba) < ($1.value.ab + $1.value.ba) }) {
+        let ordered = pairs.sorted { l, r in
+            let (lt, rt) = (l.value.ab + l.value.ba, r.value.ab + r.value.ba)
+            return lt != rt ? lt < rt : (l.key.a, l.key.b) < (r.key.a, r.key.b)
+        }
+        for (pair, counts) in ordered {
             guard pair.a < nodes.count, pair.b < nodes.count else { continue }
             let a = nodes[pair.a], b = nodes[pair.b]
             let total = counts.ab + counts.ba
@@ -163,7 +167,10 @@ struct ConversationGraph: Widget {
 
     private func drawLegend(pairs: [Pair: (ab: Int, ba: Int)], in rect: Rect, buffer: inout Buffer) {
         guard rect.height > 0 else { return }
-        let top = pairs.sorted { ($0.value.ab + $0.value.ba, $1.key.a) > ($1.value.ab + $1.value.ba, $0.key.a) }.prefix(rect.height)
+        let top = pairs.sorted { l, r in
+            let (lt, rt) = (l.value.ab + l.value.ba, r.value.ab + r.value.ba)
+            return lt != rt ? lt > rt : (l.key.a, l.key.b) < (r.key.a, r.key.b)
+        }.prefix(rect.height)
         for (row, item) in top.enumerated() {
             let text = "\(name(item.key.a)) ⇄ \(name(item.key.b))  \(item.value.ab + item.value.ba) msgs"
             buffer.write(text, x: rect.x, y: rect.y + row, style: Style(foreground: state.theme.muted), limit: rect.maxX)

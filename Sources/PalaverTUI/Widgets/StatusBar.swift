@@ -22,20 +22,28 @@ struct StatusBar: Widget {
         }
         if theme.isMonochrome { runState.1 = Style(attributes: [.reverse, .bold]) }
         let muted = Style(foreground: theme.muted, background: theme.panel)
-        var spans: [(String, Style)] = [
+        // Most important first; what does not fit is left off whole rather than cut.
+        let essential: [(String, Style)] = [
             runState,
             (" " + (p.info?.scenario ?? "palaver").sanitizedForTerminal(singleLine: true), Style(foreground: theme.accent, background: theme.panel, attributes: .bold)),
             ("  " + stepText, bar),
             ("  " + p.speed.description, bar),
-            ("  " + state.modelLabel.sanitizedForTerminal(singleLine: true), muted),
         ]
+        let optional: [(String, Style)] = [
+            ("  " + state.modelLabel.sanitizedForTerminal(singleLine: true), muted),
+        ] + (state.sessionPath.map { [("  " + $0.sanitizedForTerminal(singleLine: true), muted)] } ?? [])
         let right = "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok "
-        if let path = state.sessionPath {
-            spans.append(("  " + path.sanitizedForTerminal(singleLine: true), muted))
+        var spans = essential
+        var used = Line(essential).width
+        let rightWidth = DisplayWidth.of(right)
+        let showRight = used + rightWidth + 1 <= area.width
+        let room = area.width - (showRight ? rightWidth + 1 : 0)
+        for span in optional where used + DisplayWidth.of(span.0) <= room {
+            spans.append(span)
+            used += DisplayWidth.of(span.0)
         }
-        let rightX = area.maxX - DisplayWidth.of(right)
-        Line(spans).draw(x: area.x, y: area.y, limit: rightX - 1, buffer: &buffer)
-        buffer.write(right, x: rightX, y: area.y, style: bar)
+        Line(spans).draw(x: area.x, y: area.y, limit: area.maxX, buffer: &buffer)
+        if showRight { buffer.write(right, x: area.maxX - rightWidth, y: area.y, style: bar) }
     }
 }
 

@@ -1,0 +1,76 @@
+import Testing
+@testable import PalaverEngine
+@testable import PalaverTUI
+
+/// Whole screens on the test backend, compared with checked-in snapshots.
+@Suite struct ScreenSnapshotTests {
+    @Test func defaultScenarioAt120x40() throws {
+        let state = try ScreenFixtures.state(steps: 9)
+        assertSnapshot(AppView.render(state).text, named: "screen-ship-it-120x40")
+    }
+
+    @Test func bilingualScreenKeepsWideCharactersWhole() throws {
+        let state = try ScreenFixtures.state(try ScreenFixtures.scenario("bilingual"), steps: 8, width: 100, height: 30)
+        let buffer = AppView.render(state)
+        assertSnapshot(buffer.text, named: "screen-bilingual-100x30")
+        // Every wide character is followed by its continuation cell, and no row is wider than the screen.
+        for y in 0..<buffer.height {
+            for x in 0..<buffer.width where buffer[x, y].width == 2 {
+                #expect(x + 1 < buffer.width && buffer[x + 1, y].isContinuation)
+            }
+            #expect(DisplayWidth.of(buffer.text.split(separator: "\n", omittingEmptySubsequences: false)[y].description) <= buffer.width)
+        }
+    }
+
+    @Test func smallestSupportedScreen() throws {
+        let state = try ScreenFixtures.state(steps: 6, width: 40, height: 12)
+        assertSnapshot(AppView.render(state).text, named: "screen-40x12")
+    }
+
+    @Test func tooSmallSaysSo() throws {
+        let state = try ScreenFixtures.state(steps: 2, width: 39, height: 11)
+        let text = AppView.render(state).text
+        #expect(text.contains("terminal too small"))
+        #expect(text.contains("39×11"))
+    }
+
+    @Test func helpOverlayIsGeneratedFromTheKeymap() throws {
+        var state = try ScreenFixtures.state(steps: 3, width: 100, height: 40)
+        _ = state.handle(.char("?"))
+        let text = AppView.render(state).text
+        assertSnapshot(text, named: "screen-help-100x40")
+        for section in Keymap.standard.helpSections {
+            for line in section.lines { #expect(text.contains(line.text), "help shows \(line.text)") }
+        }
+    }
+
+    @Test func composingShowsWhatIsTyped() throws {
+        var state = try ScreenFixtures.state(steps: 3, width: 100, height: 30)
+        _ = state.handle(.char("i"))
+        for c in "@ravi why Tuesday?" { _ = state.handle(.char(c)) }
+        let text = AppView.render(state).text
+        #expect(text.split(separator: "\n").last?.hasPrefix("inject ▸ @ravi why Tuesday?") == true)
+    }
+
+    @Test func messageDetailShowsTheWholeMessage() throws {
+        var state = try ScreenFixtures.state(steps: 4, width: 100, height: 30)
+        state.focus = .log
+        _ = state.handle(.enter)
+        let text = AppView.render(state).text
+        #expect(text.contains("Message"))
+        #expect(text.contains("message #5"))
+    }
+
+    @Test func hostileTextNeverReachesTheScreenAsControls() throws {
+        var state = try ScreenFixtures.state(steps: 1, width: 100, height: 30)
+        let info = try #require(state.projection.info)
+        let evil = Message(id: 99, step: 1, time: 1, sender: .agent(AgentID(0)), recipients: .all, kind: .chat,
+                           text: "hi \u{1B}]0;owned\u{07}\u{1B}[2J\u{1B}[31mred\u{07}\u{08}")
+        state.receive([Event(step: 1, time: 1, .messageSent(evil))])
+        let buffer = AppView.render(state)
+        #expect(info.agents.count == 4)
+        #expect(buffer.cells.allSatisfy { cell in !cell.character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } })
+        #expect(buffer.text.contains("red"))
+        #expect(!buffer.text.contains("owned"))
+    }
+}
