@@ -1,0 +1,55 @@
+import Testing
+@testable import PalaverTUI
+
+@Suite struct BufferTests {
+    @Test func wideCharactersFillTwoCellsAndAreNotSplitAtTheEdge() {
+        var buffer = Buffer(width: 5, height: 1)
+        let end = buffer.write("a中b文", x: 0, y: 0, style: .plain)
+        // "文" would straddle the edge (columns 4–5 of 5), so it is left out.
+        #expect(end == 4)
+        #expect(buffer.text == "a中b")
+        #expect(buffer[1, 0].width == 2)
+        #expect(buffer[2, 0].isContinuation)
+    }
+
+    @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var buffer = Buffer(width: 6, height: 1)
+        buffer.write("中文", x: 0, y: 0, style: .plain)
+        buffer.write("x", x: 1, y: 0, style: .plain)
+        #expect(buffer.text == " x文")
+        #expect(!buffer.cells.contains { $0.isContinuation && $0 == buffer[0, 0] })
+    }
+
+    @Test func theDiffHoldsOnlyWhatChanged() {
+        var a = Buffer(width: 20, height: 3)
+        a.write("hello world", x: 0, y: 1, style: .plain)
+        var b = a
+        b.write("W", x: 6, y: 1, style: .plain)
+        let diff = BufferDiff(from: a, to: b)
+        #expect(diff.runs.count == 1)
+        #expect(diff.runs[0].x == 6 && diff.runs[0].y == 1 && diff.changedCells == 1)
+        #expect(BufferDiff(from: b, to: b).isEmpty)
+        #expect(BufferDiff(from: nil, to: b).changedCells == 60)
+    }
+
+    @Test func aDiffNeverStartsOnTheRightHalfOfAWideCharacter() {
+        var a = Buffer(width: 10, height: 1)
+        a.write("中", x: 2, y: 0, style: .plain)
+        var b = Buffer(width: 10, height: 1)
+        b.write("中", x: 2, y: 0, style: Style(attributes: .bold))
+        let diff = BufferDiff(from: a, to: b)
+        #expect(diff.runs.first?.x == 2)
+    }
+
+    @Test func applyingDiffsReproducesEveryFrame() throws {
+        let backend = TestBackend(width: 100, height: 30)
+        var previous: Buffer?
+        for steps in [1, 3, 6] {
+            let state = try ScreenFixtures.state(steps: steps, width: 100, height: 30)
+            let frame = AppView.render(state)
+            backend.apply(BufferDiff(from: previous, to: frame))
+            #expect(backend.screen == frame)
+            previous = frame
+        }
+    }
+}
