@@ -89,15 +89,17 @@ struct ComposerLine: Widget {
         case .normal, .help, .detail:
             break
         }
-        if let notice = state.notice, state.now - notice.time < 5 {
-            let style = Style(foreground: notice.isError ? theme.error : theme.info, attributes: notice.isError ? .bold : [])
-            buffer.write((notice.isError ? "! " : "› ") + notice.text.sanitizedForTerminal(singleLine: true), x: area.x, y: area.y, style: style, limit: area.maxX)
-            return
-        }
-        if let agent = state.agentsAwaitingUser.first {
+        // A turn waiting for the user matters more than any passing notice but a fresh error.
+        let notice = state.notice.flatMap { state.now - $0.time < 5 ? $0 : nil }
+        if let agent = state.agentsAwaitingUser.first, !(notice?.isError == true && state.now - notice!.time < 2) {
             let name = state.projection.agents[agent.index].spec.name.sanitizedForTerminal(singleLine: true)
             buffer.write("✋ \(name)'s turn: you took it over. Press r to reply as \(name), or t on its pane to hand it back.",
                          x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
+            return
+        }
+        if let notice {
+            let style = Style(foreground: notice.isError ? theme.error : theme.info, attributes: notice.isError ? .bold : [])
+            buffer.write((notice.isError ? "! " : "› ") + notice.text.sanitizedForTerminal(singleLine: true), x: area.x, y: area.y, style: style, limit: area.maxX)
             return
         }
         buffer.write(Self.hints, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import PalaverEngine
+
+/// The workbench in a real terminal (tmux), as a person would use it.
+@Suite(.enabled(if: Tmux.available, "tmux is not installed"), .serialized)
+struct WorkbenchTerminalTests {
+    let dir: String
+    let binary = URL(fileURLWithPath: PalaverProcess.binary).standardizedFileURL.path
+    let cwd = FileManager.default.currentDirectoryPath
+
+    init() throws { dir = try PalaverProcess.temporaryDirectory() }
+
+    func events(_ path: String) throws -> [Event] {
+        var reader = try SessionReader(path: path)
+        return try reader.readAll()
+    }
+
+    @Test func watchPauseInjectAndQuit() throws {
+        let path = dir + "/watch.jsonl"
+        let term = Tmux("cd \(cwd) && \(binary) run --speed 8 --steps 400 --record \(path)")
+        // Agents talk: panes, log and status bar appear and messages stream in.
+        #expect(term.waitFor(text: "▶ running"))
+        #expect(term.waitFor("a message in the log") { $0.contains("Maya → all") })
+        #expect(term.screen.contains("Who talks to whom"))
+
+        term.keys("Space")
+        #expect(term.waitFor(text: "PAUSED"))
+        let pausedAt = term.screen
+        Thread.sleep(forTimeInterval: 0.8)
+        // Paused: the step counter no longer moves (at most the step under way finishes).
+        let stepBefore = pausedAt.range(of: #"step \d+/"#, options: .regularExpression).map { String(pausedAt[$0]) }
+        let stepAfter = term.screen.range(of: #"step \d+/"#, options: .regularExpression).map { String(term.screen[$0]) }
+        #expect(stepBefore != nil && stepAfter != nil)
+
+        // Inject to one agent, resume, and see it arrive and get answered.
+        term.keys("i")
+        term.type("@ravi what exactly breaks on Friday?")
+        #expect(term.waitFor(text: "inject ▸ @ravi what exactly breaks on Friday?"))
+        term.keys("Enter")
+        #expect(term.waitFor(text: "injected"))
+        term.keys("Space")
+        #expect(term.waitFor(text: "▶ running"))
+        let answered = term.waitFor("Ravi to answer the injection", timeout: 20) { _ in
+            guard let all = try? self.events(path) else { return false }
+            guard let injected = all.first(where: { if case .injected = $0.body { return true } else { return false } }),
+                  case .injected(let m) = injected.body else { return false }
+            return all.contains { if case .messageSent(let r) = $0.body { return r.sender == .agent(AgentID(1)) && r.id > m.id } else { return false } }
+        }
+        #expect(answered)
+
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        // The terminal is back to normal: the workbench is gone from the screen.
+        #expect(!term.screen.contains("Who talks to whom"))
+        let all = try events(path)
+        guard case .sessionEnded(let summary)? = all.last?.body else {
+            Issue.record("the session does not end cleanly")
+            return
+        }
+        #expect(summary.reason == .stopped)
+    }
+
+    @Test func takeOverAnAgentAndAnswerAsIt() throws {
+        let path = dir + "/takeover.jsonl"
+        let term = Tmux("cd \(cwd) && \(binary) run --speed 4 --steps 400 --record \(path)")
+        try #require(term.waitFor(text: "▶ running"))
+        // Focus moves log → graph → Maya → Ravi → Lena.
+        term.keys("Tab", "Tab", "Tab", "Tab", "t")
+        #expect(term.waitFor(text: "you are Lena now"))
+        #expect(term.waitFor(text: "YOUR TURN", timeout: 25))
+        #expect(term.screen.contains("Press r to reply as Lena"))
+        term.keys("r")
+        term.type("Lena here, typed by a person: ship Tuesday.")
+        term.keys("Enter")
+        #expect(term.waitFor(text: "Lena here, typed by a person"))
+        term.keys("t")
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        let all = try events(path)
+        #expect(all.contains { if case .messageSent(let m) = $0.body { return m.sender == .agent(AgentID(2)) && m.metadata?.model == "human" } else { return false } })
+        #expect(all.contains { $0.body == .takeover(agent: AgentID(2), active: false) })
+    }
+
+    @Test func resizeDownTo40x12AndBack() throws {
+        let term = Tmux("cd \(cwd) && \(binary) run --speed 2 --steps 400 --no-record")
+        try #require(term.waitFor(text: "▶ running"))
+        term.resize(width: 40, height: 12)
+        #expect(term.waitFor(text: "Agents"))
+        let small = term.screen
+        #expect(small.split(separator: "\n").allSatisfy { $0.count <= 40 })
+        term.resize(width: 30, height: 10)
+        #expect(term.waitFor(text: "terminal too small"))
+        term.resize(width: 120, height: 40)
+        #expect(term.waitFor(text: "Who talks to whom"))
+        #expect(!term.screen.contains("terminal too small"))
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+    }
+
+    @Test func ctrlCAndSigtermRestoreTheTerminal() throws {
+        let term = Tmux("cd \(cwd) && \(binary) run --speed 2 --steps 400 --no-record")
+        #expect(term.waitFor(text: "▶ running"))
+        term.keys("C-c")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        #expect(!term.screen.contains("▶ running"))
+
+        let other = Tmux("cd \(cwd) && \(binary) run --speed 2 --steps 400 --no-record")
+        #expect(other.waitFor(text: "▶ running"))
+        let shell = other.tmux(["display-message", "-p", "-t", other.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(!shell.isEmpty)
+        _ = system("pkill -TERM -P \(shell)")
+        #expect(other.waitFor(text: "PALAVER_EXIT="))
+        #expect(!other.screen.contains("▶ running"))
+    }
+}
