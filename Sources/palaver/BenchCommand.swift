@@ -1,16 +1,21 @@
 import ArgumentParser
 import Foundation
 import PalaverEngine
+import PalaverTUI
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Palaver's speed; prints one JSON line. Use a release build (swift run -c release palaver bench …).",
-        discussion: "engine: messages routed per second among agents that make no model calls. session: write, read and index 1,000,000 events."
+        discussion: """
+            engine: messages routed per second among agents that make no model calls. \
+            session: write, read and index 1,000,000 events. \
+            render: a 200×60 frame with 12 agents and a 1,000,000-message log, and 100,000 events/s for 5 s at 30 fps.
+            """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case engine, session
+        case engine, session, render
     }
 
     @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -33,6 +38,11 @@ struct BenchCommand: ParsableCommand {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let r = try SessionBenchmark.run(events: count ?? 1_000_000, path: path)
             print(#"{"bench":"session","events":\#(r.events),"bytes":\#(r.bytes),"write_events_per_second":\#(Int(Double(r.events) / r.writeSeconds)),"read_events_per_second":\#(Int(Double(r.events) / r.readSeconds)),"open_index_seconds":\#(round3(r.openIndexSeconds)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        case .render:
+            var state = RenderBenchmark.state(messages: count ?? 1_000_000)
+            let frame = RenderBenchmark.frameTime(state: &state)
+            let flood = RenderBenchmark.ingest(state: &state)
+            print(#"{"bench":"render","width":200,"height":60,"agents":12,"log_messages":\#(count ?? 1_000_000),"frame_ms":\#(round3(frame)),"max_lag_ms":\#(round3(flood.maxLagMs)),"frames":\#(flood.framesPainted),"events_ingested":\#(flood.eventsIngested),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         }
     }
 }

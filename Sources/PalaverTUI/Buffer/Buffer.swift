@@ -90,6 +90,12 @@ public struct Buffer: Sendable, Equatable {
         return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 
+    /// Puts one narrow character at (x, y), if it is on the buffer.
+    public mutating func set(_ character: Character, x: Int, y: Int, style: Style) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        put(Cell(character, width: 1, style: style), x: x, y: y)
+    }
+
     /// Writes text from (x, y), no further than `limit` (the right edge of the
     /// widget's area). Wide characters that would straddle the edge are left
     /// out. Text must already be clean of control characters. Returns the

@@ -2,7 +2,13 @@
 /// emoji, 0 for combining marks and joiners, 1 otherwise. Pure Swift, so
 /// layouts and snapshots are the same whatever the C library's locale says.
 public enum DisplayWidth {
+    @inline(__always)
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii < 0x20 || ascii == 0x7F ? 0 : 1 }
+        return ofNonASCII(character)
+    }
+
+    static func ofNonASCII(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.count > 1 {
@@ -68,6 +74,14 @@ public enum DisplayWidth {
         return String(head) + "…"
     }
 
+    /// The line without spaces at either end.
+    static func trimmed(_ line: String) -> String {
+        var s = Substring(line)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+
     static let closingPunctuation: Set<Character> = ["。", "，", "、", "？", "！", "；", "：", "）", "」", "』", "》", "】"]
 
     /// Breaks text into lines of at most `columns`, at spaces where it can,
@@ -86,9 +100,7 @@ public enum DisplayWidth {
                     line += word
                     lineWidth += wordWidth
                 } else {
-                    if !line.isEmpty {
-                        lines.append(String(line.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()))
-                    }
+                    if !line.isEmpty { lines.append(trimmed(line)) }
                     // A word longer than the line is broken across lines.
                     var rest = Substring(word.drop { $0 == " " })
                     line = ""

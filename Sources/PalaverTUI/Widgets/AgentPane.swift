@@ -70,7 +70,8 @@ struct AgentPane: Widget {
             }
         }
         if !view.streaming.isEmpty {
-            let text = view.streaming.sanitizedForTerminal(singleLine: true) + "▍"
+            // Only the end of a long stream can be on screen; wrap no more than that.
+            let text = String(view.streaming.suffix(body.width * body.height * 2)).sanitizedForTerminal(singleLine: true) + "▍"
             for l in DisplayWidth.wrap(text, to: body.width) { lines.append((l, Style(foreground: theme.text, attributes: .bold))) }
         }
         if lines.isEmpty {

@@ -71,7 +71,7 @@ struct LineCanvas {
         for y in 0..<height {
             for x in 0..<width {
                 guard let g = Self.glyph(sides[y * width + x]) else { continue }
-                buffer.write(String(g), x: origin.x + x, y: origin.y + y, style: style(ranks[y * width + x]))
+                buffer.set(g, x: origin.x + x, y: origin.y + y, style: style(ranks[y * width + x]))
             }
         }
     }

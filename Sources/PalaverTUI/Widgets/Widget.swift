@@ -32,17 +32,17 @@ public struct Block: Widget {
             focused ? ("━", "┃", "┏", "┓", "┗", "┛") : ("─", "│", "╭", "╮", "╰", "╯")
         let right = area.maxX - 1, bottom = area.maxY - 1
         for x in area.x...right {
-            buffer.write(String(h), x: x, y: area.y, style: borderStyle)
-            buffer.write(String(h), x: x, y: bottom, style: borderStyle)
+            buffer.set(h, x: x, y: area.y, style: borderStyle)
+            buffer.set(h, x: x, y: bottom, style: borderStyle)
         }
         for y in area.y...bottom {
-            buffer.write(String(v), x: area.x, y: y, style: borderStyle)
-            buffer.write(String(v), x: right, y: y, style: borderStyle)
+            buffer.set(v, x: area.x, y: y, style: borderStyle)
+            buffer.set(v, x: right, y: y, style: borderStyle)
         }
-        buffer.write(String(tl), x: area.x, y: area.y, style: borderStyle)
-        buffer.write(String(tr), x: right, y: area.y, style: borderStyle)
-        buffer.write(String(bl), x: area.x, y: bottom, style: borderStyle)
-        buffer.write(String(br), x: right, y: bottom, style: borderStyle)
+        buffer.set(tl, x: area.x, y: area.y, style: borderStyle)
+        buffer.set(tr, x: right, y: area.y, style: borderStyle)
+        buffer.set(bl, x: area.x, y: bottom, style: borderStyle)
+        buffer.set(br, x: right, y: bottom, style: borderStyle)
         let room = area.width - 4
         guard room > 0 else { return }
         var noteText = ""
