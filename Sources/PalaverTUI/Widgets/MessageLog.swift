@@ -71,7 +71,8 @@ struct MessageLog: Widget {
         let following = state.logSelection == nil
         var note = following ? "following" : "scrolled · G to follow"
         if !state.logFilter.isEmpty { note = "filter “\(state.logFilter)” · \(visible.count) of \(state.projection.log.count)" + (following ? "" : " · G") }
-        Block(title: "Log", titleStyle: Style(foreground: theme.text, attributes: .bold),
+        let title = state.projection.info.map { "Log · " + $0.title.sanitizedForTerminal(singleLine: true) } ?? "Log"
+        Block(title: title, titleStyle: Style(foreground: theme.text, attributes: .bold),
               note: note, noteStyle: Style(foreground: following && state.logFilter.isEmpty ? theme.muted : theme.warning),
               borderStyle: Style(foreground: focused ? theme.focus : theme.border), focused: focused)
             .render(in: area, buffer: &buffer)
