@@ -27,20 +27,22 @@ public final class Engine {
     var behaviors: [(any AgentBehavior)?]
     /// Agents whose turn in the current step has not finished yet.
     public internal(set) var openTurns: Set<AgentID> = []
-    var nextMessageID = 1
+    public internal(set) var nextMessageID = 1
     var roundRobinCursor = 0
     var lastMessage: Message?
     public internal(set) var messageCount = 0
     var tokenCount = 0
-    let sink: any EventSink
+    /// Where events go; a rebuilt engine is handed a new one before it runs on.
+    public var sink: any EventSink
 
     // Scratch space reused every turn so that sync agents allocate nothing per message.
     private var deliveredScratch: [Message] = []
     private var outgoingScratch: [Outgoing] = []
 
-    public init(info: SessionInfo, configuration: EngineConfiguration = EngineConfiguration(),
+    public init(info: SessionInfo, configuration: EngineConfiguration? = nil,
                 behaviors: [AgentID: any AgentBehavior] = [:], sink: any EventSink) {
         self.info = info
+        let configuration = configuration ?? info.configuration
         self.configuration = configuration
         self.speed = info.speed
         self.sink = sink
@@ -267,7 +269,7 @@ public struct Turn: Sendable {
 }
 
 /// How the engine routes and remembers, from the scenario.
-public struct EngineConfiguration: Sendable, Equatable {
+public struct EngineConfiguration: Hashable, Sendable {
     public enum ReplyTo: String, Sendable, CaseIterable {
         /// Replies go to every other agent.
         case all

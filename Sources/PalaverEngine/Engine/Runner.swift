@@ -49,7 +49,20 @@ public final class Runner {
         lastWall = startWall
         engine.time = 0
         engine.start(opening: opening)
-        let reason = loop()
+        return finish(loop())
+    }
+
+    /// Runs on from an engine rebuilt from a recording (a fork), whose
+    /// recording ended `time` seconds in; the clock continues from there.
+    @discardableResult
+    public func resume(at time: Double) -> Summary.Reason {
+        startWall = MonotonicClock.seconds() - time
+        lastWall = MonotonicClock.seconds()
+        tick()
+        return finish(loop())
+    }
+
+    private func finish(_ reason: Summary.Reason) -> Summary.Reason {
         for call in liveCalls.values { call.task.cancel() }
         liveCalls.removeAll()
         tick()

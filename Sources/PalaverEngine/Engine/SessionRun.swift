@@ -21,8 +21,11 @@ public final class SessionRun {
         }
     }
 
-    public let scenario: Scenario
+    /// The scenario, for runs started from one; nil for forks.
+    public let scenario: Scenario?
     public let info: SessionInfo
+    /// For a fork: where the recording it was rebuilt from ended, in seconds.
+    private let resumeTime: Double?
     public let runner: Runner
     public let writer: SessionWriter?
     public let fanout: EventFanout
@@ -31,8 +34,8 @@ public final class SessionRun {
     public init(scenario: Scenario, options: Options = Options(), sinks: [any EventSink] = []) throws {
         self.scenario = scenario
         info = scenario.sessionInfo(seed: options.seed, maxSteps: options.maxSteps, speed: options.speed, model: options.model)
-        let catalog = ModelCatalog(offline: OfflineModel(tokensPerSecond: scenario.offline.tokensPerSecond,
-                                                         firstTokenDelay: scenario.offline.firstTokenDelay))
+        resumeTime = nil
+        let catalog = ModelCatalog(offline: OfflineModel(settings: info.offline))
         let providers = try catalog.providers(for: info.agents)
         fanout = EventFanout()
         if let path = options.recordPath {
@@ -43,14 +46,71 @@ public final class SessionRun {
             writer = nil
         }
         for sink in sinks { fanout.add(sink) }
-        let engine = Engine(info: info, configuration: scenario.engine, sink: fanout)
+        let engine = Engine(info: info, sink: fanout)
         runner = Runner(engine: engine, providers: providers, opening: scenario.openingMessages)
         runner.writer = writer
     }
 
     public var inbox: Inbox { runner.inbox }
 
+    /// A live run that continues a recorded session from the end of `step`:
+    /// the engine is rebuilt exactly from the recording, the new session file
+    /// starts with the recording's events up to there (its header naming the
+    /// parent and the step), and the run goes on from that point.
+    /// - Parameter handBack: give taken-over agents back to their models (no one is at the keyboard in headless runs).
+    public init(forking path: String, at step: Int, options: Options = Options(), sinks: [any EventSink] = [],
+                handBack: Bool = false) throws {
+        var reader = try SessionReader(path: path)
+        var events: [Event] = []
+        try reader.forEachEvent { event in
+            guard event.step <= step else { return false }
+            events.append(event)
+            return true
+        }
+        var info = reader.info
+        if let model = options.model { for i in info.agents.indices { info.agents[i].model = model } }
+        if let steps = options.maxSteps { info.maxSteps = steps }
+        if let speed = options.speed { info.speed = speed }
+        guard step < info.maxSteps else {
+            throw SessionRebuilder.Failure(reason: "step \(step) is at or past the run's step limit (\(info.maxSteps)); give --steps to go further")
+        }
+        let catalog = ModelCatalog(offline: OfflineModel(settings: info.offline))
+        let providers = try catalog.providers(for: info.agents)
+        let rebuilt = try SessionRebuilder.rebuild(from: events, through: step, info: info)
+        scenario = nil
+        self.info = info
+        resumeTime = rebuilt.time
+        fanout = EventFanout()
+        if let record = options.recordPath {
+            let writer = try SessionWriter(path: record, header: SessionHeader(parent: path, forkStep: step))
+            self.writer = writer
+            fanout.add(writer)
+        } else {
+            writer = nil
+        }
+        for sink in sinks { fanout.add(sink) }
+        // The new session begins with the history it grew from.
+        for event in rebuilt.events {
+            if case .sessionStarted = event.body {
+                fanout.receive(Event(step: event.step, time: event.time, .sessionStarted(info)))
+            } else {
+                fanout.receive(event)
+            }
+        }
+        rebuilt.engine.sink = fanout
+        if handBack {
+            for i in 0..<rebuilt.engine.agentCount where rebuilt.engine.isTakenOver(AgentID(i)) {
+                rebuilt.engine.apply(.handBack(AgentID(i)))
+            }
+        }
+        runner = Runner(engine: rebuilt.engine, providers: providers)
+        runner.writer = writer
+    }
+
     /// Runs to the end on the calling thread.
     @discardableResult
-    public func run() -> Summary.Reason { runner.run() }
+    public func run() -> Summary.Reason {
+        if let resumeTime { return runner.resume(at: resumeTime) }
+        return runner.run()
+    }
 }

@@ -9,9 +9,14 @@ public struct SessionInfo: Hashable, Sendable {
     public var agents: [AgentSpec]
     public var maxSteps: Int
     public var speed: Speed
+    /// How the engine routes and remembers; needed to rebuild a run exactly.
+    public var configuration: EngineConfiguration
+    /// The offline model's pace.
+    public var offline: OfflineSettings
 
     public init(scenario: String, title: String, seed: UInt64, turnRule: TurnRule,
-                agents: [AgentSpec], maxSteps: Int, speed: Speed) {
+                agents: [AgentSpec], maxSteps: Int, speed: Speed,
+                configuration: EngineConfiguration = EngineConfiguration(), offline: OfflineSettings = OfflineSettings()) {
         self.scenario = scenario
         self.title = title
         self.seed = seed
@@ -19,6 +24,8 @@ public struct SessionInfo: Hashable, Sendable {
         self.agents = agents
         self.maxSteps = maxSteps
         self.speed = speed
+        self.configuration = configuration
+        self.offline = offline
     }
 
     /// The roster position of the agent with this id, if any.
@@ -89,4 +96,16 @@ public enum TurnRule: String, Hashable, Sendable, CaseIterable {
     case reactive
     /// A policy picks who speaks next (offline: relevance to the last message).
     case selector
+}
+
+/// The offline model's pace, as a scenario sets it.
+public struct OfflineSettings: Hashable, Sendable {
+    public var tokensPerSecond: Double
+    /// Seconds before the first token, at 1× speed.
+    public var firstTokenDelay: Double
+
+    public init(tokensPerSecond: Double = 25, firstTokenDelay: Double = 0.4) {
+        self.tokensPerSecond = tokensPerSecond
+        self.firstTokenDelay = firstTokenDelay
+    }
 }

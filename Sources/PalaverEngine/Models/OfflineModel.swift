@@ -9,6 +9,10 @@ public struct OfflineModel: ScriptedModelProvider {
     /// Seconds of "thinking" before the first token, at 1× speed.
     public var firstTokenDelay: Double
 
+    public init(settings: OfflineSettings) {
+        self.init(tokensPerSecond: settings.tokensPerSecond, firstTokenDelay: settings.firstTokenDelay)
+    }
+
     public init(tokensPerSecond: Double = 25, firstTokenDelay: Double = 0.4) {
         self.tokensPerSecond = max(1, tokensPerSecond)
         self.firstTokenDelay = max(0, firstTokenDelay)

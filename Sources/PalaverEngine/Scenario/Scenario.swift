@@ -15,12 +15,6 @@ public struct Scenario: Sendable, Equatable {
     /// The file it was loaded from; nil when built in.
     public var path: String?
 
-    public struct OfflineSettings: Sendable, Equatable {
-        public var tokensPerSecond: Double = 25
-        public var firstTokenDelay: Double = 0.4
-        public init() {}
-    }
-
     /// A message that starts the conversation.
     public struct Opening: Sendable, Equatable {
         public var from: Party
@@ -57,7 +51,8 @@ public struct Scenario: Sendable, Equatable {
         var agents = self.agents
         if let model { for i in agents.indices { agents[i].model = model } }
         return SessionInfo(scenario: name, title: title, seed: seed ?? self.seed, turnRule: turnRule,
-                           agents: agents, maxSteps: maxSteps ?? self.maxSteps, speed: speed ?? self.speed)
+                           agents: agents, maxSteps: maxSteps ?? self.maxSteps, speed: speed ?? self.speed,
+                           configuration: engine, offline: offline)
     }
 
     /// The opening messages as the engine sends them, each with its sender.

@@ -87,9 +87,17 @@ public struct EventDecoder {
             guard let rule = TurnRule(rawValue: ruleName) else { throw Failure(reason: "unknown turn rule '\(ruleName)'") }
             guard case .integer(let seed)? = o["seed"] else { throw Failure(reason: "field 'seed' must be a whole number") }
             agentIndex = Dictionary(agents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var configuration = EngineConfiguration()
+            if let n = o["mailbox_capacity"]?.int, n > 0 { configuration.mailboxCapacity = n }
+            if let n = o["memory"]?.int, n >= 0 { configuration.memorySize = n }
+            if let r = o["reply_to"]?.string.flatMap(EngineConfiguration.ReplyTo.init(rawValue:)) { configuration.replyTo = r }
+            var offline = OfflineSettings()
+            if let r = o["offline_tokens_per_second"]?.double, r > 0 { offline.tokensPerSecond = r }
+            if let ms = o["offline_first_token_ms"]?.double, ms >= 0 { offline.firstTokenDelay = ms / 1000 }
             body = .sessionStarted(SessionInfo(
                 scenario: try string(o, "scenario"), title: o["title"]?.string ?? "", seed: UInt64(bitPattern: seed),
-                turnRule: rule, agents: agents, maxSteps: try int(o, "max_steps"), speed: try speed(try string(o, "speed"))))
+                turnRule: rule, agents: agents, maxSteps: try int(o, "max_steps"), speed: try speed(try string(o, "speed")),
+                configuration: configuration, offline: offline))
         case "step":
             body = .stepStarted
         case "message":

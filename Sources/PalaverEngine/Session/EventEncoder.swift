@@ -54,6 +54,11 @@ public struct EventEncoder {
             writer.key("turns"); writer.string(info.turnRule.rawValue)
             writer.key("max_steps"); writer.int(info.maxSteps)
             writer.key("speed"); writer.string(info.speed == .fastest ? "max" : "\(info.speed.factor)")
+            writer.key("mailbox_capacity"); writer.int(info.configuration.mailboxCapacity)
+            writer.key("memory"); writer.int(info.configuration.memorySize)
+            writer.key("reply_to"); writer.string(info.configuration.replyTo.rawValue)
+            writer.key("offline_tokens_per_second"); writer.exactNumber(info.offline.tokensPerSecond)
+            writer.key("offline_first_token_ms"); writer.number(info.offline.firstTokenDelay * 1000)
             writer.key("agents"); writer.beginArray()
             for spec in info.agents {
                 writer.beginObject()

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import PalaverEngine
+
+@Suite struct ForkTests {
+    static func path(_ name: String) -> String { NSTemporaryDirectory() + "palaver-fork-\(getpid())-\(name).jsonl" }
+
+    /// Runs a scenario headless to a file and returns its events.
+    static func record(_ scenario: Scenario, steps: Int, to path: String) throws -> [Event] {
+        let log = EventLog()
+        try SessionRun(scenario: scenario, options: .init(maxSteps: steps, speed: .fastest, recordPath: path), sinks: [log]).run()
+        return log.events
+    }
+
+    static func fork(_ path: String, at step: Int, to out: String? = nil) throws -> [Event] {
+        let log = EventLog()
+        try SessionRun(forking: path, at: step, options: .init(speed: .fastest, recordPath: out), sinks: [log], handBack: true).run()
+        return log.events
+    }
+
+    @Test(arguments: ["ship-it", "launch-team", "bilingual"])
+    func aForkContinuedWithoutInterventionRepeatsItsParent(name: String) throws {
+        let scenario = try ScenarioLoader(directories: ["scenarios"]).load(name)
+        let parentPath = Self.path("parent-\(name)")
+        defer { try? FileManager.default.removeItem(atPath: parentPath) }
+        let parent = try Self.record(scenario, steps: 9, to: parentPath).map(\.withoutWallClock)
+        for k in [0, 1, 4, 8] {
+            let fork = try Self.fork(parentPath, at: k).map(\.withoutWallClock)
+            #expect(fork == parent, "fork at step \(k) of \(name) differs from its parent")
+        }
+    }
+
+    @Test func aForkRecordsItsParentAndStep() throws {
+        let parentPath = Self.path("lineage"), forkPath = Self.path("lineage-fork")
+        defer { for p in [parentPath, forkPath] { try? FileManager.default.removeItem(atPath: p) } }
+        _ = try Self.record(.builtIn, steps: 6, to: parentPath)
+        _ = try Self.fork(parentPath, at: 3, to: forkPath)
+        let reader = try SessionReader(path: forkPath)
+        #expect(reader.header.parent == parentPath)
+        #expect(reader.header.forkStep == 3)
+    }
+
+    @Test func forkingRebuildsInjectionsTakeoversEditsDropsAndMutes() throws {
+        // A parent run with the user stepping in, driven step by step.
+        let parentPath = Self.path("steps-in")
+        defer { try? FileManager.default.removeItem(atPath: parentPath) }
+        let info = Scenario.builtIn.sessionInfo(maxSteps: 14, speed: .fastest)
+        let writer = try SessionWriter(path: parentPath)
+        let log = EventLog()
+        let engine = Engine(info: info, sink: EventFanout([writer, log]))
+        let model = OfflineModel(settings: info.offline)
+        engine.start(opening: Scenario.builtIn.openingMessages)
+        for step in 1...14 {
+            switch step {
+            case 2: engine.apply(.inject(text: "Ravi, be specific.", from: .user, to: .one(AgentID(1))))
+            case 3: engine.apply(.takeOver(AgentID(2)))
+            case 4:
+                engine.apply(.inject(text: "typo in here", from: .agent(AgentID(3)), to: .one(AgentID(0))))
+                engine.apply(.edit(messageID: engine.nextMessageID - 1, text: "fixed text"))
+                engine.apply(.inject(text: "never mind", from: .user, to: .one(AgentID(0))))
+                engine.apply(.drop(messageID: engine.nextMessageID - 1))
+            case 6: engine.apply(.mute(AgentID(3)))
+            case 7: engine.apply(.handBack(AgentID(2)))
+            default: break
+            }
+            for turn in engine.beginStep() {
+                switch turn.kind {
+                case .human: engine.apply(.reply(turn.agent, text: "typed by a person at step \(step)"))
+                case .model(let request):
+                    let script = model.script(for: request)
+                    for token in script.tokens { engine.streamToken(token, for: turn.agent) }
+                    engine.finishTurn(of: turn.agent, text: script.text, usage: script.usage)
+                }
+            }
+            engine.endStep()
+        }
+        engine.finish(.steps)
+        writer.close()
+        let parent = log.events.map(\.withoutWallClock)
+        #expect(parent.contains { if case .messageSent(let m) = $0.body { return m.metadata?.model == "human" } else { return false } })
+        for k in [1, 3, 5, 8] {
+            let fork = try Self.fork(parentPath, at: k).map(\.withoutWallClock)
+            let parentAfter = parent.filter { $0.step > k }
+            let forkAfter = fork.filter { $0.step > k }
+            let prefix = parent.filter { $0.step <= k }
+            #expect(Array(fork.prefix(prefix.count)) == prefix, "fork at \(k) rebuilds the history exactly")
+            if k >= 7 {
+                // After the last intervention, the fork goes on exactly as the parent did.
+                #expect(fork.filter { $0.step > k } == parent.filter { $0.step > k }, "fork at \(k) continues like its parent")
+            } else if k >= 3 {
+                // Lena is still taken over; with nobody at the keyboard the fork hands her back first.
+                #expect(fork.dropFirst(prefix.count).first?.body == .takeover(agent: AgentID(2), active: false))
+            }
+        }
+    }
+
+    @Test func forkingPastTheEndOrAtAnOpenStepIsRefused() throws {
+        let parentPath = Self.path("refuse")
+        defer { try? FileManager.default.removeItem(atPath: parentPath) }
+        _ = try Self.record(.builtIn, steps: 4, to: parentPath)
+        #expect(throws: SessionRebuilder.Failure.self) { try Self.fork(parentPath, at: 4) }
+        #expect(throws: SessionRebuilder.Failure.self) {
+            try SessionRun(forking: parentPath, at: 9, options: .init(maxSteps: 20, speed: .fastest))
+        }
+    }
+}
