@@ -1,0 +1,56 @@
+import Testing
+@testable import PalaverEngine
+@testable import PalaverTUI
+
+/// Each widget on its own, drawn into a small buffer and compared with a snapshot.
+@Suite struct WidgetSnapshotTests {
+    func draw(_ widget: some Widget, width: Int, height: Int) -> String {
+        var buffer = Buffer(width: width, height: height)
+        widget.render(in: buffer.area, buffer: &buffer)
+        return buffer.text
+    }
+
+    @Test func agentPaneWhileStreaming() throws {
+        var state = try ScreenFixtures.state(steps: 5)
+        state.receive([Event(step: 6, time: 15, .callStarted(agent: AgentID(1), model: "offline")),
+                       Event(step: 6, time: 15, .tokenDelta(agent: AgentID(1), text: "The migration still")),
+                       Event(step: 6, time: 15, .tokenDelta(agent: AgentID(1), text: " worries me"))])
+        assertSnapshot(draw(AgentPane(index: 1, state: state), width: 44, height: 8), named: "widget-agent-pane-streaming")
+    }
+
+    @Test func agentPaneTakenOverAndMuted() throws {
+        var state = try ScreenFixtures.state(steps: 5)
+        state.receive([Event(step: 6, time: 15, .takeover(agent: AgentID(2), active: true)),
+                       Event(step: 6, time: 15, .callStarted(agent: AgentID(2), model: "human")),
+                       Event(step: 6, time: 15, .control(.mute(AgentID(3))))])
+        assertSnapshot(draw(AgentPane(index: 2, state: state), width: 44, height: 6) + "\n" +
+                       draw(AgentPane(index: 3, state: state), width: 44, height: 6), named: "widget-agent-pane-takeover-muted")
+    }
+
+    @Test func messageLogWithInjectionEditAndDrop() throws {
+        var state = try ScreenFixtures.state(steps: 3)
+        let injected = Message(id: 5, step: 3, time: 7.5, sender: .user, recipients: .one(AgentID(1)), kind: .injected, text: "Ravi, be specific.")
+        state.receive([Event(step: 3, time: 7.5, .injected(injected)),
+                       Event(step: 3, time: 7.5, .edited(messageID: 5, text: "Ravi, be specific please.")),
+                       Event(step: 3, time: 7.5, .dropped(messageID: 4))])
+        assertSnapshot(draw(MessageLog(state: state), width: 70, height: 16), named: "widget-log")
+    }
+
+    @Test func conversationGraphAndItsFallback() throws {
+        let state = try ScreenFixtures.state(steps: 8)
+        assertSnapshot(draw(ConversationGraph(state: state), width: 46, height: 18), named: "widget-graph")
+        // Too narrow to draw: the adjacency list instead.
+        let narrow = draw(ConversationGraph(state: state), width: 19, height: 7)
+        #expect(narrow.contains("Maya → "))
+        assertSnapshot(narrow, named: "widget-graph-adjacency")
+    }
+
+    @Test func statusBarRunningAndPaused() throws {
+        var state = try ScreenFixtures.state(steps: 4)
+        let running = draw(StatusBar(state: state), width: 110, height: 1)
+        state.receive([Event(step: 4, time: 10, .control(.pause))])
+        let paused = draw(StatusBar(state: state), width: 110, height: 1)
+        assertSnapshot(running + "\n" + paused, named: "widget-status-bar")
+        #expect(paused.contains("PAUSED"))
+    }
+}
