@@ -12,7 +12,7 @@ struct Palaver: ParsableCommand {
             Exit codes: 0 success, 2 bad input, 1 internal failure.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReplayCommand.self, ForkCommand.self, ListCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, ReplayCommand.self, ForkCommand.self, DiffCommand.self, ExportCommand.self, ListCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -1,3 +1,4 @@
+import PalaverEngine
 import Testing
 @testable import PalaverEngine
 @testable import PalaverTUI

@@ -1,3 +1,5 @@
+import PalaverEngine
+
 /// One terminal cell: a character (a whole grapheme) and its style. A wide
 /// character fills its cell and the next, which holds an empty continuation.
 public struct Cell: Hashable, Sendable {

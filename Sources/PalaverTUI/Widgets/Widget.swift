@@ -1,3 +1,4 @@
+import PalaverEngine
 /// Something that draws itself into a rectangle of a buffer, and nowhere else.
 public protocol Widget {
     func render(in area: Rect, buffer: inout Buffer)

@@ -1,0 +1,138 @@
+import Foundation
+
+/// Turns a session into other formats: a readable Markdown transcript, the
+/// conversation as Chat Completions messages per agent, or the interaction
+/// graph in Graphviz DOT.
+public enum SessionExporter {
+    public enum Format: String, CaseIterable, Sendable { case markdown, json, dot }
+
+    public static func export(_ events: [Event], format: Format) -> String {
+        switch format {
+        case .markdown: return markdown(events)
+        case .json: return json(events)
+        case .dot: return dot(events)
+        }
+    }
+
+    static func messages(_ events: [Event]) -> (SessionInfo?, [Message]) {
+        var info: SessionInfo?
+        var out: [Message] = []
+        var index: [Int: Int] = [:]
+        for event in events {
+            switch event.body {
+            case .sessionStarted(let i): info = i
+            case .messageSent(let m), .injected(let m):
+                index[m.id] = out.count
+                out.append(m)
+            case .edited(let id, let text):
+                if let i = index[id] { out[i] = out[i].withText(text) }
+            default: break
+            }
+        }
+        return (info, out)
+    }
+
+    static func markdown(_ events: [Event]) -> String {
+        let (info, messages) = messages(events)
+        guard let info else { return "" }
+        var lines = ["# \(info.title)", "",
+                     "Scenario `\(info.scenario)` · seed \(info.seed) · \(info.turnRule.rawValue) turns · \(info.agents.count) agents", "",
+                     "| agent | role | model |", "|---|---|---|"]
+        for a in info.agents { lines.append("| \(escape(a.name)) | \(escape(a.role)) | \(escape(a.model)) |") }
+        lines.append("")
+        var step = -1
+        for m in messages {
+            if m.step != step {
+                step = m.step
+                lines.append("## Step \(step)")
+                lines.append("")
+            }
+            let note = m.kind == .injected ? " *(injected)*" : m.metadata?.model == Engine.humanModel ? " *(typed by a person)*" : ""
+            lines.append("**\(escape(info.name(of: m.sender))) → \(escape(info.names(of: m.recipients)))**\(note)")
+            lines.append("")
+            lines.append(m.text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n"))
+            lines.append("")
+        }
+        if case .sessionEnded(let s)? = events.last?.body {
+            lines.append("---")
+            lines.append("Ended after \(s.steps) steps (\(s.reason.rawValue)): \(s.messages) messages, \(s.tokens) tokens.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.sanitizedForTerminal(singleLine: true).replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    /// For each agent, the conversation as it saw it: its persona as the system
+    /// message, what others said as `user` messages (with `name`), its own words as `assistant`.
+    static func json(_ events: [Event]) -> String {
+        let (info, messages) = messages(events)
+        guard let info else { return "{}\n" }
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("scenario"); w.string(info.scenario)
+        w.key("title"); w.string(info.title)
+        w.key("agents"); w.beginArray()
+        for (i, spec) in info.agents.enumerated() {
+            let me = AgentID(i)
+            w.beginObject()
+            w.key("id"); w.string(spec.id)
+            w.key("name"); w.string(spec.name)
+            w.key("model"); w.string(spec.model)
+            w.key("messages"); w.beginArray()
+            w.beginObject(); w.key("role"); w.string("system"); w.key("content"); w.string(PromptBuilder.systemPrompt(for: spec, in: info)); w.endObject()
+            for m in messages where m.sender == .agent(me) || m.recipients.includes(me) && m.sender != .agent(me) {
+                w.beginObject()
+                if m.sender == .agent(me) {
+                    w.key("role"); w.string("assistant")
+                } else {
+                    w.key("role"); w.string("user")
+                    w.key("name"); w.string(openAIName(info.name(of: m.sender), fallback: m.sender))
+                }
+                w.key("content"); w.string(m.text)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self) + "\n"
+    }
+
+    /// The Chat Completions API allows names of letters, digits, `_` and `-` only.
+    static func openAIName(_ name: String, fallback: Party) -> String {
+        let cleaned = String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") })
+        if !cleaned.isEmpty { return String(cleaned.prefix(64)) }
+        if case .agent(let id) = fallback { return "agent\(id.index)" }
+        return "user"
+    }
+
+    static func dot(_ events: [Event]) -> String {
+        var projection = Projection()
+        for e in events { projection.apply(e) }
+        guard let info = projection.info else { return "digraph palaver {}\n" }
+        func escaped(_ s: String) -> String {
+            s.sanitizedForTerminal(singleLine: true).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        }
+        func quote(_ s: String) -> String { "\"" + escaped(s) + "\"" }
+        func node(_ p: Party) -> String {
+            switch p {
+            case .agent(let id): return quote(info.agents[id.index].id)
+            case .user: return quote("user")
+            case .system: return quote("system")
+            case .environment: return quote("environment")
+            }
+        }
+        var lines = ["digraph palaver {", "  label=\(quote(info.title));", "  node [shape=box, style=rounded];"]
+        for a in info.agents { lines.append("  \(quote(a.id)) [label=\"\(escaped(a.name))\\n\(escaped(a.role))\"];") }
+        let maxCount = max(1, projection.edges.values.max() ?? 1)
+        for (edge, count) in projection.edges.sorted(by: { ($0.key.to.index, node($0.key.from)) < ($1.key.to.index, node($1.key.from)) }) {
+            let width = 1 + 3 * Double(count) / Double(maxCount)
+            lines.append("  \(node(edge.from)) -> \(quote(info.agents[edge.to.index].id)) [label=\"\(count)\", penwidth=\(String(format: "%.1f", width))];")
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
