@@ -7,7 +7,7 @@ public struct Projection: Sendable {
     public private(set) var time: Double = 0
     public private(set) var agents: [AgentView] = []
     /// Every message, in the order it was sent.
-    public private(set) var log: [LogEntry] = []
+    public private(set) var log = ChunkedLog()
     /// Messages sent from one party to an agent, counted per pair.
     public private(set) var edges: [Edge: Int] = [:]
     /// The last message's edges, for lighting them up.
