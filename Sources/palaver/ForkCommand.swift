@@ -71,7 +71,7 @@ struct ForkCommand: ParsableCommand {
         if interactive {
             let (chosen, problem) = WorkbenchTheme.choose(theme)
             Workbench(run: run, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: recordPath,
-                                               startupNotice: problem ?? "forked from \(path) at step \(at)")).start()
+                                               startupNotice: problem, welcome: "forked from \(path) at step \(at): you are live now")).start()
         } else {
             let stopOnSignal = SignalStopper(inbox: run.inbox)
             run.run()

@@ -1,12 +1,18 @@
 import ArgumentParser
 import Foundation
 import PalaverEngine
+import PalaverTUI
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay a recorded session from its file, exactly as it happened.",
-        discussion: "Nothing is re-run: the recording is the replay. With --headless the session prints as text, the same text its live headless run printed."
+        discussion: """
+            Nothing is re-run: the recording is the replay. In a terminal it opens the workbench: space plays \
+            and pauses, . and , step one event, → and ← one step, } and { jump 10 %, :goto STEP or :goto MM:SS, \
+            and f forks a live run from where you are. With --headless the session prints as text, the same \
+            text its live headless run printed.
+            """
     )
 
     @Argument(help: "A session file (.jsonl).")
@@ -15,10 +21,18 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print the session as text instead of opening the workbench.")
     var headless = false
 
+    @Option(help: "Playback speed: 0.25 to 64 times as recorded, or max.", transform: Speed.parseArgument)
+    var speed: Speed?
+
+    @Option(help: "Colour theme for the workbench.")
+    var theme: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        _ = logging.bootstrap(screenOwnsTerminal: false)
+        let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        _ = logging.bootstrap(screenOwnsTerminal: interactive)
+        if interactive { return try replayOnScreen() }
         var reader: SessionReader
         do { reader = try SessionReader(path: path) } catch { throw BadInput(error) }
         let printer = TranscriptPrinter { line in print(line) }
@@ -33,5 +47,25 @@ struct ReplayCommand: ParsableCommand {
         for warning in reader.warnings {
             FileHandle.standardError.write(Data("palaver: warning: \(warning)\n".utf8))
         }
+    }
+
+    private func replayOnScreen() throws {
+        let player: SessionPlayer
+        do { player = try SessionPlayer(path: path) } catch { throw BadInput(error) }
+        let (chosen, _) = WorkbenchTheme.choose(theme)
+        let outcome = ReplayWorkbench(player: player, theme: chosen, noColor: WorkbenchTheme.noColor, speed: speed ?? .factor(1)).start()
+        if let warning = player.warning { FileHandle.standardError.write(Data("palaver: warning: \(warning)\n".utf8)) }
+        guard case .fork(let step) = outcome else { return }
+        let recordPath = SessionFiles.newPath(for: player.info.scenario + "-fork")
+        try SessionFiles.prepareDirectory(for: recordPath)
+        let run: SessionRun
+        do {
+            run = try SessionRun(forking: path, at: step, options: .init(recordPath: recordPath))
+        } catch {
+            throw BadInput("\(path): cannot fork at step \(step): \(error)")
+        }
+        Workbench(run: run, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: recordPath,
+                                           welcome: "forked from \(path) at step \(step): you are live now")).start()
+        FileHandle.standardError.write(Data("palaver: fork recorded to \(recordPath) (parent \(path), step \(step))\n".utf8))
     }
 }

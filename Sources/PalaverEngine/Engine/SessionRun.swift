@@ -26,6 +26,8 @@ public final class SessionRun {
     public let info: SessionInfo
     /// For a fork: where the recording it was rebuilt from ended, in seconds.
     private let resumeTime: Double?
+    /// For a fork: the recorded events it grew from, already in its session file.
+    public let history: [Event]
     public let runner: Runner
     public let writer: SessionWriter?
     public let fanout: EventFanout
@@ -35,6 +37,7 @@ public final class SessionRun {
         self.scenario = scenario
         info = scenario.sessionInfo(seed: options.seed, maxSteps: options.maxSteps, speed: options.speed, model: options.model)
         resumeTime = nil
+        history = []
         let catalog = ModelCatalog(offline: OfflineModel(settings: info.offline))
         let providers = try catalog.providers(for: info.agents)
         fanout = EventFanout()
@@ -90,13 +93,11 @@ public final class SessionRun {
         }
         for sink in sinks { fanout.add(sink) }
         // The new session begins with the history it grew from.
-        for event in rebuilt.events {
-            if case .sessionStarted = event.body {
-                fanout.receive(Event(step: event.step, time: event.time, .sessionStarted(info)))
-            } else {
-                fanout.receive(event)
-            }
+        history = rebuilt.events.map { event in
+            if case .sessionStarted = event.body { return Event(step: event.step, time: event.time, .sessionStarted(info)) }
+            return event
         }
+        for event in history { fanout.receive(event) }
         rebuilt.engine.sink = fanout
         if handBack {
             for i in 0..<rebuilt.engine.agentCount where rebuilt.engine.isTakenOver(AgentID(i)) {

@@ -9,4 +9,6 @@ public enum AppEffect: Sendable, Equatable {
     /// Flush the session file now.
     case save
     case quit
+    /// Move or control a replay.
+    case replay(ReplayAction)
 }

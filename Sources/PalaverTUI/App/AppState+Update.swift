@@ -121,6 +121,12 @@ extension AppState {
             if case .char(let c) = key, !c.isWhitespace { say("'\(c)' does nothing here; press ? for the keys") }
             return []
         }
+        if let replay { return handleReplay(action, replay) }
+        let replayOnly: Set<Action> = [.eventBack, .stepForward, .stepBack, .nextMessage, .previousMessage, .jumpForward, .jumpBack, .fork]
+        if replayOnly.contains(action) {
+            say("that key moves through recordings: open one with palaver replay (this run is live)")
+            return []
+        }
         let changesTheRun: Set<Action> = [.togglePause, .stepOnce, .faster, .slower, .compose, .reply, .editMessage, .dropMessage, .mute, .takeOver]
         if changesTheRun.contains(action), let ended = projection.ended {
             say("this run has ended (\(ended.steps) steps): start another with palaver run, or press q to quit", error: true)
@@ -180,8 +186,45 @@ extension AppState {
         case .quit:
             quitRequested = true
             return [.quit]
+        case .eventBack, .stepForward, .stepBack, .nextMessage, .previousMessage, .jumpForward, .jumpBack, .fork:
+            break
         }
         return []
+    }
+
+    /// Keys while watching a recording: they move through it; stepping in needs a fork.
+    private mutating func handleReplay(_ action: Action, _ replay: ReplayStatus) -> [AppEffect] {
+        switch action {
+        case .togglePause: return [.replay(.togglePlay)]
+        case .stepOnce: return [.replay(.events(1))]
+        case .eventBack: return [.replay(.events(-1))]
+        case .stepForward: return [.replay(.steps(1))]
+        case .stepBack: return [.replay(.steps(-1))]
+        case .jumpForward: return [.replay(.percent(10))]
+        case .jumpBack: return [.replay(.percent(-10))]
+        case .faster: return [.replay(.setSpeed(replay.speed.faster()))]
+        case .slower: return [.replay(.setSpeed(replay.speed.slower()))]
+        case .fork: return [.replay(.fork)]
+        case .nextMessage, .previousMessage:
+            guard let agent = focusedAgent else { say("focus an agent pane first (Tab), then ] and [ move between its messages", error: true); return [] }
+            return [.replay(.messages(AgentID(agent), action == .nextMessage ? 1 : -1))]
+        case .compose, .reply, .editMessage, .dropMessage, .mute, .takeOver:
+            say("this is a recording: press f to fork a live run from here, then step in", error: true)
+            return []
+        default:
+            var copy = self
+            copy.replay = nil
+            let effects = copy.handleNormal(for: action)
+            self = copy
+            self.replay = replay
+            return effects
+        }
+    }
+
+    /// The live-mode handling of an action (used for keys that mean the same in a replay).
+    private mutating func handleNormal(for action: Action) -> [AppEffect] {
+        guard let key = Self.keymap.bindings.first(where: { $0.action == action })?.keys.first else { return [] }
+        return handleNormal(key)
     }
 
     /// Runs a `:` command.
@@ -207,6 +250,13 @@ extension AppState {
             quitRequested = true
             return [.quit]
         case "help": mode = .help; return []
+        case "goto", "g":
+            guard replay != nil else { say(":goto moves through recordings (palaver replay)", error: true); return [] }
+            let parts = argument.split(separator: ":")
+            if parts.count == 2, let m = Int(parts[0]), let sec = Double(parts[1]) { return [.replay(.goToTime(Double(m * 60) + sec))] }
+            if let step = Int(argument) { return [.replay(.goToStep(step))] }
+            say("goto takes a step (:goto 12) or a time (:goto 01:30)", error: true)
+            return []
         case "filter": logFilter = argument; logSelection = nil; return []
         case "mute", "unmute", "takeover", "handback":
             guard let agents = projection.info?.agents, let id = InjectionParser.agent(named: argument, in: agents) else {

@@ -46,6 +46,8 @@ public struct AppState: Sendable {
     /// When the last message was sent, to light its edge for a moment.
     public var lastMessageTime: Double = -10
     public var quitRequested = false
+    /// Set when the screen shows a recording rather than a live run.
+    public var replay: ReplayStatus?
 
     public init(theme: Theme = .defaultDark, themeNames: [String] = [], width: Int = 80, height: Int = 24) {
         self.theme = theme
@@ -94,6 +96,14 @@ public struct AppState: Sendable {
     /// Taken-over agents whose turn is waiting for the user.
     public var agentsAwaitingUser: [AgentID] {
         projection.agents.indices.filter { projection.agents[$0].status == .awaitingUser }.map(AgentID.init)
+    }
+
+    /// Something on screen moves by itself: a spinner, a lit edge, a notice that will fade.
+    public var isAnimating: Bool {
+        if projection.ended == nil && projection.agents.contains(where: { $0.status == .thinking }) { return true }
+        if now - lastMessageTime < 1.6 { return true }
+        if let notice, now - notice.time < 5.2 { return true }
+        return false
     }
 
     public mutating func say(_ text: String, error: Bool = false) {

@@ -25,6 +25,9 @@ public enum AppView {
         }
         MessageLog(state: state).render(in: layout.log, buffer: &buffer)
         if let graph = layout.graph { ConversationGraph(state: state).render(in: graph, buffer: &buffer) }
+        if let timeline = layout.timeline, let replay = state.replay {
+            TimelineBar(state: state, replay: replay).render(in: timeline, buffer: &buffer)
+        }
         StatusBar(state: state).render(in: layout.status, buffer: &buffer)
         ComposerLine(state: state).render(in: layout.composer, buffer: &buffer)
         switch state.mode {

@@ -11,10 +11,13 @@ public final class Workbench {
         public var themeLoader: ThemeLoader
         public var noColor: Bool
         public var sessionPath: String?
-        /// Shown when the screen opens (a theme that could not be loaded, say).
+        /// Shown when the screen opens: a problem (a theme that could not be loaded)…
         public var startupNotice: String?
+        /// …or news (where a fork came from).
+        public var welcome: String?
         public init(theme: Theme, themeLoader: ThemeLoader = ThemeLoader(), noColor: Bool, sessionPath: String?,
-                    startupNotice: String? = nil) {
+                    startupNotice: String? = nil, welcome: String? = nil) {
+            self.welcome = welcome
             self.theme = theme
             self.themeLoader = themeLoader
             self.noColor = noColor
@@ -37,81 +40,58 @@ public final class Workbench {
         state = AppState(theme: options.noColor ? .monochrome : options.theme,
                          themeNames: options.themeLoader.available())
         state.sessionPath = options.sessionPath
+        // A fork shows the history it grew from.
+        state.receive(run.history)
         state.modelLabel = Set(run.info.agents.map(\.model)).sorted().joined(separator: ", ")
     }
 
     /// Runs until the user quits. The terminal is restored before it returns.
     public func start() {
-        let backend = NCursesBackend(noColor: options.noColor)
-        defer { backend.shutdown() }
+        let screen = ScreenDriver(noColor: options.noColor)
+        defer { screen.shutdown() }
         let signals = SignalFlag(signals: [SIGINT, SIGTERM, SIGHUP])
+        defer { signals.cancel() }
         nonisolated(unsafe) let runner = run
         let engineThread = Thread { runner.run() }
         engineThread.name = "palaver-engine"
         engineThread.start()
 
-        state.width = backend.width
-        state.height = backend.height
+        state.width = screen.backend.width
+        state.height = screen.backend.height
+        if let welcome = options.welcome { state.say(welcome) }
         if let notice = options.startupNotice { state.say(notice, error: true) }
-        var previous: Buffer?
-        var lastPaint = 0.0
-        var dirty = true
-        let start = MonotonicClock.seconds()
         while true {
-            state.now = MonotonicClock.seconds() - start
-            if signals.raised { request(.quit) }
+            state.now = screen.now
+            if signals.raised { perform(.quit) }
             if stopRequested && runnerFinished { break }
-
             let events = queue.drain()
             if !events.isEmpty {
                 state.receive(events)
                 noteEventRate(events.count)
-                dirty = true
+                screen.dirty = true
             }
-            let animating = isAnimating
-            if dirty || animating {
-                let frameDue = lastPaint + 1.0 / 30
-                if state.now >= frameDue - 0.001 {
-                    state.eventsPerSecond = eventRate
-                    let frame = AppView.render(state)
-                    let diff = BufferDiff(from: previous, to: frame)
-                    if !diff.isEmpty {
-                        backend.apply(diff)
-                        backend.present()
-                    }
-                    previous = frame
-                    lastPaint = state.now
-                    dirty = false
-                }
-            }
-            // Sleep in the terminal's input wait: briefly while things move, long when all is still.
-            let timeout = dirty ? max(1, Int(((lastPaint + 1.0 / 30) - state.now) * 1000)) : (animating ? 100 : (stopRequested ? 20 : 250))
-            guard let input = backend.readInput(timeoutMilliseconds: timeout) else { continue }
-            dirty = true
-            switch input {
-            case .resize:
-                state.width = backend.width
-                state.height = backend.height
-                backend.invalidate()
-                previous = nil
-            case .key(let key):
-                for effect in state.handle(key) { perform(effect) }
-            case .mouse(let mouse):
-                state.handle(mouse)
-            }
+            state.eventsPerSecond = eventRate
+            screen.paintIfDue(state, animating: isAnimating)
+            guard let input = screen.nextInput(animating: isAnimating, busy: stopRequested) else { continue }
+            handle(input, size: (screen.backend.width, screen.backend.height))
         }
-        signals.cancel()
+    }
+
+    private func handle(_ input: TerminalInput, size: (Int, Int)) {
+        switch input {
+        case .resize:
+            state.width = size.0
+            state.height = size.1
+        case .key(let key):
+            for effect in state.handle(key) { perform(effect) }
+        case .mouse(let mouse):
+            state.handle(mouse)
+        }
     }
 
     private var runnerFinished: Bool { state.projection.ended != nil }
 
-    /// Something on screen moves by itself: a spinner, a lit edge, a notice that will fade.
-    private var isAnimating: Bool {
-        if state.projection.ended == nil && state.projection.agents.contains(where: { $0.status == .thinking }) { return true }
-        if state.now - state.lastMessageTime < 1.6 { return true }
-        if let notice = state.notice, state.now - notice.time < 5.2 { return true }
-        return false
-    }
+    private var isAnimating: Bool { state.isAnimating }
 
     private func noteEventRate(_ count: Int) {
         for _ in 0..<min(count, 5000) { eventTimes.append(state.now) }
@@ -122,8 +102,6 @@ public final class Workbench {
         eventTimes.removeFirst(eventTimes.prefix { $0 < state.now - 1 }.count)
         return Double(eventTimes.count)
     }
-
-    private func request(_ effect: AppEffect) { perform(effect) }
 
     private func perform(_ effect: AppEffect) {
         switch effect {
@@ -146,6 +124,8 @@ public final class Workbench {
         case .quit:
             stopRequested = true
             run.inbox.post(.stop)
+        case .replay:
+            break
         }
     }
 }

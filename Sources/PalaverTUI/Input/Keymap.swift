@@ -5,6 +5,7 @@ public enum Action: Hashable, Sendable {
     case scrollDown, scrollUp, pageDown, pageUp, scrollTop, scrollBottom
     case openMessage, filter, compose, reply, editMessage, dropMessage
     case mute, takeOver, toggleGraph, cycleTheme, commandMode, help, quit
+    case eventBack, stepForward, stepBack, nextMessage, previousMessage, jumpForward, jumpBack, fork
 }
 
 /// The workbench's keys, in one table: key handling and the `?` help overlay
@@ -32,6 +33,14 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("m")], action: .mute, help: "mute / unmute the focused agent", section: "Step in"),
         Binding(keys: [.char("e")], action: .editMessage, help: "edit the selected message while it waits (log)", section: "Step in"),
         Binding(keys: [.char("d")], action: .dropMessage, help: "drop the selected message while it waits (log)", section: "Step in"),
+        Binding(keys: [.char(",")], label: ". ,", action: .eventBack, help: "one event forward / back", section: "Replay"),
+        Binding(keys: [.right], label: "→ ←", action: .stepForward, help: "one step forward / back", section: "Replay"),
+        Binding(keys: [.left], action: .stepBack, help: "", section: "Replay"),
+        Binding(keys: [.char("]")], label: "] [", action: .nextMessage, help: "next / previous message of the focused agent", section: "Replay"),
+        Binding(keys: [.char("[")], action: .previousMessage, help: "", section: "Replay"),
+        Binding(keys: [.char("}")], label: "} {", action: .jumpForward, help: "10 % forward / back (:goto STEP or :goto MM:SS)", section: "Replay"),
+        Binding(keys: [.char("{")], action: .jumpBack, help: "", section: "Replay"),
+        Binding(keys: [.char("f")], action: .fork, help: "fork: continue live from here", section: "Replay"),
         Binding(keys: [.tab], label: "Tab S-Tab", action: .focusNext, help: "move focus between panes", section: "Move"),
         Binding(keys: [.backTab], action: .focusPrevious, help: "", section: "Move"),
         Binding(keys: [.char("j"), .down], label: "j k ↑ ↓", action: .scrollDown, help: "scroll / select", section: "Move"),

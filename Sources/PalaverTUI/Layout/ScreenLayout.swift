@@ -13,18 +13,22 @@ public struct ScreenLayout: Equatable, Sendable {
     public var log = Rect(x: 0, y: 0, width: 0, height: 0)
     public var graph: Rect?
     public var status = Rect(x: 0, y: 0, width: 0, height: 0)
+    /// The replay timeline, above the status bar, when showing a recording.
+    public var timeline: Rect?
     public var composer = Rect(x: 0, y: 0, width: 0, height: 0)
 
     public var isCompact: Bool { compactFrame != nil }
 
-    public init(width: Int, height: Int, agents count: Int) {
+    public init(width: Int, height: Int, agents count: Int, timeline hasTimeline: Bool = false) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             tooSmall = true
             return
         }
+        let bottom = hasTimeline ? 3 : 2
+        if hasTimeline { timeline = Rect(x: 0, y: height - 3, width: width, height: 1) }
         status = Rect(x: 0, y: height - 2, width: width, height: 1)
         composer = Rect(x: 0, y: height - 1, width: width, height: 1)
-        let main = Rect(x: 0, y: 0, width: width, height: height - 2)
+        let main = Rect(x: 0, y: 0, width: width, height: height - bottom)
         let n = max(count, 0)
 
         // As many columns as fit at a readable width, then balanced so rows are even.
@@ -70,5 +74,5 @@ public struct ScreenLayout: Equatable, Sendable {
 }
 
 extension AppState {
-    public var layout: ScreenLayout { ScreenLayout(width: width, height: height, agents: agentCount) }
+    public var layout: ScreenLayout { ScreenLayout(width: width, height: height, agents: agentCount, timeline: replay != nil) }
 }

@@ -12,7 +12,10 @@ struct StatusBar: Widget {
         let p = state.projection
         let stepText = p.info.map { "step \(p.step)/\($0.maxSteps)" } ?? "starting"
         var runState: (String, Style)
-        if let ended = p.ended {
+        if let replay = state.replay {
+            runState = replay.playing ? (" ▶ REPLAY ", Style(foreground: theme.panel, background: theme.info, attributes: .bold))
+                                      : (" ⏸ REPLAY ", Style(foreground: theme.panel, background: theme.warning, attributes: .bold))
+        } else if let ended = p.ended {
             let why = ended.reason == .steps ? "step limit" : ended.reason == .stopped ? "stopped" : "quiet"
             runState = (" ■ ended: \(why) ", Style(foreground: theme.panel, background: theme.muted, attributes: .bold))
         } else if p.paused {
@@ -27,12 +30,12 @@ struct StatusBar: Widget {
             runState,
             (" " + (p.info?.scenario ?? "palaver").sanitizedForTerminal(singleLine: true), Style(foreground: theme.accent, background: theme.panel, attributes: .bold)),
             ("  " + stepText, bar),
-            ("  " + p.speed.description, bar),
+            ("  " + (state.replay?.speed ?? p.speed).description, bar),
         ]
         let optional: [(String, Style)] = [
             ("  " + state.modelLabel.sanitizedForTerminal(singleLine: true), muted),
         ] + (state.sessionPath.map { [("  " + $0.sanitizedForTerminal(singleLine: true), muted)] } ?? [])
-        let right = "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok "
+        let right = state.replay == nil ? "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok " : "\(p.totalTokens.compact) tok "
         var spans = essential
         var used = Line(essential).width
         let rightWidth = DisplayWidth.of(right)
@@ -52,6 +55,7 @@ struct ComposerLine: Widget {
     let state: AppState
 
     static let hints = "space pause · . step · i inject · Tab focus · t take over · / filter · ? help · q quit"
+    static let replayHints = "space play · . , event · → ← step · } { 10% · f fork here · Tab focus · ? help · q quit"
 
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
@@ -84,7 +88,7 @@ struct ComposerLine: Widget {
             field("/", text, "text or @agent · Enter keep · Esc clear")
             return
         case .command(let text):
-            field(":", text, "speed theme inject pause save quit")
+            field(":", text, state.replay == nil ? "speed theme inject pause save quit" : "goto STEP · goto MM:SS · theme · quit")
             return
         case .normal, .help, .detail:
             break
@@ -102,6 +106,6 @@ struct ComposerLine: Widget {
             buffer.write((notice.isError ? "! " : "› ") + notice.text.sanitizedForTerminal(singleLine: true), x: area.x, y: area.y, style: style, limit: area.maxX)
             return
         }
-        buffer.write(Self.hints, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
+        buffer.write(state.replay == nil ? Self.hints : Self.replayHints, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
     }
 }

@@ -1,0 +1,31 @@
+import PalaverEngine
+
+/// What the screen knows about a replay: where it is, whether it plays, and
+/// what the timeline marks.
+public struct ReplayStatus: Sendable {
+    public var position = 0
+    public var total = 0
+    public var playing = true
+    public var speed: Speed = .factor(1)
+    public var markers: [SessionPlayer.Marker] = []
+    /// How much of the file has been indexed, 0…1.
+    public var indexed: Double = 0
+    public var currentTime: Double = 0
+    public var totalTime: Double = 0
+    public var path: String
+
+    public init(path: String) { self.path = path }
+}
+
+/// What a key asks of a replay.
+public enum ReplayAction: Sendable, Equatable {
+    case togglePlay
+    case events(Int)
+    case steps(Int)
+    case messages(AgentID, Int)
+    case percent(Int)
+    case goToStep(Int)
+    case goToTime(Double)
+    case setSpeed(Speed)
+    case fork
+}
