@@ -10,12 +10,13 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             engine: messages routed per second among agents that make no model calls. \
             session: write, read and index 1,000,000 events. \
-            render: a 200×60 frame with 12 agents and a 1,000,000-message log, and 100,000 events/s for 5 s at 30 fps.
+            render: a 200×60 frame with 12 agents and a 1,000,000-message log, and 100,000 events/s for 5 s at 30 fps. \
+            replay: open a 1,000,000-event session to its first frame, index it, and seek at random.
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case engine, session, render
+        case engine, session, render, replay
     }
 
     @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -38,6 +39,14 @@ struct BenchCommand: ParsableCommand {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let r = try SessionBenchmark.run(events: count ?? 1_000_000, path: path)
             print(#"{"bench":"session","events":\#(r.events),"bytes":\#(r.bytes),"write_events_per_second":\#(Int(Double(r.events) / r.writeSeconds)),"read_events_per_second":\#(Int(Double(r.events) / r.readSeconds)),"open_index_seconds":\#(round3(r.openIndexSeconds)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        case .replay:
+            let path = NSTemporaryDirectory() + "palaver-bench-replay-\(getpid()).jsonl"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let writer = try SessionWriter(path: path)
+            SessionBenchmark.events(count: count ?? 1_000_000) { writer.receive($0) }
+            writer.close()
+            let r = try ReplayBenchmark.run(path: path)
+            print(#"{"bench":"replay","events":\#(count ?? 1_000_000),"open_seconds":\#(round3(r.openSeconds)),"index_seconds":\#(round3(r.indexSeconds)),"seek_ms":\#(round3(r.seekMedianMs)),"seek_max_ms":\#(round3(r.seekMaxMs)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         case .render:
             var state = RenderBenchmark.state(messages: count ?? 1_000_000)
             let frame = RenderBenchmark.frameTime(state: &state)

@@ -83,3 +83,22 @@ import PalaverEngine
         }
     }
 }
+
+/// Damaged and foreign files: replay what can be replayed, refuse the rest clearly.
+@Suite struct DamagedSessionTests {
+    @Test func aTornSessionReplaysToItsLastCompleteEventWithANotice() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/torn.jsonl"
+        var data = try Data(contentsOf: URL(fileURLWithPath: "sessions/examples/debate.jsonl"))
+        data = data.prefix(data.count - 40)
+        try data.write(to: URL(fileURLWithPath: path))
+        let out = try PalaverProcess.run(["replay", path, "--headless"], in: FileManager.default.currentDirectoryPath)
+        #expect(out.status == 0)
+        #expect(out.stderr.contains("warning"))
+        #expect(out.stderr.contains("incomplete"))
+        #expect(out.lines.count > 5)
+        // The cut-off run has no summary line.
+        #expect(out.lines.last?.hasPrefix("— ended") == false)
+    }
+}

@@ -113,4 +113,33 @@ struct WorkbenchTerminalTests {
         #expect(other.waitFor(text: "PALAVER_EXIT="))
         #expect(!other.screen.contains("▶ running"))
     }
+
+    @Test func replayPauseStepBackForkInjectAndQuit() throws {
+        let term = Tmux("cd \(cwd) && HOME=\(dir) \(binary) replay sessions/examples/ship-it.jsonl --speed 4")
+        try #require(term.waitFor(text: "REPLAY"))
+        #expect(term.waitFor(text: "f fork here"))
+        #expect(term.waitFor("the replay to reach step 4") { $0.range(of: #"step ([4-9]|1\d)/16"#, options: .regularExpression) != nil })
+        term.keys("Space")
+        #expect(term.waitFor(text: "⏸ REPLAY"))
+        let stepBefore = Self.step(in: term.screen)
+        term.keys("Left")
+        #expect(term.waitFor("one step back") { Self.step(in: $0) == stepBefore - 1 })
+        term.keys(",")
+        #expect(term.waitFor("one event back") { $0.contains("event ") })
+        term.keys("f")
+        #expect(term.waitFor(text: "you are live now"))
+        #expect(term.waitFor(text: "▶ running"))
+        term.keys("i")
+        term.type("@otto is support ready for Friday?")
+        term.keys("Enter")
+        #expect(term.waitFor(text: "injected"))
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        #expect(term.screen.contains("fork recorded to"))
+    }
+
+    static func step(in screen: String) -> Int {
+        guard let r = screen.range(of: #"step \d+/16"#, options: .regularExpression) else { return -1 }
+        return Int(screen[r].dropFirst(5).prefix { $0.isNumber }) ?? -1
+    }
 }
