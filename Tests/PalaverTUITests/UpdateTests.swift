@@ -162,7 +162,8 @@ import Testing
         let described = Set(keymap.bindings.filter { !$0.help.isEmpty }.map(\.action))
         // Actions without their own help line share one with their partner (e.g. faster / slower).
         let partners: [Action: Action] = [.slower: .faster, .focusPrevious: .focusNext, .scrollUp: .scrollDown,
-                                          .pageUp: .pageDown, .scrollBottom: .scrollTop]
+                                          .pageUp: .pageDown, .scrollBottom: .scrollTop, .stepBack: .stepForward,
+                                          .previousMessage: .nextMessage, .jumpBack: .jumpForward]
         for binding in keymap.bindings where binding.help.isEmpty {
             #expect(partners[binding.action].map(described.contains) == true, "\(binding.action) has no help")
         }

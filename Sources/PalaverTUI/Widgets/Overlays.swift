@@ -22,23 +22,40 @@ struct HelpOverlay: Widget {
     func render(in area: Rect, buffer: inout Buffer) {
         let sections = keymap.helpSections
         let rows = sections.reduce(0) { $0 + $1.lines.count + 2 }
-        let inner = Overlay.frame("Keys", width: 84, height: rows + 3, in: area, theme: theme, buffer: &buffer)
+        // Two columns when one would not fit the screen's height.
+        let twoColumns = rows + 3 > area.height - 2 && area.width >= 100
+        // Split where the taller column is shortest.
+        let heights = sections.map { $0.lines.count + 2 }
+        var split = sections.count, tallest = rows
+        if twoColumns {
+            for k in 1..<sections.count {
+                let left = heights[..<k].reduce(0, +)
+                let candidate = max(left, rows - left)
+                if candidate < tallest { tallest = candidate; split = k }
+            }
+        }
+        let inner = Overlay.frame("Keys", width: twoColumns ? 150 : 84, height: tallest + 3, in: area, theme: theme, buffer: &buffer)
         let keyStyle = Style(foreground: theme.accent, background: theme.panel, attributes: .bold)
         let textStyle = Style(foreground: theme.text, background: theme.panel)
-        var y = inner.y
-        for section in sections where y < inner.maxY {
-            buffer.write(section.title, x: inner.x, y: y, style: Style(foreground: theme.muted, background: theme.panel, attributes: .bold), limit: inner.maxX)
+        let columnWidth = twoColumns ? inner.width / 2 : inner.width
+        var x = inner.x, y = inner.y
+        for (index, section) in sections.enumerated() {
+            if index == split {
+                x = inner.x + columnWidth
+                y = inner.y
+            }
+            guard y < inner.maxY - 1 else { break }
+            let limit = min(inner.maxX, x + columnWidth - 1)
+            buffer.write(section.title, x: x, y: y, style: Style(foreground: theme.muted, background: theme.panel, attributes: .bold), limit: limit)
             y += 1
-            for line in section.lines where y < inner.maxY {
-                buffer.write(line.keys, x: inner.x + 2, y: y, style: keyStyle, limit: inner.maxX)
-                buffer.write(line.text, x: inner.x + 14, y: y, style: textStyle, limit: inner.maxX)
+            for line in section.lines where y < inner.maxY - 1 {
+                buffer.write(line.keys, x: x + 2, y: y, style: keyStyle, limit: limit)
+                buffer.write(line.text, x: x + 14, y: y, style: textStyle, limit: limit)
                 y += 1
             }
             y += 1
         }
-        if y <= inner.maxY {
-            buffer.write("Any key closes this help.", x: inner.x, y: inner.maxY - 1, style: Style(foreground: theme.muted, background: theme.panel), limit: inner.maxX)
-        }
+        buffer.write("Any key closes this help.", x: inner.x, y: inner.maxY - 1, style: Style(foreground: theme.muted, background: theme.panel), limit: inner.maxX)
     }
 }
 
