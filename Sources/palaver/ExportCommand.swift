@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PalaverEngine
+import PalaverTUI
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +46,7 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The second session (say, its fork).")
     var b: String
 
-    @Flag(help: "Print as text (the only view for now).")
+    @Flag(help: "Print as text instead of showing it side by side in the terminal.")
     var headless = false
 
     @Option(help: "How many messages to show after the divergence.")
@@ -53,6 +54,12 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let diff = SessionDiff(try SessionLoading.events(a), try SessionLoading.events(b))
+        if !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 {
+            var screen = DiffScreen(diff: diff, nameA: a, nameB: b, theme: WorkbenchTheme.noColor ? .monochrome : .defaultDark)
+            screen.run(noColor: WorkbenchTheme.noColor)
+            if !diff.identical { throw ExitCode(1) }
+            return
+        }
         var width = 160
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 40 { width = Int(size.ws_col) }

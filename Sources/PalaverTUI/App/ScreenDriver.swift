@@ -29,6 +29,18 @@ final class ScreenDriver {
         dirty = false
     }
 
+    /// Paints a ready-made frame at once (screens that are not the workbench).
+    func paint(_ frame: Buffer) {
+        let diff = BufferDiff(from: previous, to: frame)
+        if !diff.isEmpty {
+            backend.apply(diff)
+            backend.present()
+        }
+        previous = frame
+        lastPaint = now
+        dirty = false
+    }
+
     /// Waits for input: until the next frame is due when dirty, a little while
     /// when something animates, long when nothing moves.
     func nextInput(animating: Bool, busy: Bool) -> TerminalInput? {
