@@ -68,6 +68,9 @@ import Testing
         _ = state.handle(.char(":"))
         for c in "goto 12" { _ = state.handle(.char(c)) }
         #expect(state.handle(.enter) == [.replay(.goToStep(12))])
+        _ = state.handle(.char(":"))
+        for c in "speed max" { _ = state.handle(.char(c)) }
+        #expect(state.handle(.enter) == [.replay(.setSpeed(.fastest))])
         // In a live run the replay keys say where they work.
         var live = AppState(width: 120, height: 40)
         #expect(live.handle(.char(",")).isEmpty)

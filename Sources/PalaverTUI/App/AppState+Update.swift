@@ -236,14 +236,18 @@ extension AppState {
         switch name {
         case "speed":
             guard let speed = Speed(parsing: argument) else { say("speed takes 0.25 to 64, or max (e.g. :speed 4)", error: true); return [] }
-            return [.engine(.setSpeed(speed))]
+            return [replay == nil ? .engine(.setSpeed(speed)) : .replay(.setSpeed(speed))]
         case "theme":
             guard !argument.isEmpty else { say("themes: \(themeNames.joined(separator: ", "))"); return [] }
             return [.loadTheme(argument)]
         case "inject", "i":
             return submitInjection(argument)
-        case "pause": return [.engine(.pause)]
-        case "resume", "play": return [.engine(.resume)]
+        case "pause":
+            if let replay { return replay.playing ? [.replay(.togglePlay)] : [] }
+            return [.engine(.pause)]
+        case "resume", "play":
+            if let replay { return replay.playing ? [] : [.replay(.togglePlay)] }
+            return [.engine(.resume)]
         case "step": return [.engine(.stepOnce)]
         case "save", "w": return [.save]
         case "quit", "q":
