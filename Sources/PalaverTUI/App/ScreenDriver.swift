@@ -18,15 +18,7 @@ final class ScreenDriver {
     /// Paints the state if something changed (or moves) and a frame is due.
     func paintIfDue(_ state: AppState, animating: Bool) {
         guard dirty || animating, now >= lastPaint + 1.0 / 30 - 0.001 else { return }
-        let frame = AppView.render(state)
-        let diff = BufferDiff(from: previous, to: frame)
-        if !diff.isEmpty {
-            backend.apply(diff)
-            backend.present()
-        }
-        previous = frame
-        lastPaint = now
-        dirty = false
+        paint(AppView.render(state))
     }
 
     /// Paints a ready-made frame at once (screens that are not the workbench).
