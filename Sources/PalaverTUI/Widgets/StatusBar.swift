@@ -54,8 +54,16 @@ struct StatusBar: Widget {
 struct ComposerLine: Widget {
     let state: AppState
 
-    static let hints = "space pause · . step · i inject · Tab focus · t take over · / filter · ? help · q quit"
-    static let replayHints = "space play · . , event · → ← step · } { 10% · f fork here · Tab focus · ? help · q quit"
+    static let hints = ["space pause", ". step", "i inject", "Tab focus", "t take over", "/ filter"]
+    static let replayHints = ["space play", ". , event", "→ ← step", "} { 10%", "f fork here", "Tab focus"]
+    static let always = ["? help", "q quit"]
+
+    /// As many hints as fit, always ending with help and quit.
+    static func hints(_ items: [String], width: Int) -> String {
+        var chosen: [String] = []
+        for item in items where (chosen + [item] + always).joined(separator: " · ").count <= width { chosen.append(item) }
+        return (chosen + always).joined(separator: " · ")
+    }
 
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
@@ -106,6 +114,7 @@ struct ComposerLine: Widget {
             buffer.write((notice.isError ? "! " : "› ") + notice.text.sanitizedForTerminal(singleLine: true), x: area.x, y: area.y, style: style, limit: area.maxX)
             return
         }
-        buffer.write(state.replay == nil ? Self.hints : Self.replayHints, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
+        let text = Self.hints(state.replay == nil ? Self.hints : Self.replayHints, width: area.width)
+        buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
     }
 }
