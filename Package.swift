@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -22,6 +24,13 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "PalaverModels",
+            dependencies: [
+                "PalaverEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .systemLibrary(name: "CNCursesW"),
@@ -37,12 +46,19 @@ let package = Package(
             name: "palaver",
             dependencies: [
                 "PalaverEngine",
+                "PalaverModels",
                 "PalaverTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "PalaverEngineTests", dependencies: ["PalaverEngine"]),
+        .testTarget(name: "PalaverModelsTests", dependencies: [
+            "PalaverModels", "PalaverEngine",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "PalaverTUITests", dependencies: ["PalaverTUI", "PalaverEngine"]),
         .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine", "palaver"]),
     ],

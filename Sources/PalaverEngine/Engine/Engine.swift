@@ -233,6 +233,12 @@ public final class Engine {
         send(Outgoing(to: replyRecipients(for: agent), text: body, metadata: metadata), from: .agent(agent))
     }
 
+    /// Notes that an agent's model call is being retried.
+    public func noteRetry(of agent: AgentID, attempt: Int, reason: String) {
+        guard openTurns.contains(agent) else { return }
+        emit(.retrying(agent: agent, attempt: attempt, reason: reason))
+    }
+
     /// Ends an agent's turn with an error; the other agents carry on.
     public func failTurn(of agent: AgentID, reason: String) {
         guard openTurns.remove(agent) != nil else { return }

@@ -203,6 +203,8 @@ public final class Runner {
                 case .finished(let usage):
                     liveCalls[agent] = nil
                     engine.finishTurn(of: agent, text: call.text, usage: usage)
+                case .retrying(let attempt, let reason, _):
+                    engine.noteRetry(of: agent, attempt: attempt, reason: reason)
                 }
             case .callFailed(let agent, let id, let reason):
                 guard liveCalls[agent]?.id == id else { continue }

@@ -31,6 +31,8 @@ public struct Event: Hashable, Sendable {
         case control(Control)
         case takeover(agent: AgentID, active: Bool)
         case agentError(agent: AgentID, message: String)
+        /// A model call failed for a passing reason and is being tried again.
+        case retrying(agent: AgentID, attempt: Int, reason: String)
         /// A command that could not take effect, and why (shown to the user).
         case rejected(command: String, reason: String)
         case sessionEnded(Summary)

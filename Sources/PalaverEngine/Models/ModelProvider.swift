@@ -46,6 +46,8 @@ public struct ModelRequest: Sendable {
 public enum ModelChunk: Sendable, Equatable {
     case token(String)
     case finished(Usage)
+    /// The call failed for a passing reason and will be tried again after `delay` seconds.
+    case retrying(attempt: Int, reason: String, delay: Double)
 }
 
 /// Turns a chat request into a stream of tokens. Every model an agent can be

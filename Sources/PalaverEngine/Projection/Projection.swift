@@ -96,6 +96,8 @@ public struct Projection: Sendable {
         case .agentError(let agent, let message):
             withAgent(agent) { $0.status = .error; $0.lastError = message; $0.streaming = "" }
             notice("\(name(agent)): \(message)", error: true)
+        case .retrying(let agent, let attempt, let reason):
+            withAgent(agent) { $0.status = .retrying; $0.lastError = "retry \(attempt): \(reason)"; $0.streaming = "" }
         case .rejected(let command, let reason):
             notice("can't \(command): \(reason)", error: false)
         case .sessionEnded(let summary):
@@ -157,6 +159,7 @@ public enum AgentStatus: String, Sendable {
     case thinking
     case streaming
     case awaitingUser = "your turn"
+    case retrying
     case error
 }
 

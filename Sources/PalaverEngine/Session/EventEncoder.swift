@@ -145,6 +145,11 @@ public struct EventEncoder {
             head("error", event)
             agent(who)
             writer.key("message"); writer.string(message)
+        case .retrying(let who, let attempt, let reason):
+            head("retrying", event)
+            agent(who)
+            writer.key("attempt"); writer.int(attempt)
+            writer.key("reason"); writer.string(reason)
         case .rejected(let command, let reason):
             head("rejected", event)
             writer.key("command"); writer.string(command)

@@ -109,6 +109,8 @@ public struct SessionRebuilder {
                 i = check.position - 1
             case .agentError(let agent, let message):
                 engine.failTurn(of: agent, reason: message)
+            case .retrying(let agent, let attempt, let reason):
+                engine.noteRetry(of: agent, attempt: attempt, reason: reason)
             case .rejected(let command, _):
                 throw fail("a rejected \(command) cannot be replayed")
             case .delivered, .callStarted, .mailboxFull, .action, .reward, .control, .sessionEnded:

@@ -26,6 +26,8 @@ public final class TranscriptPrinter: EventSink {
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent)))'s mailbox is full; message \(id) not delivered"))
         case .agentError(let agent, let message):
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): \(message)"))
+        case .retrying(let agent, let attempt, let reason):
+            write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): retrying (attempt \(attempt)): \(reason)"))
         case .rejected(let command, let reason):
             write(clean("\(stepLabel(event.step)) ! can't \(command): \(reason)"))
         case .takeover(let agent, let active):

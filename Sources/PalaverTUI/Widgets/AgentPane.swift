@@ -23,6 +23,7 @@ struct AgentPane: Widget {
         case .streaming: return ("▍ streaming", Style(foreground: theme.ok))
         case .awaitingUser: return ("✋ YOUR TURN: press r", Style(foreground: theme.warning, attributes: [.bold, .reverse]))
         case .error: return ("✗ error", Style(foreground: theme.error, attributes: .bold))
+        case .retrying: return ("↻ retrying", Style(foreground: theme.warning, attributes: .bold))
         case .idle: return view.takenOver ? ("✋ taken over by you", Style(foreground: theme.warning, attributes: .bold)) : ("· waiting", base)
         }
     }
@@ -56,7 +57,7 @@ struct AgentPane: Widget {
         guard body.height > 0 else { return }
 
         var lines: [(String, Style)] = []
-        if view.status == .error, let error = view.lastError {
+        if view.status == .error || view.status == .retrying, let error = view.lastError {
             for l in DisplayWidth.wrap(error.sanitizedForTerminal(singleLine: true), to: body.width) {
                 lines.append((l, Style(foreground: theme.error)))
             }
