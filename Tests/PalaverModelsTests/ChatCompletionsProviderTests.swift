@@ -1,0 +1,159 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+@testable import PalaverEngine
+@testable import PalaverModels
+
+/// The provider against a real HTTP server on 127.0.0.1 that misbehaves on command.
+@Suite(.serialized) struct ChatCompletionsProviderTests {
+    static let key = "sk-test-SECRET-0123456789"
+
+    func provider(_ server: FakeChatServer, idle: Double = 2, retries: Int = 3) -> ChatCompletionsProvider {
+        var settings = ChatCompletionsProvider.Settings(model: "fake-model", baseURL: server.baseURL, apiKey: Self.key)
+        settings.idleTimeout = idle
+        settings.maxRetries = retries
+        settings.backoff = 0.05
+        settings.connectTimeout = 5
+        return ChatCompletionsProvider(settings: settings)
+    }
+
+    var request: ModelRequest {
+        let roster = [AgentSpec(id: "ada", name: "Ada", role: "planner"), AgentSpec(id: "bo", name: "林晓", role: "engineer")]
+        return ModelRequest(agent: AgentID(0), spec: roster[0], roster: roster, scenarioTitle: "t", seed: 1, step: 1, turn: 0,
+                            messages: [ChatMessage(role: .system, content: "You are Ada."), ChatMessage(role: .user, name: "林晓", content: "你好")])
+    }
+
+    /// Everything the stream produced, or the error it ended with.
+    func collect(_ provider: ChatCompletionsProvider) async -> (chunks: [ModelChunk], error: (any Error)?) {
+        var chunks: [ModelChunk] = []
+        do {
+            for try await chunk in provider.stream(request) { chunks.append(chunk) }
+            return (chunks, nil)
+        } catch {
+            return (chunks, error)
+        }
+    }
+
+    func text(_ chunks: [ModelChunk]) -> String {
+        chunks.compactMap { if case .token(let t) = $0 { return t } else { return nil } }.joined()
+    }
+
+    @Test func streamsTokensAndUsageAndSendsTheConversation() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        let (chunks, error) = await collect(provider(server))
+        #expect(error == nil)
+        #expect(text(chunks) == server.reply)
+        guard case .finished(let usage)? = chunks.last else { Issue.record("no usage at the end"); return }
+        #expect(usage.promptTokens == 42 && !usage.estimated)
+        let sent = try #require(server.requests.first)
+        #expect(sent.head.uri == "/v1/chat/completions")
+        #expect(sent.head.headers.first(name: "Authorization") == "Bearer \(Self.key)")
+        #expect(sent.body.contains("\"stream\":true"))
+        #expect(sent.body.contains("\"role\":\"system\""))
+        #expect(!sent.body.contains("\"name\":\"林晓\""))
+    }
+
+    @Test func missingUsageIsEstimatedAndMarked() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.noUsage)
+        let (chunks, _) = await collect(provider(server))
+        guard case .finished(let usage)? = chunks.last else { Issue.record("no usage"); return }
+        #expect(usage.estimated)
+    }
+
+    @Test func rateLimitsAndServerErrorsAreRetriedHonouringRetryAfter() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.status(429, retryAfter: 1), .status(503, retryAfter: nil), .none)
+        let started = Date()
+        let (chunks, error) = await collect(provider(server))
+        #expect(error == nil)
+        #expect(text(chunks) == server.reply)
+        let retries = chunks.compactMap { if case .retrying(let a, let r, let d) = $0 { return (a, r, d) } else { return nil } }
+        #expect(retries.count == 2)
+        #expect(retries.first?.2 == 1)
+        #expect(retries.first?.1.contains("429") == true)
+        #expect(Date().timeIntervalSince(started) >= 1)
+        #expect(server.requestCount == 3)
+    }
+
+    @Test func giveUpAfterTheLastRetryWithTheReason() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.status(500, retryAfter: nil), .status(500, retryAfter: nil), .status(500, retryAfter: nil))
+        let (_, error) = await collect(provider(server, retries: 2))
+        #expect((error as? ModelError)?.description.contains("500") == true)
+    }
+
+    @Test func aJsonErrorBodyIsReportedNotRetried() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.jsonError(400, "model 'nope' does not exist"))
+        let (_, error) = await collect(provider(server))
+        #expect((error as? ModelError) == .http(status: 400, message: "model 'nope' does not exist"))
+        #expect(server.requestCount == 1)
+    }
+
+    @Test func aResetMidStreamIsAnErrorAfterText() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.resetMidStream)
+        let (chunks, error) = await collect(provider(server))
+        #expect(!text(chunks).isEmpty)
+        #expect(error != nil)
+    }
+
+    @Test func malformedAndTruncatedChunksAreErrors() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.malformedChunk)
+        let (_, malformed) = await collect(provider(server))
+        #expect((malformed as? ModelError)?.description.contains("not JSON") == true)
+        server.queue(.truncated, .truncated, .truncated, .truncated, .truncated)
+        let (_, truncated) = await collect(provider(server, retries: 1))
+        #expect(truncated != nil)
+    }
+
+    @Test func anEmptyReplyIsAnError() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.empty)
+        let (_, error) = await collect(provider(server))
+        #expect((error as? ModelError) == .empty)
+    }
+
+    @Test func aStalledStreamTimesOut() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.stall(seconds: 3), .none)
+        let (chunks, error) = await collect(provider(server, idle: 0.5))
+        // Nothing had streamed, so the timeout is retried and the second try succeeds.
+        #expect(error == nil)
+        #expect(chunks.contains { if case .retrying(_, let reason, _) = $0 { return reason.contains("timed out") } else { return false } })
+    }
+
+    @Test func errorsNeverContainTheKey() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.queue(.jsonError(401, "Incorrect API key provided: \(Self.key)"))
+        let (_, error) = await collect(provider(server))
+        let text = "\(try #require(error))"
+        #expect(!text.contains(Self.key))
+        #expect(text.contains("[redacted]"))
+    }
+
+    @Test func aStoppedCallEndsAtOnce() async throws {
+        let server = try FakeChatServer()
+        defer { server.shutdown() }
+        server.latency = 5
+        let p = provider(server)
+        let task = Task { await collect(p) }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let started = Date()
+        task.cancel()
+        _ = await task.value
+        #expect(Date().timeIntervalSince(started) < 1)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A Chat Completions server on 127.0.0.1 (random port) that streams a
+/// reply, or misbehaves as asked: one fault per request, in order.
+final class FakeChatServer: @unchecked Sendable {
+    enum Fault: Sendable {
+        case none
+        case status(Int, retryAfter: Int?)
+        case jsonError(Int, String)
+        case resetMidStream
+        case malformedChunk
+        case truncated
+        case empty
+        case stall(seconds: Double)
+        case noUsage
+    }
+
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private var channel: (any Channel)?
+    private let lock = NSLock()
+    private var faults: [Fault] = []
+    private(set) var requests: [(head: HTTPRequestHead, body: String)] = []
+    var reply = "Hello from the fake server."
+    var latency: Double = 0
+
+    var port: Int { channel?.localAddress?.port ?? 0 }
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    func queue(_ faults: Fault...) { lock.withLock { self.faults += faults } }
+    func nextFault() -> Fault { lock.withLock { faults.isEmpty ? .none : faults.removeFirst() } }
+    func record(_ head: HTTPRequestHead, _ body: String) { lock.withLock { requests.append((head, body)) } }
+    var requestCount: Int { lock.withLock { requests.count } }
+
+    init() throws {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(server: self))
+                }
+            }
+        channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
+    }
+
+    func shutdown() {
+        try? channel?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let server: FakeChatServer
+        var head: HTTPRequestHead?
+        var body = ""
+
+        init(server: FakeChatServer) { self.server = server }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let h): head = h; body = ""
+            case .body(var buffer): body += buffer.readString(length: buffer.readableBytes) ?? ""
+            case .end:
+                guard let head else { return }
+                server.record(head, body)
+                respond(context: context, fault: server.nextFault())
+            }
+        }
+
+        func write(_ context: ChannelHandlerContext, _ text: String) {
+            var buffer = context.channel.allocator.buffer(capacity: text.utf8.count)
+            buffer.writeString(text)
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+
+        func chunk(_ content: String) -> String {
+            let escaped = content.replacingOccurrences(of: "\"", with: "\\\"")
+            return "data: {\"choices\":[{\"delta\":{\"content\":\"\(escaped)\"},\"finish_reason\":null}]}\n\n"
+        }
+
+        func respond(context: ChannelHandlerContext, fault: Fault) {
+            let loop = context.eventLoop
+            switch fault {
+            case .status(let code, let retryAfter):
+                var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "0")])
+                if let retryAfter { headers.add(name: "Retry-After", value: "\(retryAfter)") }
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                return
+            case .jsonError(let code, let message):
+                let text = "{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\"}}"
+                let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(text.utf8.count)")])
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
+                write(context, text)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                return
+            default:
+                break
+            }
+            let headers = HTTPHeaders([("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")])
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            let words = server.reply.split(separator: " ").enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
+            let finish = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            let usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":\(words.count)}}\n\n"
+            loop.scheduleTask(in: .milliseconds(Int64(server.latency * 1000))) {
+                switch fault {
+                case .resetMidStream:
+                    self.write(context, self.chunk(words[0]))
+                    context.close(promise: nil)
+                    return
+                case .malformedChunk:
+                    self.write(context, self.chunk(words[0]))
+                    self.write(context, "data: {\"choices\":[{\"delta\":{\"content\": broken\n\n")
+                case .truncated:
+                    self.write(context, "data: {\"choices\":[{\"del")
+                    context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                    return
+                case .empty:
+                    self.write(context, finish)
+                    self.write(context, "data: [DONE]\n\n")
+                case .stall(let seconds):
+                    loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+                        context.close(promise: nil)
+                    }
+                    return
+                default:
+                    for word in words { self.write(context, self.chunk(word)) }
+                    self.write(context, finish)
+                    if case .noUsage = fault {} else { self.write(context, usage) }
+                    self.write(context, "data: [DONE]\n\n")
+                }
+                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}
