@@ -20,9 +20,6 @@ struct ForkCommand: ParsableCommand {
     @Option(help: "Fork at the end of this step (0: before the first step).")
     var at: Int
 
-    @Option(help: "Model for every agent from the fork on (e.g. offline).")
-    var model: String?
-
     @Option(help: "Stop at this step (default: the parent's limit).")
     var steps: Int?
 
@@ -41,6 +38,8 @@ struct ForkCommand: ParsableCommand {
     @Option(help: "Colour theme for the workbench.")
     var theme: String?
 
+    @OptionGroup var models: ModelOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -57,7 +56,7 @@ struct ForkCommand: ParsableCommand {
         let recordPath = noRecord ? nil : (record ?? SessionFiles.newPath(for: parent.info.scenario + "-fork"))
         if let recordPath { try SessionFiles.prepareDirectory(for: recordPath) }
         let printer = TranscriptPrinter { line in print(line) }
-        let options = SessionRun.Options(maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest), model: model, recordPath: recordPath)
+        let options = SessionRun.Options(maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest), model: models.model, recordPath: recordPath, catalog: models.catalog)
         let run: SessionRun
         do {
             run = try SessionRun(forking: path, at: at, options: options, sinks: interactive ? [] : [printer], handBack: !interactive)

@@ -3,7 +3,7 @@ import Foundation
 import PalaverEngine
 
 @main
-struct Palaver: ParsableCommand {
+struct Palaver: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "palaver",
         abstract: "A terminal workbench for multi-agent systems built on language models.",
@@ -12,17 +12,21 @@ struct Palaver: ParsableCommand {
             Exit codes: 0 success, 2 bad input, 1 internal failure.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReplayCommand.self, ForkCommand.self, DiffCommand.self, ExportCommand.self, ListCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, ReplayCommand.self, ForkCommand.self, DiffCommand.self, ExportCommand.self, ModelsCommand.self, ListCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 
     /// Parses and runs, mapping failures to our exit codes: 2 for bad input
     /// with a one-line message, 1 for anything internal.
-    static func main() {
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as BadInput {
             fail(error.message, code: 2)
         } catch let error as ExitCode {

@@ -28,9 +28,6 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Stop after this many steps (default: the scenario's max_steps).")
     var steps: Int?
 
-    @Option(help: "Model for every agent, overriding the scenario (e.g. offline).")
-    var model: String?
-
     @Option(help: "Where to record the session (default: sessions/TIME-SCENARIO.jsonl).")
     var record: String?
 
@@ -42,6 +39,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Colour theme: a name from themes/ or ~/.config/palaver/themes, or a path (see 'palaver list').")
     var theme: String?
+
+    @OptionGroup var models: ModelOptions
 
     @OptionGroup var logging: LoggingOptions
 
@@ -59,7 +58,7 @@ struct RunCommand: ParsableCommand {
         if let recordPath { try SessionFiles.prepareDirectory(for: recordPath) }
 
         let options = SessionRun.Options(seed: seed, maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest),
-                                         model: model, recordPath: recordPath)
+                                         model: models.model, recordPath: recordPath, catalog: models.catalog)
         let printer = TranscriptPrinter { line in print(line) }
         let run: SessionRun
         do {

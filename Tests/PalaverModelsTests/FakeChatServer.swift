@@ -67,6 +67,14 @@ final class FakeChatServer: @unchecked Sendable {
             case .end:
                 guard let head else { return }
                 server.record(head, body)
+                if head.uri.hasSuffix("/models") {
+                    let text = "{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\"},{\"id\":\"other-model\"}]}"
+                    let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(text.utf8.count)")])
+                    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                    write(context, text)
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                    return
+                }
                 respond(context: context, fault: server.nextFault())
             }
         }

@@ -11,6 +11,9 @@ public struct AgentSpec: Hashable, Sendable {
     public var language: String
     /// Index into the theme's agent palette; nil picks by roster position.
     public var color: Int?
+    /// How to call a real model for this agent. Never recorded in sessions:
+    /// headers may hold credentials.
+    public var endpoint = EndpointSettings()
 
     public init(id: String, name: String, role: String, persona: String = "",
                 model: String = "offline", language: String = "en", color: Int? = nil) {
@@ -22,4 +25,15 @@ public struct AgentSpec: Hashable, Sendable {
         self.language = language
         self.color = color
     }
+}
+
+/// Per-agent settings for a model server, from the scenario.
+public struct EndpointSettings: Hashable, Sendable {
+    public var temperature: Double?
+    public var maxTokens: Int?
+    public var baseURL: String?
+    /// The environment variable that holds the key (the key itself never appears in a file).
+    public var apiKeyVariable: String?
+    public var headers: [String: String] = [:]
+    public init() {}
 }

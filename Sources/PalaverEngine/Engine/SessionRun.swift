@@ -10,9 +10,12 @@ public final class SessionRun {
         public var model: String?
         /// Where to record the session; nil records nothing.
         public var recordPath: String?
+        /// Providers beyond the offline model (HTTP, replay), registered by the caller.
+        public var catalog: ModelCatalog?
 
         public init(seed: UInt64? = nil, maxSteps: Int? = nil, speed: Speed? = nil,
-                    model: String? = nil, recordPath: String? = nil) {
+                    model: String? = nil, recordPath: String? = nil, catalog: ModelCatalog? = nil) {
+            self.catalog = catalog
             self.seed = seed
             self.maxSteps = maxSteps
             self.speed = speed
@@ -38,7 +41,8 @@ public final class SessionRun {
         info = scenario.sessionInfo(seed: options.seed, maxSteps: options.maxSteps, speed: options.speed, model: options.model)
         resumeTime = nil
         history = []
-        let catalog = ModelCatalog(offline: OfflineModel(settings: info.offline))
+        var catalog = options.catalog ?? ModelCatalog()
+        catalog.offline = OfflineModel(settings: info.offline)
         let providers = try catalog.providers(for: info.agents)
         fanout = EventFanout()
         if let path = options.recordPath {
@@ -77,7 +81,8 @@ public final class SessionRun {
         guard step < info.maxSteps else {
             throw SessionRebuilder.Failure(reason: "step \(step) is at or past the run's step limit (\(info.maxSteps)); give --steps to go further")
         }
-        let catalog = ModelCatalog(offline: OfflineModel(settings: info.offline))
+        var catalog = options.catalog ?? ModelCatalog()
+        catalog.offline = OfflineModel(settings: info.offline)
         let providers = try catalog.providers(for: info.agents)
         let rebuilt = try SessionRebuilder.rebuild(from: events, through: step, info: info)
         scenario = nil

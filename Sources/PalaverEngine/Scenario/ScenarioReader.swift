@@ -9,7 +9,8 @@ struct ScenarioReader {
         "name", "title", "description", "turns", "max_steps", "seed", "speed", "reply_to",
         "mailbox_capacity", "memory", "offline", "agents", "opening",
     ]
-    static let agentFields: Set<String> = ["id", "name", "role", "persona", "model", "language", "color"]
+    static let agentFields: Set<String> = ["id", "name", "role", "persona", "model", "language", "color",
+                                           "temperature", "max_tokens", "base_url", "api_key_env", "headers"]
     static let openingFields: Set<String> = ["from", "to", "text"]
     static let offlineFields: Set<String> = ["tokens_per_second", "first_token_ms"]
     static let reservedIDs: Set<String> = ["all", "user", "system", "environment", "you"]
@@ -112,6 +113,24 @@ struct ScenarioReader {
                     if spec.model.isEmpty { throw fail(value, field, "must not be empty") }
                 case "language": spec.language = try text(value, field)
                 case "color": spec.color = try int(value, field, in: 0...255)
+                case "temperature": spec.endpoint.temperature = try double(value, field, in: 0...2)
+                case "max_tokens": spec.endpoint.maxTokens = try int(value, field, in: 1...1_000_000)
+                case "base_url":
+                    let url = try text(value, field)
+                    guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw fail(value, field, "expected an http:// or https:// address") }
+                    spec.endpoint.baseURL = url
+                case "api_key_env":
+                    let name = try text(value, field)
+                    guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }) else {
+                        throw fail(value, field, "expected the name of an environment variable (like OPENAI_API_KEY), not a key")
+                    }
+                    spec.endpoint.apiKeyVariable = name
+                case "headers":
+                    guard case .mapping(let map) = value else { throw fail(value, field, "expected a mapping of header names to values") }
+                    for (k, v) in map {
+                        guard let name = k.string, let text = v.string else { throw fail(k, field, "header names and values must be text") }
+                        spec.endpoint.headers[name] = text
+                    }
                 default: break
                 }
             }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import PalaverEngine
+import PalaverModels
+
+/// Flags that choose and reach real models, shared by run and fork.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Model for every agent: offline, openai:MODEL or ollama:MODEL (overrides the scenario).")
+    var model: String?
+
+    @Option(help: "Server for openai:/ollama: models (else OPENAI_BASE_URL / OLLAMA_HOST, else the provider's own).")
+    var baseURL: String?
+
+    @Option(help: "Requests in flight per endpoint at most.")
+    var maxInFlight = 64
+
+    func validate() throws {
+        if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
+        if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+            throw ValidationError("--base-url must start with http:// or https:// (got \(baseURL))")
+        }
+    }
+
+    /// The catalog with every provider this build has.
+    var catalog: ModelCatalog {
+        var catalog = ModelCatalog()
+        NetworkModels.register(into: &catalog, options: .init(baseURL: baseURL, maxInFlight: maxInFlight))
+        return catalog
+    }
+}
+
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "List the models a server offers: a quick check that Palaver can reach it.",
+        discussion: "PROVIDER is openai or ollama. The key (OPENAI_API_KEY for openai) comes from the environment only."
+    )
+
+    @Argument(help: "openai or ollama.")
+    var provider: String
+
+    @Option(help: "The server's base URL (else OPENAI_BASE_URL / OLLAMA_HOST, else the provider's own).")
+    var baseURL: String?
+
+    func validate() throws {
+        guard ["openai", "ollama"].contains(provider) else { throw ValidationError("unknown provider '\(provider)' (use openai or ollama)") }
+    }
+
+    func run() async throws {
+        let options = NetworkModels.Options(baseURL: baseURL)
+        let base = NetworkModels.baseURL(for: provider, options: options)
+        let key = provider == "openai" ? options.environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 } : nil
+        if provider == "openai" && key == nil && base == NetworkModels.openAIDefaultBaseURL {
+            throw BadInput("no API key: set OPENAI_API_KEY in the environment")
+        }
+        do {
+            let models = try await NetworkModels.listModels(baseURL: base, apiKey: key)
+            print("\(models.count) model\(models.count == 1 ? "" : "s") at \(base):")
+            for model in models { print("  \(provider):\(model)") }
+        } catch {
+            throw BadInput("\(base): \(error)")
+        }
+    }
+}
