@@ -18,7 +18,7 @@ public struct ChatCompletionsProvider: ModelProvider {
         public var temperature: Double?
         public var maxTokens: Int?
         public var extraHeaders: [(String, String)] = []
-        public var connectTimeout: Double = 10
+        public var connectTimeout: Double = 5
         /// Longest wait for the next piece of a reply.
         public var idleTimeout: Double = 60
         public var maxRetries = 4
@@ -128,7 +128,7 @@ public struct ChatCompletionsProvider: ModelProvider {
         do {
             response = try await client.execute(http, timeout: .milliseconds(Int64(settings.connectTimeout * 1000)))
         } catch {
-            throw Self.describe(error, redacting: settings.apiKey)
+            throw Self.describe(error, redacting: settings.apiKey, server: settings.baseURL)
         }
         guard response.status == .ok else {
             let text = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
@@ -186,10 +186,13 @@ public struct ChatCompletionsProvider: ModelProvider {
         return text.replacingOccurrences(of: key, with: "[redacted]")
     }
 
-    static func describe(_ error: any Error, redacting key: String?) -> ModelError {
+    static func describe(_ error: any Error, redacting key: String?, server: String? = nil) -> ModelError {
         if let e = error as? ModelError { return e }
         if error is CancellationError { return .connection("cancelled") }
         let text = redact("\(error)", key)
+        let place = server.map { " to \($0)" } ?? ""
+        if text.contains("Connection refused") || text.contains("errno: 111") { return .connection("nothing is listening\(place) (connection refused)") }
+        if text.contains("Name or service not known") || text.contains("nodename nor servname") { return .connection("cannot find the server\(place)") }
         if text.contains("deadlineExceeded") || text.contains("readTimeout") || text.contains("connectTimeout") || text.lowercased().contains("timeout") {
             return .timedOut(text.contains("connect") ? "connecting" : "waiting for the reply")
         }

@@ -34,6 +34,14 @@ public enum NetworkModels {
         return options.environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? openAIDefaultBaseURL
     }
 
+    /// One client for the process, allowed as many connections per server as
+    /// requests may be in flight (the library's default of 8 would queue the rest).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     public static func register(into catalog: inout ModelCatalog, options: Options) {
         let gates = GateRegistry(limit: options.maxInFlight)
         for family in ["openai", "ollama"] {
@@ -51,7 +59,7 @@ public enum NetworkModels {
                 settings.temperature = agent.endpoint.temperature
                 settings.maxTokens = agent.endpoint.maxTokens
                 settings.extraHeaders = agent.endpoint.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                return ChatCompletionsProvider(settings: settings, gate: gates.gate(for: base))
+                return ChatCompletionsProvider(settings: settings, client: client, gate: gates.gate(for: base))
             }
         }
     }

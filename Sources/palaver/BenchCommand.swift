@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PalaverEngine
 import PalaverTUI
+import PalaverModels
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,12 +12,13 @@ struct BenchCommand: ParsableCommand {
             engine: messages routed per second among agents that make no model calls. \
             session: write, read and index 1,000,000 events. \
             render: a 200×60 frame with 12 agents and a 1,000,000-message log, and 100,000 events/s for 5 s at 30 fps. \
-            replay: open a 1,000,000-event session to its first frame, index it, and seek at random.
+            replay: open a 1,000,000-event session to its first frame, index it, and seek at random. \
+            models: 200 agents call one local Chat Completions endpoint with 100 ms latency; one round's wall time.
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case engine, session, render, replay
+        case engine, session, render, replay, models
     }
 
     @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -47,12 +49,30 @@ struct BenchCommand: ParsableCommand {
             writer.close()
             let r = try ReplayBenchmark.run(path: path)
             print(#"{"bench":"replay","events":\#(count ?? 1_000_000),"open_seconds":\#(round3(r.openSeconds)),"index_seconds":\#(round3(r.indexSeconds)),"seek_ms":\#(round3(r.seekMedianMs)),"seek_max_ms":\#(round3(r.seekMaxMs)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        case .models:
+            let agents = count ?? 200
+            let r = try Self.blocking { try await ModelsBenchmark.run(agents: agents) }
+            print(#"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         case .render:
             var state = RenderBenchmark.state(messages: count ?? 1_000_000)
             let frame = RenderBenchmark.frameTime(state: &state)
             let flood = RenderBenchmark.ingest(state: &state)
             print(#"{"bench":"render","width":200,"height":60,"agents":12,"log_messages":\#(count ?? 1_000_000),"frame_ms":\#(round3(frame)),"max_lag_ms":\#(round3(flood.maxLagMs)),"frames":\#(flood.framesPainted),"events_ingested":\#(flood.eventsIngested),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         }
+    }
+}
+
+extension BenchCommand {
+    /// Waits for async work from synchronous code on the main thread.
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        nonisolated(unsafe) var result: Result<T, any Error>?
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { result = .success(try await work()) } catch { result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try result!.get()
     }
 }
 

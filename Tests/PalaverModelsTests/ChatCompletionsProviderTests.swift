@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct ChatCompletionsProviderTests {
     static let key = "sk-test-SECRET-0123456789"
 
-    func provider(_ server: FakeChatServer, idle: Double = 2, retries: Int = 3) -> ChatCompletionsProvider {
+    func provider(_ server: LoopbackChatServer, idle: Double = 2, retries: Int = 3) -> ChatCompletionsProvider {
         var settings = ChatCompletionsProvider.Settings(model: "fake-model", baseURL: server.baseURL, apiKey: Self.key)
         settings.idleTimeout = idle
         settings.maxRetries = retries
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func streamsTokensAndUsageAndSendsTheConversation() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         let (chunks, error) = await collect(provider(server))
         #expect(error == nil)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func missingUsageIsEstimatedAndMarked() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.noUsage)
         let (chunks, _) = await collect(provider(server))
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func rateLimitsAndServerErrorsAreRetriedHonouringRetryAfter() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.status(429, retryAfter: 1), .status(503, retryAfter: nil), .none)
         let started = Date()
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func giveUpAfterTheLastRetryWithTheReason() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.status(500, retryAfter: nil), .status(500, retryAfter: nil), .status(500, retryAfter: nil))
         let (_, error) = await collect(provider(server, retries: 2))
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func aJsonErrorBodyIsReportedNotRetried() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.jsonError(400, "model 'nope' does not exist"))
         let (_, error) = await collect(provider(server))
@@ -97,7 +97,7 @@ import Testing
     }
 
     @Test func aResetMidStreamIsAnErrorAfterText() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.resetMidStream)
         let (chunks, error) = await collect(provider(server))
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func malformedAndTruncatedChunksAreErrors() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.malformedChunk)
         let (_, malformed) = await collect(provider(server))
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func anEmptyReplyIsAnError() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.empty)
         let (_, error) = await collect(provider(server))
@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func aStalledStreamTimesOut() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.stall(seconds: 3), .none)
         let (chunks, error) = await collect(provider(server, idle: 0.5))
@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func errorsNeverContainTheKey() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.jsonError(401, "Incorrect API key provided: \(Self.key)"))
         let (_, error) = await collect(provider(server))
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func aStoppedCallEndsAtOnce() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.latency = 5
         let p = provider(server)

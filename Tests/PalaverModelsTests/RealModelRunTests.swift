@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct RealModelRunTests {
     static let key = "sk-live-DO-NOT-LEAK-7a8b9c"
 
-    func catalog(_ server: FakeChatServer, key: String? = RealModelRunTests.key) -> ModelCatalog {
+    func catalog(_ server: LoopbackChatServer, key: String? = RealModelRunTests.key) -> ModelCatalog {
         var catalog = ModelCatalog()
         var options = NetworkModels.Options(baseURL: server.baseURL)
         options.environment = key.map { ["OPENAI_API_KEY": $0] } ?? [:]
@@ -15,20 +15,19 @@ import Testing
         return catalog
     }
 
-    @Test func aRunRecordsRepliesRetriesAndNeverTheKey() throws {
-        let server = try FakeChatServer()
+    @Test func aRunRecordsRepliesRetriesAndNeverTheKey() async throws {
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         server.queue(.status(503, retryAfter: nil), .none, .jsonError(500, "boom with \(Self.key)"), .jsonError(500, "again"),
                      .jsonError(500, "and again"), .jsonError(500, "still"), .jsonError(500, "gone"))
         let path = NSTemporaryDirectory() + "palaver-real-\(getpid()).jsonl"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var printed: [String] = []
-        let printer = TranscriptPrinter { printed.append($0) }
+
         let log = EventLog()
         let run = try SessionRun(scenario: .builtIn,
                                  options: .init(maxSteps: 4, speed: .fastest, model: "openai:fake-model", recordPath: path, catalog: catalog(server)),
-                                 sinks: [printer, log])
-        run.run()
+                                 sinks: [log])
+        await run.runDetached()
         let events = log.events
         #expect(events.contains { if case .retrying = $0.body { return true } else { return false } })
         // Maya's first call was retried and answered; Ravi's failed for good; the others went on.
@@ -40,12 +39,15 @@ import Testing
         #expect(server.requests.first?.head.headers.first(name: "Authorization") == "Bearer \(Self.key)")
         let file = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!file.contains(Self.key))
-        #expect(!printed.joined(separator: "\n").contains(Self.key))
+        var transcript: [String] = []
+        let replay = TranscriptPrinter { transcript.append($0) }
+        for event in events { replay.receive(event) }
+        #expect(!transcript.joined(separator: "\n").contains(Self.key))
         #expect(file.contains("[redacted]"))
     }
 
     @Test func aMissingKeyIsAnErrorBeforeTheRunStarts() throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         #expect(throws: ModelCatalog.Failure.self) {
             _ = try SessionRun(scenario: .builtIn, options: .init(maxSteps: 2, speed: .fastest, model: "openai:fake-model", catalog: catalog(server, key: nil)))
@@ -54,7 +56,7 @@ import Testing
     }
 
     @Test func modelsListsWhatTheServerOffers() async throws {
-        let server = try FakeChatServer()
+        let server = try LoopbackChatServer()
         defer { server.shutdown() }
         let models = try await NetworkModels.listModels(baseURL: server.baseURL, apiKey: nil)
         #expect(models == ["fake-model", "other-model"])
@@ -76,5 +78,16 @@ import Testing
 extension Array where Element == Event {
     var sentMessages: [Message] {
         compactMap { if case .messageSent(let m) = $0.body { return m } else { return nil } }
+    }
+}
+
+@Suite struct ConcurrencyTests {
+    /// Looser than the benchmark (which wants 200 agents in ≤ 1 s in a release build):
+    /// calls overlap, so 60 agents at 100 ms each take nowhere near 6 s.
+    @Test func manyAgentsCallOneEndpointAtOnce() async throws {
+        let result = try await ModelsBenchmark.run(agents: 60, latency: 0.1)
+        #expect(result.replies == 60)
+        #expect(result.requests == 60)
+        #expect(result.roundSeconds < 3)
     }
 }

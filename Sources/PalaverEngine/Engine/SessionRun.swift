@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything one run of a scenario needs, wired together: the engine, its
 /// models, the runner that paces it, and the session file it records to.
 /// The command line, the workbench and the tests all start runs through here.
@@ -111,6 +113,18 @@ public final class SessionRun {
         }
         runner = Runner(engine: rebuilt.engine, providers: providers)
         runner.writer = writer
+    }
+
+    /// Runs to the end on a thread of its own, without holding up the caller's
+    /// (async code must not block the few threads that model calls run on).
+    @discardableResult
+    public func runDetached() async -> Summary.Reason {
+        nonisolated(unsafe) let run = self
+        return await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: run.run()) }
+            thread.name = "palaver-engine"
+            thread.start()
+        }
     }
 
     /// Runs to the end on the calling thread.

@@ -4,9 +4,10 @@ import NIOHTTP1
 import NIOPosix
 
 /// A Chat Completions server on 127.0.0.1 (random port) that streams a
-/// reply, or misbehaves as asked: one fault per request, in order.
-final class FakeChatServer: @unchecked Sendable {
-    enum Fault: Sendable {
+/// reply, or misbehaves as asked: one fault per request, in order. For tests
+/// and `palaver bench models`; it listens on loopback only.
+public final class LoopbackChatServer: @unchecked Sendable {
+    public enum Fault: Sendable {
         case none
         case status(Int, retryAfter: Int?)
         case jsonError(Int, String)
@@ -18,23 +19,34 @@ final class FakeChatServer: @unchecked Sendable {
         case noUsage
     }
 
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let group: MultiThreadedEventLoopGroup
     private var channel: (any Channel)?
     private let lock = NSLock()
     private var faults: [Fault] = []
-    private(set) var requests: [(head: HTTPRequestHead, body: String)] = []
-    var reply = "Hello from the fake server."
-    var latency: Double = 0
+    private var recorded: [(head: HTTPRequestHead, body: String)] = []
+    /// Whether to keep every request (tests look at them; benchmarks need not).
+    public var keepsRequests = true
+    public var reply = "Hello from the fake server."
+    /// Seconds before the reply starts.
+    public var latency: Double = 0
 
-    var port: Int { channel?.localAddress?.port ?? 0 }
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    public var port: Int { channel?.localAddress?.port ?? 0 }
+    public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    public var requests: [(head: HTTPRequestHead, body: String)] { lock.withLock { recorded } }
 
-    func queue(_ faults: Fault...) { lock.withLock { self.faults += faults } }
+    public func queue(_ faults: Fault...) { lock.withLock { self.faults += faults } }
     func nextFault() -> Fault { lock.withLock { faults.isEmpty ? .none : faults.removeFirst() } }
-    func record(_ head: HTTPRequestHead, _ body: String) { lock.withLock { requests.append((head, body)) } }
-    var requestCount: Int { lock.withLock { requests.count } }
+    func record(_ head: HTTPRequestHead, _ body: String) {
+        lock.withLock {
+            count += 1
+            if keepsRequests { recorded.append((head, body)) }
+        }
+    }
+    private var count = 0
+    public var requestCount: Int { lock.withLock { count } }
 
-    init() throws {
+    public init(threads: Int = 1) throws {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -46,7 +58,7 @@ final class FakeChatServer: @unchecked Sendable {
         channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
     }
 
-    func shutdown() {
+    public func shutdown() {
         try? channel?.close().wait()
         try? group.syncShutdownGracefully()
     }
@@ -54,11 +66,11 @@ final class FakeChatServer: @unchecked Sendable {
     final class Handler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
-        let server: FakeChatServer
+        let server: LoopbackChatServer
         var head: HTTPRequestHead?
         var body = ""
 
-        init(server: FakeChatServer) { self.server = server }
+        init(server: LoopbackChatServer) { self.server = server }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
