@@ -44,6 +44,12 @@ public final class LoopbackChatServer: @unchecked Sendable {
     }
     private var count = 0
     public var requestCount: Int { lock.withLock { count } }
+    private var active = 0
+    private var peak = 0
+    /// The most requests it was answering at the same moment.
+    public var peakConcurrency: Int { lock.withLock { peak } }
+    func begin() { lock.withLock { active += 1; peak = max(peak, active) } }
+    func end() { lock.withLock { active -= 1 } }
 
     public init(threads: Int = 1) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -87,6 +93,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                     return
                 }
+                server.begin()
                 respond(context: context, fault: server.nextFault())
             }
         }
@@ -110,6 +117,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 if let retryAfter { headers.add(name: "Retry-After", value: "\(retryAfter)") }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                server.end()
                 return
             case .jsonError(let code, let message):
                 let text = "{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\"}}"
@@ -117,6 +125,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
                 write(context, text)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                server.end()
                 return
             default:
                 break
@@ -127,6 +136,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
             let finish = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             let usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":\(words.count)}}\n\n"
             loop.scheduleTask(in: .milliseconds(Int64(server.latency * 1000))) {
+                defer { self.server.end() }
                 switch fault {
                 case .resetMidStream:
                     self.write(context, self.chunk(words[0]))

@@ -9,6 +9,8 @@ public enum ModelsBenchmark {
         public var roundSeconds: Double
         public var requests: Int
         public var replies: Int
+        /// The most calls the server was answering at once.
+        public var peakConcurrency: Int
     }
 
     public static func run(agents: Int = 200, latency: Double = 0.1, maxInFlight: Int = 256) async throws -> Result {
@@ -31,6 +33,7 @@ public enum ModelsBenchmark {
         await run.runDetached()
         let seconds = MonotonicClock.seconds() - start
         let replies = log.events.filter { if case .messageSent(let m) = $0.body { return m.sender.agent != nil } else { return false } }.count
-        return Result(agents: agents, roundSeconds: seconds, requests: server.requestCount, replies: replies)
+        return Result(agents: agents, roundSeconds: seconds, requests: server.requestCount, replies: replies,
+                      peakConcurrency: server.peakConcurrency)
     }
 }

@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
         case .models:
             let agents = count ?? 200
             let r = try Self.blocking { try await ModelsBenchmark.run(agents: agents) }
-            print(#"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            print(#"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_concurrency":\#(r.peakConcurrency),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         case .render:
             var state = RenderBenchmark.state(messages: count ?? 1_000_000)
             let frame = RenderBenchmark.frameTime(state: &state)

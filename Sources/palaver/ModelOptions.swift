@@ -14,6 +14,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Requests in flight per endpoint at most.")
     var maxInFlight = 64
 
+    @Option(help: "With replay:PATH models, what answers once the recording runs out (e.g. offline or ollama:MODEL).")
+    var fallback: String?
+
     func validate() throws {
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
         if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
@@ -25,6 +28,21 @@ struct ModelOptions: ParsableArguments {
     var catalog: ModelCatalog {
         var catalog = ModelCatalog()
         NetworkModels.register(into: &catalog, options: .init(baseURL: baseURL, maxInFlight: maxInFlight))
+        let base = catalog
+        let fallback = self.fallback
+        catalog.register("replay") { path, agent in
+            var fallbackProvider: (any ModelProvider)?
+            if let fallback {
+                var spec = agent
+                spec.model = fallback
+                fallbackProvider = try base.provider(for: spec)
+            }
+            do {
+                return try RecordedModel(path: path, fallback: fallbackProvider)
+            } catch {
+                throw ModelCatalog.Failure(spec: "replay:\(path)", reason: "\(error)")
+            }
+        }
         return catalog
     }
 }

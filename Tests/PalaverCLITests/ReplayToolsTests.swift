@@ -102,3 +102,31 @@ import PalaverEngine
         #expect(out.lines.last?.hasPrefix("— ended") == false)
     }
 }
+
+/// `--model replay:PATH`: a recorded run's model replies, served back in order.
+@Suite struct ReplayProviderTests {
+    @Test func aRecordingReRunsTheSameConversationThenFallsBack() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cwd = FileManager.default.currentDirectoryPath
+        let recorded = dir + "/recorded.jsonl"
+        let original = try PalaverProcess.run(["run", "debate", "--steps", "6", "--record", recorded, "--headless"], in: cwd)
+        let again = try PalaverProcess.run(["run", "debate", "--steps", "6", "--model", "replay:\(recorded)", "--no-record", "--headless"], in: cwd)
+        #expect(again.status == 0)
+        // Same messages; only the heading (which names the model) differs.
+        #expect(Array(again.lines.dropFirst()) == Array(original.lines.dropFirst()))
+
+        let past = try PalaverProcess.run(["run", "debate", "--steps", "7", "--model", "replay:\(recorded)", "--no-record", "--headless"], in: cwd)
+        #expect(past.stdout.contains("no more replies for chen"))
+        let fallback = try PalaverProcess.run(["run", "debate", "--steps", "7", "--model", "replay:\(recorded)", "--fallback", "offline",
+                                               "--no-record", "--headless", "--speed", "64"], in: cwd)
+        #expect(!fallback.stdout.contains("no more replies"))
+        #expect(fallback.lines.contains { $0.hasPrefix("[  7] Chen → all: ") })
+    }
+
+    @Test func aMissingRecordingIsBadInput() throws {
+        let out = try PalaverProcess.run(["run", "--model", "replay:/no/such.jsonl", "--no-record", "--headless"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("/no/such.jsonl"))
+    }
+}

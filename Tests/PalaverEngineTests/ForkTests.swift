@@ -67,7 +67,7 @@ import Testing
                 switch turn.kind {
                 case .human: engine.apply(.reply(turn.agent, text: "typed by a person at step \(step)"))
                 case .model(let request):
-                    let script = model.script(for: request)
+                    let script = model.makeScript(for: request)
                     for token in script.tokens { engine.streamToken(token, for: turn.agent) }
                     engine.finishTurn(of: turn.agent, text: script.text, usage: script.usage)
                 }

@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func streamsTokensThatAddUpToTheReplyWithUsageAndLatency() {
-        let script = OfflineModel(tokensPerSecond: 20, firstTokenDelay: 0.5).script(for: Self.request())
+        let script = OfflineModel(tokensPerSecond: 20, firstTokenDelay: 0.5).makeScript(for: Self.request())
         #expect(script.text == OfflineModel().reply(to: Self.request()))
         #expect(script.tokens.count > 5)
         #expect(script.usage.model == "offline")

@@ -82,12 +82,13 @@ extension Array where Element == Event {
 }
 
 @Suite struct ConcurrencyTests {
-    /// Looser than the benchmark (which wants 200 agents in ≤ 1 s in a release build):
-    /// calls overlap, so 60 agents at 100 ms each take nowhere near 6 s.
+    /// Looser than the benchmark (which wants 200 agents in ≤ 1 s in a release build, alone on
+    /// the machine): every agent's call is answered, and many are in flight at the same moment.
     @Test func manyAgentsCallOneEndpointAtOnce() async throws {
-        let result = try await ModelsBenchmark.run(agents: 60, latency: 0.1)
-        #expect(result.replies == 60)
-        #expect(result.requests == 60)
-        #expect(result.roundSeconds < 3)
+        let result = try await ModelsBenchmark.run(agents: 30, latency: 0.4)
+        #expect(result.replies == 30)
+        #expect(result.requests == 30)
+        #expect(result.peakConcurrency >= 10)
+        #expect(result.roundSeconds < 12)
     }
 }

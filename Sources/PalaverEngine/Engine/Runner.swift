@@ -111,8 +111,7 @@ public final class Runner {
                 break
             case .model(let request):
                 let provider = providers[turn.agent.index]
-                if let scriptedProvider = provider as? any ScriptedModelProvider {
-                    let script = scriptedProvider.script(for: request)
+                if let scriptedProvider = provider as? any ScriptedModelProvider, let script = scriptedProvider.script(for: request) {
                     scripted.append(ScriptedTurn(agent: turn.agent, script: script, due: virtualNow + script.firstTokenDelay))
                 } else {
                     startLiveCall(for: turn.agent, request: request, provider: provider)

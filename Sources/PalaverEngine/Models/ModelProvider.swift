@@ -81,12 +81,18 @@ public struct ModelScript: Sendable, Equatable {
 
 /// A provider whose replies can be computed up front (offline, replay).
 public protocol ScriptedModelProvider: ModelProvider {
-    func script(for request: ModelRequest) -> ModelScript
+    /// The reply in full; nil when this call must be streamed instead.
+    func script(for request: ModelRequest) -> ModelScript?
 }
 
 extension ScriptedModelProvider {
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelChunk, any Error> {
-        let script = self.script(for: request)
+        scriptedStream(self.script(for: request))
+    }
+
+    /// Plays a script in real time as a stream.
+    public func scriptedStream(_ script: ModelScript?) -> AsyncThrowingStream<ModelChunk, any Error> {
+        guard let script else { return AsyncThrowingStream { $0.finish(throwing: CancellationError()) } }
         return AsyncThrowingStream { continuation in
             let task = Task {
                 var delay = script.firstTokenDelay

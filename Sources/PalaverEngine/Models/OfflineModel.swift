@@ -18,7 +18,10 @@ public struct OfflineModel: ScriptedModelProvider {
         self.firstTokenDelay = max(0, firstTokenDelay)
     }
 
-    public func script(for request: ModelRequest) -> ModelScript {
+    public func script(for request: ModelRequest) -> ModelScript? { makeScript(for: request) }
+
+    /// The offline reply, always available.
+    public func makeScript(for request: ModelRequest) -> ModelScript {
         let text = reply(to: request)
         let tokens = OfflineModel.tokenize(text)
         let promptTokens = request.messages.reduce(0) { $0 + OfflineModel.tokenize($1.content).count + 4 }
