@@ -83,3 +83,35 @@ import Testing
         #expect(scenario.agents[0].id == "big-bird")
     }
 }
+
+@Suite struct PriceTests {
+    @Test func pricesFromTheScenarioGiveARunningCostThatSurvivesTheSessionFile() throws {
+        let yaml = """
+            name: priced
+            prices:
+              offline: {prompt: 2.5, completion: 10}
+            agents:
+              - {id: a, role: r}
+              - {id: b, role: s}
+            """
+        let scenario = try ScenarioLoader(directories: []).parse(yaml, path: "priced.yaml")
+        #expect(scenario.prices["offline"] == Price(prompt: 2.5, completion: 10))
+        let log = EventLog()
+        try SessionRun(scenario: scenario, options: .init(maxSteps: 4, speed: .fastest), sinks: [log]).run()
+        var projection = Projection()
+        for e in log.events { projection.apply(e) }
+        let usages = log.events.compactMap { if case .callFinished(_, let u) = $0.body { return u } else { return nil } }
+        let expected = usages.reduce(0.0) { $0 + (Double($1.promptTokens) * 2.5 + Double($1.completionTokens) * 10) / 1_000_000 }
+        #expect(expected > 0)
+        #expect(abs(projection.totalCost - expected) < 1e-12)
+        var encoder = EventEncoder()
+        var decoder = EventDecoder()
+        let first = try decoder.decode(line: encoder.line(log.events[0]))
+        guard case .sessionStarted(let info) = first.body else { Issue.record("no session start"); return }
+        #expect(info.prices["offline"] == Price(prompt: 2.5, completion: 10))
+        // A price that is not a number is an error naming the field.
+        #expect(throws: ScenarioError(path: "p.yaml", line: 1, field: "prices.m.prompt", reason: "expected a number")) {
+            try ScenarioLoader(directories: []).parse("prices: {m: {prompt: x}}\nagents: [{id: a, role: r}]\n", path: "p.yaml")
+        }
+    }
+}

@@ -13,6 +13,8 @@ public struct SessionInfo: Hashable, Sendable {
     public var configuration: EngineConfiguration
     /// The offline model's pace.
     public var offline: OfflineSettings
+    /// Dollars per million tokens, by model name, for a running cost.
+    public var prices: [String: Price] = [:]
 
     public init(scenario: String, title: String, seed: UInt64, turnRule: TurnRule,
                 agents: [AgentSpec], maxSteps: Int, speed: Speed,
@@ -107,5 +109,19 @@ public struct OfflineSettings: Hashable, Sendable {
     public init(tokensPerSecond: Double = 25, firstTokenDelay: Double = 0.4) {
         self.tokensPerSecond = tokensPerSecond
         self.firstTokenDelay = firstTokenDelay
+    }
+}
+
+/// What a model charges, in dollars per million tokens.
+public struct Price: Hashable, Sendable {
+    public var prompt: Double
+    public var completion: Double
+    public init(prompt: Double, completion: Double) {
+        self.prompt = prompt
+        self.completion = completion
+    }
+
+    public func cost(of usage: Usage) -> Double {
+        (Double(usage.promptTokens) * prompt + Double(usage.completionTokens) * completion) / 1_000_000
     }
 }

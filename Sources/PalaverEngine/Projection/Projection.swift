@@ -17,6 +17,8 @@ public struct Projection: Sendable {
     public private(set) var ended: Summary?
     public private(set) var eventCount = 0
     public private(set) var totalTokens = 0
+    /// Dollars spent so far, for models with a price in the scenario.
+    public private(set) var totalCost: Double = 0
     /// Rejected commands and agent errors, newest last.
     public private(set) var notices: [Notice] = []
     public static let noticeLimit = 50
@@ -65,6 +67,7 @@ public struct Projection: Sendable {
             withAgent(agent) { $0.status = .streaming; $0.streaming += text }
         case .callFinished(let agent, let usage):
             totalTokens += usage.promptTokens + usage.completionTokens
+            if let price = info?.prices[usage.model] { totalCost += price.cost(of: usage) }
             withAgent(agent) {
                 $0.status = .idle
                 $0.streaming = ""

@@ -12,6 +12,8 @@ public struct Scenario: Sendable, Equatable {
     public var offline: OfflineSettings
     public var agents: [AgentSpec]
     public var opening: [Opening]
+    /// Dollars per million tokens, by model name.
+    public var prices: [String: Price] = [:]
     /// The file it was loaded from; nil when built in.
     public var path: String?
 
@@ -50,9 +52,11 @@ public struct Scenario: Sendable, Equatable {
                             model: String? = nil) -> SessionInfo {
         var agents = self.agents
         if let model { for i in agents.indices { agents[i].model = model } }
-        return SessionInfo(scenario: name, title: title, seed: seed ?? self.seed, turnRule: turnRule,
-                           agents: agents, maxSteps: maxSteps ?? self.maxSteps, speed: speed ?? self.speed,
-                           configuration: engine, offline: offline)
+        var info = SessionInfo(scenario: name, title: title, seed: seed ?? self.seed, turnRule: turnRule,
+                               agents: agents, maxSteps: maxSteps ?? self.maxSteps, speed: speed ?? self.speed,
+                               configuration: engine, offline: offline)
+        info.prices = prices
+        return info
     }
 
     /// The opening messages as the engine sends them, each with its sender.

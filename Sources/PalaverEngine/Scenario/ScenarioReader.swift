@@ -7,7 +7,7 @@ struct ScenarioReader {
 
     static let topFields: Set<String> = [
         "name", "title", "description", "turns", "max_steps", "seed", "speed", "reply_to",
-        "mailbox_capacity", "memory", "offline", "agents", "opening",
+        "mailbox_capacity", "memory", "offline", "agents", "opening", "prices",
     ]
     static let agentFields: Set<String> = ["id", "name", "role", "persona", "model", "language", "color",
                                            "temperature", "max_tokens", "base_url", "api_key_env", "headers"]
@@ -83,6 +83,17 @@ struct ScenarioReader {
                     let full = "offline.\(field)"
                     if field == "tokens_per_second" { scenario.offline.tokensPerSecond = try double(v, full, in: 1...10_000) }
                     if field == "first_token_ms" { scenario.offline.firstTokenDelay = try double(v, full, in: 0...60_000) / 1000 }
+                }
+            case "prices":
+                guard case .mapping(let models) = value else { throw fail(value, name, "expected model names, each with prompt and completion prices") }
+                for (modelNode, priceNode) in models {
+                    guard let model = modelNode.string else { throw fail(modelNode, name, "model names must be text") }
+                    var price = Price(prompt: 0, completion: 0)
+                    for (field, _, v) in try mapping(priceNode, "prices.\(model)", allowed: ["prompt", "completion"]) {
+                        let amount = try double(v, "prices.\(model).\(field)", in: 0...1_000_000)
+                        if field == "prompt" { price.prompt = amount } else { price.completion = amount }
+                    }
+                    scenario.prices[model] = price
                 }
             case "agents": agentsNode = value
             case "opening": openingNode = value

@@ -94,10 +94,16 @@ public struct EventDecoder {
             var offline = OfflineSettings()
             if let r = o["offline_tokens_per_second"]?.double, r > 0 { offline.tokensPerSecond = r }
             if let ms = o["offline_first_token_ms"]?.double, ms >= 0 { offline.firstTokenDelay = ms / 1000 }
-            body = .sessionStarted(SessionInfo(
+            var info = SessionInfo(
                 scenario: try string(o, "scenario"), title: o["title"]?.string ?? "", seed: UInt64(bitPattern: seed),
                 turnRule: rule, agents: agents, maxSteps: try int(o, "max_steps"), speed: try speed(try string(o, "speed")),
-                configuration: configuration, offline: offline))
+                configuration: configuration, offline: offline)
+            for (model, value) in o["prices"]?.object?.fields ?? [] {
+                if let p = value.object, let prompt = p["prompt"]?.double, let completion = p["completion"]?.double {
+                    info.prices[model] = Price(prompt: prompt, completion: completion)
+                }
+            }
+            body = .sessionStarted(info)
         case "step":
             body = .stepStarted
         case "message":

@@ -59,6 +59,16 @@ public struct EventEncoder {
             writer.key("reply_to"); writer.string(info.configuration.replyTo.rawValue)
             writer.key("offline_tokens_per_second"); writer.exactNumber(info.offline.tokensPerSecond)
             writer.key("offline_first_token_ms"); writer.number(info.offline.firstTokenDelay * 1000)
+            if !info.prices.isEmpty {
+                writer.key("prices"); writer.beginObject()
+                for (model, price) in info.prices.sorted(by: { $0.key < $1.key }) {
+                    writer.key(model); writer.beginObject()
+                    writer.key("prompt"); writer.exactNumber(price.prompt)
+                    writer.key("completion"); writer.exactNumber(price.completion)
+                    writer.endObject()
+                }
+                writer.endObject()
+            }
             writer.key("agents"); writer.beginArray()
             for spec in info.agents {
                 writer.beginObject()

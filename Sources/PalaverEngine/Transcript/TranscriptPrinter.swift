@@ -5,6 +5,7 @@
 public final class TranscriptPrinter: EventSink {
     private let write: (String) -> Void
     private var info: SessionInfo?
+    private var cost: Double = 0
 
     public init(write: @escaping (String) -> Void) { self.write = write }
 
@@ -26,6 +27,8 @@ public final class TranscriptPrinter: EventSink {
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent)))'s mailbox is full; message \(id) not delivered"))
         case .agentError(let agent, let message):
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): \(message)"))
+        case .callFinished(_, let usage):
+            if let price = info?.prices[usage.model] { cost += price.cost(of: usage) }
         case .retrying(let agent, let attempt, let reason):
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): retrying (attempt \(attempt)): \(reason)"))
         case .rejected(let command, let reason):
@@ -39,7 +42,12 @@ public final class TranscriptPrinter: EventSink {
             case .stopped: why = "stopped"
             case .quiet: why = "nobody had anything left to answer"
             }
-            write("— ended after \(summary.steps) steps (\(why)): \(summary.messages) messages, \(summary.tokens) tokens, \(TranscriptPrinter.duration(summary.durationSeconds))")
+            var line = "— ended after \(summary.steps) steps (\(why)): \(summary.messages) messages, \(summary.tokens) tokens, \(TranscriptPrinter.duration(summary.durationSeconds))"
+            if info?.prices.isEmpty == false {
+                let cents = (cost * 10_000).rounded() / 10_000
+                line += ", $\(cents)"
+            }
+            write(line)
         default:
             break
         }

@@ -1,3 +1,4 @@
+import Foundation
 import PalaverEngine
 
 /// The bottom bar: scenario, step, run state, speed, model, session file,
@@ -35,7 +36,8 @@ struct StatusBar: Widget {
         let optional: [(String, Style)] = [
             ("  " + state.modelLabel.sanitizedForTerminal(singleLine: true), muted),
         ] + (state.sessionPath.map { [("  " + $0.sanitizedForTerminal(singleLine: true), muted)] } ?? [])
-        let right = state.replay == nil ? "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok " : "\(p.totalTokens.compact) tok "
+        var right = state.replay == nil ? "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok " : "\(p.totalTokens.compact) tok "
+        if p.info.map({ !$0.prices.isEmpty }) == true { right += String(format: " $%.4f ", p.totalCost) }
         var spans = essential
         var used = Line(essential).width
         let rightWidth = DisplayWidth.of(right)
