@@ -55,11 +55,10 @@ struct ForkCommand: ParsableCommand {
         do { parent = try SessionReader(path: path) } catch { throw BadInput(error) }
         let recordPath = noRecord ? nil : (record ?? SessionFiles.newPath(for: parent.info.scenario + "-fork"))
         if let recordPath { try SessionFiles.prepareDirectory(for: recordPath) }
-        let printer = TranscriptPrinter { line in print(line) }
         let options = SessionRun.Options(maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest), model: models.model, recordPath: recordPath, catalog: models.catalog)
         let run: SessionRun
         do {
-            run = try SessionRun(forking: path, at: at, options: options, sinks: interactive ? [] : [printer], handBack: !interactive)
+            run = try SessionRun(forking: path, at: at, options: options, sinks: LiveRunPresenter.sinks(interactive: interactive), handBack: !interactive)
         } catch let error as SessionRebuilder.Failure {
             throw BadInput("\(path): \(error)")
         } catch let error as ModelCatalog.Failure {
@@ -67,18 +66,8 @@ struct ForkCommand: ParsableCommand {
         } catch let error as SessionError {
             throw BadInput(error)
         }
-        if interactive {
-            let (chosen, problem) = WorkbenchTheme.choose(theme)
-            Workbench(run: run, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: recordPath,
-                                               startupNotice: problem, welcome: "forked from \(path) at step \(at): you are live now")).start()
-        } else {
-            let stopOnSignal = SignalStopper(inbox: run.inbox)
-            run.run()
-            stopOnSignal.cancel()
-        }
-        if let failure = run.writer?.failure { Palaver.fail("\(failure)", code: 1) }
-        if let recordPath {
-            FileHandle.standardError.write(Data("palaver: fork recorded to \(recordPath) (parent \(path), step \(at))\n".utf8))
-        }
+        LiveRunPresenter.present(run, interactive: interactive, theme: theme, recordPath: recordPath,
+                                 welcome: "forked from \(path) at step \(at): you are live now",
+                                 recordedNote: "fork recorded to \(recordPath ?? "") (parent \(path), step \(at))")
     }
 }

@@ -64,8 +64,8 @@ struct ReplayCommand: ParsableCommand {
         } catch {
             throw BadInput("\(path): cannot fork at step \(step): \(error)")
         }
-        Workbench(run: run, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: recordPath,
-                                           welcome: "forked from \(path) at step \(step): you are live now")).start()
-        FileHandle.standardError.write(Data("palaver: fork recorded to \(recordPath) (parent \(path), step \(step))\n".utf8))
+        LiveRunPresenter.present(run, interactive: true, theme: theme, recordPath: recordPath,
+                                 welcome: "forked from \(path) at step \(step): you are live now",
+                                 recordedNote: "fork recorded to \(recordPath) (parent \(path), step \(step))")
     }
 }

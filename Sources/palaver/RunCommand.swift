@@ -59,33 +59,17 @@ struct RunCommand: ParsableCommand {
 
         let options = SessionRun.Options(seed: seed, maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest),
                                          model: models.model, recordPath: recordPath, catalog: models.catalog)
-        let printer = TranscriptPrinter { line in print(line) }
         let run: SessionRun
         do {
-            run = try SessionRun(scenario: scenario, options: options, sinks: interactive ? [] : [printer])
+            run = try SessionRun(scenario: scenario, options: options, sinks: LiveRunPresenter.sinks(interactive: interactive))
         } catch let error as ModelCatalog.Failure {
             throw BadInput(error)
         } catch let error as SessionError {
             throw BadInput(error)
         }
         logger.info("running \(scenario.name)", metadata: ["seed": "\(run.info.seed)", "record": "\(recordPath ?? "none")"])
-        if interactive {
-            let (chosen, problem) = WorkbenchTheme.choose(theme)
-            if let problem { logger.warning("\(problem)") }
-            let workbench = Workbench(run: run, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor,
-                                                               sessionPath: recordPath, startupNotice: problem))
-            workbench.start()
-        } else {
-            let stopOnSignal = SignalStopper(inbox: run.inbox)
-            run.run()
-            stopOnSignal.cancel()
-        }
-        if let failure = run.writer?.failure {
-            Palaver.fail("\(failure)", code: 1)
-        }
-        if let recordPath {
-            FileHandle.standardError.write(Data("palaver: session recorded to \(recordPath) (replay: palaver replay \(recordPath))\n".utf8))
-        }
+        LiveRunPresenter.present(run, interactive: interactive, theme: theme, recordPath: recordPath,
+                                 recordedNote: "session recorded to \(recordPath ?? "") (replay: palaver replay \(recordPath ?? ""))")
     }
 }
 

@@ -96,6 +96,11 @@ public final class Runner {
         let factor = engine.speed.factor
         if factor.isFinite { virtualNow += (now - lastWall) * factor }
         lastWall = now
+        stampTime(now)
+    }
+
+    /// Sets the engine's clock: seconds since the start, to the millisecond.
+    private func stampTime(_ now: Double = MonotonicClock.seconds()) {
         engine.time = Runner.milliseconds(now - startWall)
     }
 
@@ -145,7 +150,7 @@ public final class Runner {
     private func playDueTokens() {
         while let i = scripted.indices.min(by: { (scripted[$0].due, scripted[$0].agent) < (scripted[$1].due, scripted[$1].agent) }),
               scripted[i].due <= virtualNow + 1e-9 {
-            tickTime()
+            stampTime()
             var turn = scripted[i]
             if turn.next < turn.script.tokens.count {
                 engine.streamToken(turn.script.tokens[turn.next], for: turn.agent)
@@ -157,10 +162,6 @@ public final class Runner {
                 engine.finishTurn(of: turn.agent, text: turn.script.text, usage: turn.script.usage)
             }
         }
-    }
-
-    private func tickTime() {
-        engine.time = Runner.milliseconds(MonotonicClock.seconds() - startWall)
     }
 
     private func startLiveCall(for agent: AgentID, request: ModelRequest, provider: any ModelProvider) {

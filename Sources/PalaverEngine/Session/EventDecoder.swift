@@ -10,6 +10,11 @@ public struct EventDecoder {
 
     public init() {}
 
+    /// A decoder that already knows the roster, for reading from the middle of a session.
+    public init(roster info: SessionInfo) {
+        agentIndex = Dictionary(info.agents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Event {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw Failure(reason: "invalid JSON: \(error)") }

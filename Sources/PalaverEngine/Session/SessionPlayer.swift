@@ -164,12 +164,8 @@ public final class SessionPlayer: @unchecked Sendable {
     private func apply(upTo goal: Int, startOffset: Int) throws {
         var reader = try LineReader(path: path, from: startOffset)
         defer { reader.close() }
-        var decoder = EventDecoder()
-        if position > 0 {
-            // The decoder needs the roster before reading past session_started.
-            var encoder = EventEncoder()
-            _ = try? decoder.decode(line: encoder.line(Event(step: 0, time: 0, .sessionStarted(info))))
-        }
+        // Past session_started, the decoder needs the roster up front.
+        var decoder = position > 0 ? EventDecoder(roster: info) : EventDecoder()
         var failure: EventDecoder.Failure?
         try reader.forEachLine(firstLine: 2) { bytes, _, _, _ in
             guard self.position < goal else { return false }

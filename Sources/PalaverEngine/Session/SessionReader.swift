@@ -62,19 +62,11 @@ public struct SessionReader {
         let start = offset ?? firstEventOffset
         var reader = try LineReader(path: path, from: start)
         defer { reader.close() }
-        var decoder = EventDecoder()
         // Starting past session_started, the decoder still needs the roster.
-        var primed = start == firstEventOffset
+        var decoder = start == firstEventOffset ? EventDecoder() : EventDecoder(roster: info)
         let path = self.path
         var torn: String?
-        let info = self.info
         try reader.forEachLine(firstLine: start == firstEventOffset ? 2 : firstLine) { bytes, number, _, terminated in
-            if !primed {
-                var roster = EventEncoder()
-                let line = roster.line(Event(step: 0, time: 0, .sessionStarted(info)))
-                _ = try? decoder.decode(line: line)
-                primed = true
-            }
             if bytes.isEmpty { return true }
             let event: Event
             do throws(EventDecoder.Failure) {
