@@ -126,10 +126,14 @@ public struct ChatCompletionsProvider: ModelProvider {
 
         let response: HTTPClientResponse
         do {
+            try await gate.checkReachable(settings.baseURL)
             response = try await client.execute(http, timeout: .milliseconds(Int64(settings.connectTimeout * 1000)))
         } catch {
-            throw Self.describe(error, redacting: settings.apiKey, server: settings.baseURL)
+            let failure = Self.describe(error, redacting: settings.apiKey, server: settings.baseURL)
+            if case .connection = failure { await gate.noteConnectionFailed() }
+            throw failure
         }
+        await gate.noteAnswered()
         guard response.status == .ok else {
             let text = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
             var message = Self.errorMessage(in: text) ?? (text.isEmpty ? response.status.reasonPhrase : String(text.prefix(200)))
@@ -190,7 +194,7 @@ public struct ChatCompletionsProvider: ModelProvider {
         if let e = error as? ModelError { return e }
         if error is CancellationError { return .connection("cancelled") }
         let text = redact("\(error)", key)
-        let place = server.map { " to \($0)" } ?? ""
+        let place = server.map { " at \($0)" } ?? ""
         if text.contains("Connection refused") || text.contains("errno: 111") { return .connection("nothing is listening\(place) (connection refused)") }
         if text.contains("Name or service not known") || text.contains("nodename nor servname") { return .connection("cannot find the server\(place)") }
         if text.contains("deadlineExceeded") || text.contains("readTimeout") || text.contains("connectTimeout") || text.lowercased().contains("timeout") {
@@ -202,25 +206,6 @@ public struct ChatCompletionsProvider: ModelProvider {
 
 extension String {
     var trimmingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
-}
-
-/// Limits requests in flight to one endpoint.
-public actor EndpointGate {
-    private let limit: Int
-    private var inFlight = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    public init(limit: Int) { self.limit = max(1, limit) }
-
-    public func acquire() async throws {
-        if inFlight < limit { inFlight += 1; return }
-        await withCheckedContinuation { waiting.append($0) }
-        try Task.checkCancellation()
-    }
-
-    public func release() {
-        if waiting.isEmpty { inFlight -= 1 } else { waiting.removeFirst().resume() }
-    }
 }
 
 extension HTTPClientResponse.Body {

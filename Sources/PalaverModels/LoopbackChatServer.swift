@@ -50,8 +50,13 @@ public final class LoopbackChatServer: @unchecked Sendable {
     public var peakConcurrency: Int { lock.withLock { peak } }
     func begin() { lock.withLock { active += 1; peak = max(peak, active) } }
     func end() { lock.withLock { active -= 1 } }
+    private var abandoned = 0
+    /// Requests whose client hung up before the answer was complete.
+    public var abandonedCount: Int { lock.withLock { abandoned } }
+    func noteAbandoned() { lock.withLock { abandoned += 1 } }
 
-    public init(threads: Int = 1) throws {
+    /// - Parameter port: 0 for any free port.
+    public init(threads: Int = 1, port: Int = 0) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -61,7 +66,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                     channel.pipeline.addHandler(Handler(server: self))
                 }
             }
-        channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
+        channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
     }
 
     public func shutdown() {
@@ -75,6 +80,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
         let server: LoopbackChatServer
         var head: HTTPRequestHead?
         var body = ""
+        var answering = false
 
         init(server: LoopbackChatServer) { self.server = server }
 
@@ -94,8 +100,20 @@ public final class LoopbackChatServer: @unchecked Sendable {
                     return
                 }
                 server.begin()
+                answering = true
                 respond(context: context, fault: server.nextFault())
             }
+        }
+
+        /// A client that hangs up mid-answer cancelled its request.
+        func channelInactive(context: ChannelHandlerContext) {
+            if answering { server.noteAbandoned() }
+            context.fireChannelInactive()
+        }
+
+        func finish() {
+            answering = false
+            server.end()
         }
 
         func write(_ context: ChannelHandlerContext, _ text: String) {
@@ -117,7 +135,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 if let retryAfter { headers.add(name: "Retry-After", value: "\(retryAfter)") }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                server.end()
+                finish()
                 return
             case .jsonError(let code, let message):
                 let text = "{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\"}}"
@@ -125,7 +143,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
                 write(context, text)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                server.end()
+                finish()
                 return
             default:
                 break
@@ -136,10 +154,11 @@ public final class LoopbackChatServer: @unchecked Sendable {
             let finish = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             let usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":\(words.count)}}\n\n"
             loop.scheduleTask(in: .milliseconds(Int64(server.latency * 1000))) {
-                defer { self.server.end() }
+                defer { self.finish() }
                 switch fault {
                 case .resetMidStream:
                     self.write(context, self.chunk(words[0]))
+                    self.answering = false
                     context.close(promise: nil)
                     return
                 case .malformedChunk:
@@ -154,6 +173,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                     self.write(context, "data: [DONE]\n\n")
                 case .stall(let seconds):
                     loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+                        self.answering = false
                         context.close(promise: nil)
                     }
                     return

@@ -30,6 +30,7 @@ struct ModelOptions: ParsableArguments {
         NetworkModels.register(into: &catalog, options: .init(baseURL: baseURL, maxInFlight: maxInFlight))
         let base = catalog
         let fallback = self.fallback
+        let recordings = RecordingCache()
         catalog.register("replay") { path, agent in
             var fallbackProvider: (any ModelProvider)?
             if let fallback {
@@ -38,12 +39,27 @@ struct ModelOptions: ParsableArguments {
                 fallbackProvider = try base.provider(for: spec)
             }
             do {
-                return try RecordedModel(path: path, fallback: fallbackProvider)
+                return RecordedModel(replies: try recordings.replies(at: path), fallback: fallbackProvider)
             } catch {
                 throw ModelCatalog.Failure(spec: "replay:\(path)", reason: "\(error)")
             }
         }
         return catalog
+    }
+}
+
+/// Each recording named by `replay:PATH` is read once, however many agents replay it.
+final class RecordingCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var loaded: [String: RecordedReplies] = [:]
+
+    func replies(at path: String) throws -> RecordedReplies {
+        try lock.withLock {
+            if let replies = loaded[path] { return replies }
+            let replies = try RecordedReplies(path: path)
+            loaded[path] = replies
+            return replies
+        }
     }
 }
 

@@ -54,6 +54,39 @@ import Testing
         #expect(!sent.body.contains("\"name\":\"林晓\""))
     }
 
+    @Test func aServerThatIsNotRunningIsFoundOutAtOnce() async throws {
+        let server = try LoopbackChatServer()
+        let dead = provider(server, retries: 2)
+        server.shutdown()
+        let started = Date()
+        let (chunks, error) = await collect(dead)
+        // AsyncHTTPClient alone would wait out the 5 s deadline on every attempt.
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(chunks.filter { if case .retrying = $0 { true } else { false } }.count == 2)
+        #expect("\(error.map { "\($0)" } ?? "")".contains("nothing is listening at http://127.0.0.1:"))
+    }
+
+    @Test func aServerThatComesBackIsUsedAgain() async throws {
+        let first = try LoopbackChatServer()
+        let port = first.port
+        var settings = ChatCompletionsProvider.Settings(model: "fake-model", baseURL: first.baseURL)
+        settings.backoff = 0.3
+        settings.maxRetries = 6
+        first.shutdown()
+        let provider = ChatCompletionsProvider(settings: settings)
+        let restart = Task.detached { () -> LoopbackChatServer? in
+            try? await Task.sleep(nanoseconds: 400_000_000)
+            return try? LoopbackChatServer(port: port)
+        }
+        let (chunks, error) = await collect(provider)
+        let revived = await restart.value
+        defer { revived?.shutdown() }
+        try #require(revived != nil, "port \(port) was taken meanwhile")
+        #expect(error == nil)
+        #expect(text(chunks) == revived?.reply)
+        #expect(chunks.contains { if case .retrying = $0 { true } else { false } })
+    }
+
     @Test func missingUsageIsEstimatedAndMarked() async throws {
         let server = try LoopbackChatServer()
         defer { server.shutdown() }

@@ -46,6 +46,69 @@ import Testing
         #expect(file.contains("[redacted]"))
     }
 
+    /// Pauses the run once the first call has reached the server, and resumes it a while after the call was cancelled.
+    final class PauseOnFirstCall: EventSink, @unchecked Sendable {
+        let lock = NSLock()
+        var inbox: Inbox?
+        var server: LoopbackChatServer?
+        private var seen: [Event] = []
+        private var paused = false
+        var events: [Event] { lock.withLock { seen } }
+
+        func receive(_ event: Event) {
+            lock.withLock { seen.append(event) }
+            switch event.body {
+            case .callStarted where !paused:
+                paused = true
+                let inbox = self.inbox, server = self.server
+                Thread.detachNewThread {
+                    while (server?.requestCount ?? 1) == 0 { Thread.sleep(forTimeInterval: 0.005) }
+                    inbox?.post(.pause)
+                }
+            case .callCancelled:
+                let inbox = self.inbox
+                Thread.detachNewThread {
+                    Thread.sleep(forTimeInterval: 0.4)
+                    inbox?.post(.resume)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    @Test func pausingCancelsCallsInFlightAndResumingAsksAgain() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        server.latency = 1.0
+        server.reply = "One two three four."
+        let sink = PauseOnFirstCall()
+        let run = try SessionRun(scenario: .builtIn,
+                                 options: .init(maxSteps: 1, speed: .fastest, model: "openai:fake-model", catalog: catalog(server)),
+                                 sinks: [sink])
+        sink.inbox = run.inbox
+        sink.server = server
+        let started = Date()
+        await run.runDetached()
+        let events = sink.events
+        func index(_ match: (Event.Body) -> Bool) -> Int? { events.firstIndex { match($0.body) } }
+        let pause = try #require(index { $0 == .control(.pause) })
+        let cancelled = try #require(index { if case .callCancelled(AgentID(0), "paused") = $0 { true } else { false } })
+        let resume = try #require(index { $0 == .control(.resume) })
+        // Cancelled at once, in the same breath as the pause, long before the server would have answered.
+        #expect(cancelled == pause + 1)
+        #expect(events[cancelled].time - events[pause].time < 0.2)
+        // Nothing streams while paused; after resuming, the call is asked again and its reply arrives whole.
+        #expect(!events[cancelled..<resume].contains { if case .tokenDelta = $0.body { true } else { false } })
+        #expect(events.sentMessages.first { $0.sender == .agent(AgentID(0)) }?.text == "One two three four.")
+        #expect(server.requestCount == 2)
+        #expect(server.abandonedCount == 1)
+        #expect(Date().timeIntervalSince(started) < 5)
+        // The recording, cancellation and all, rebuilds exactly (a fork can start from it).
+        let rebuilt = try SessionRebuilder.rebuild(from: events, through: 1, info: run.info)
+        #expect(rebuilt.events.count == events.count - 1)
+    }
+
     @Test func aMissingKeyIsAnErrorBeforeTheRunStarts() throws {
         let server = try LoopbackChatServer()
         defer { server.shutdown() }

@@ -239,6 +239,13 @@ public final class Engine {
         emit(.retrying(agent: agent, attempt: attempt, reason: reason))
     }
 
+    /// Notes that an agent's call in flight was cancelled; its turn stays open
+    /// and the runner asks the model again.
+    public func cancelCall(of agent: AgentID, reason: String) {
+        guard openTurns.contains(agent) else { return }
+        emit(.callCancelled(agent: agent, reason: reason))
+    }
+
     /// Ends an agent's turn with an error; the other agents carry on.
     public func failTurn(of agent: AgentID, reason: String) {
         guard openTurns.remove(agent) != nil else { return }

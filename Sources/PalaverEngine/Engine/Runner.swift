@@ -19,6 +19,8 @@ public final class Runner {
     private var deferred: [Command] = []
     private var scripted: [ScriptedTurn] = []
     private var liveCalls: [AgentID: LiveCall] = [:]
+    /// Calls cancelled by a pause, asked again on resume (roster order).
+    private var suspended: [(agent: AgentID, request: ModelRequest)] = []
     private var nextCallID = 1
 
     private struct ScriptedTurn {
@@ -31,6 +33,7 @@ public final class Runner {
     private struct LiveCall {
         let id: Int
         let task: Task<Void, Never>
+        let request: ModelRequest
         var text = ""
     }
 
@@ -63,8 +66,7 @@ public final class Runner {
     }
 
     private func finish(_ reason: Summary.Reason) -> Summary.Reason {
-        for call in liveCalls.values { call.task.cancel() }
-        liveCalls.removeAll()
+        cancelLiveCalls()
         tick()
         engine.finish(reason)
         writer?.close()
@@ -141,8 +143,32 @@ public final class Runner {
         }
         if engine.stopped {
             scripted.removeAll()
-            for call in liveCalls.values { call.task.cancel() }
-            liveCalls.removeAll()
+            cancelLiveCalls()
+        }
+    }
+
+    private func cancelLiveCalls() {
+        for call in liveCalls.values { call.task.cancel() }
+        liveCalls.removeAll()
+        suspended.removeAll()
+    }
+
+    /// Pausing stops spending: requests in flight are cancelled at once (their
+    /// partial replies discarded) and asked again when the run resumes.
+    private func suspendLiveCalls() {
+        for agent in liveCalls.keys.sorted() {
+            guard let call = liveCalls.removeValue(forKey: agent) else { continue }
+            call.task.cancel()
+            engine.cancelCall(of: agent, reason: "paused")
+            suspended.append((agent, call.request))
+        }
+    }
+
+    private func resumeSuspendedCalls() {
+        let calls = suspended
+        suspended.removeAll()
+        for (agent, request) in calls {
+            startLiveCall(for: agent, request: request, provider: providers[agent.index])
         }
     }
 
@@ -178,7 +204,7 @@ public final class Runner {
                 inbox.post(.callFailed(agent, call: id, reason: "\(error)"))
             }
         }
-        liveCalls[agent] = LiveCall(id: id, task: task)
+        liveCalls[agent] = LiveCall(id: id, task: task, request: request)
     }
 
     /// Handles what arrived: chunks from live calls, mid-step commands at once, the rest at the next boundary.
@@ -190,6 +216,14 @@ public final class Runner {
                 // While paused between steps, every moment is a step boundary.
                 if command.actsMidStep || (!engine.isStepOpen && !engine.mayStep) {
                     engine.apply(command)
+                } else if engine.isStepOpen, command == .pause, !liveCalls.isEmpty {
+                    engine.apply(command)
+                    suspendLiveCalls()
+                } else if engine.isStepOpen, !suspended.isEmpty, command == .resume || command == .stepOnce {
+                    engine.apply(command)
+                    // Finishing the interrupted step is the one step asked for.
+                    if command == .stepOnce { engine.stepAllowance -= 1 }
+                    resumeSuspendedCalls()
                 } else {
                     deferred.append(command)
                 }

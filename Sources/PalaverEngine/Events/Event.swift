@@ -33,6 +33,9 @@ public struct Event: Hashable, Sendable {
         case agentError(agent: AgentID, message: String)
         /// A model call failed for a passing reason and is being tried again.
         case retrying(agent: AgentID, attempt: Int, reason: String)
+        /// A model call in flight was cancelled (the run was paused); its
+        /// partial reply is discarded and the turn asks again on resume.
+        case callCancelled(agent: AgentID, reason: String)
         /// A command that could not take effect, and why (shown to the user).
         case rejected(command: String, reason: String)
         case sessionEnded(Summary)

@@ -1,24 +1,12 @@
 import Foundation
 
-/// Serves a recorded session's model replies back to the same agents, in
-/// order, token for token, so a run recorded with a real model re-runs
-/// without the network. Past the recording (after a fork, or a longer run)
-/// it hands over to a fallback provider, or says there is nothing more.
-public final class RecordedModel: ScriptedModelProvider, @unchecked Sendable {
+/// The model replies a recorded session holds, per agent id, in order: read
+/// once per file however many agents replay it.
+public final class RecordedReplies: Sendable {
     public let path: String
-    private let replies: [String: [ModelScript]]
-    private let fallback: (any ModelProvider)?
-    private let lock = NSLock()
-    private var served: [String: Int] = [:]
+    let byAgent: [String: [ModelScript]]
 
-    public var label: String { "replay" }
-
-    public struct Failure: Error, CustomStringConvertible {
-        public let reason: String
-        public var description: String { reason }
-    }
-
-    public init(path: String, fallback: (any ModelProvider)? = nil) throws {
+    public init(path: String) throws {
         var reader = try SessionReader(path: path)
         var byAgent: [String: [ModelScript]] = [:]
         var tokens: [Int: [String]] = [:]
@@ -46,8 +34,36 @@ public final class RecordedModel: ScriptedModelProvider, @unchecked Sendable {
             return true
         }
         self.path = path
-        replies = byAgent
+        self.byAgent = byAgent
+    }
+}
+
+/// Serves a recorded session's model replies back to the same agents, in
+/// order, token for token, so a run recorded with a real model re-runs
+/// without the network. Past the recording (after a fork, or a longer run)
+/// it hands over to a fallback provider, or says there is nothing more.
+public final class RecordedModel: ScriptedModelProvider, @unchecked Sendable {
+    public var path: String { recording.path }
+    private let recording: RecordedReplies
+    private var replies: [String: [ModelScript]] { recording.byAgent }
+    private let fallback: (any ModelProvider)?
+    private let lock = NSLock()
+    private var served: [String: Int] = [:]
+
+    public var label: String { "replay" }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    public init(replies: RecordedReplies, fallback: (any ModelProvider)? = nil) {
+        recording = replies
         self.fallback = fallback
+    }
+
+    public convenience init(path: String, fallback: (any ModelProvider)? = nil) throws {
+        self.init(replies: try RecordedReplies(path: path), fallback: fallback)
     }
 
     /// How many replies the recording holds for an agent.

@@ -85,7 +85,9 @@ public struct Projection: Sendable {
         case .control(let control):
             switch control {
             case .pause, .stepOnce: paused = true
-            case .resume: paused = false
+            case .resume:
+                paused = false
+                for i in agents.indices where agents[i].status == .suspended { agents[i].status = .thinking }
             case .speed(let s): speed = s
             case .mute(let agent): withAgent(agent) { $0.muted = true }
             case .unmute(let agent): withAgent(agent) { $0.muted = false }
@@ -101,6 +103,8 @@ public struct Projection: Sendable {
             notice("\(name(agent)): \(message)", error: true)
         case .retrying(let agent, let attempt, let reason):
             withAgent(agent) { $0.status = .retrying; $0.lastError = "retry \(attempt): \(reason)"; $0.streaming = "" }
+        case .callCancelled(let agent, _):
+            withAgent(agent) { $0.status = .suspended; $0.streaming = "" }
         case .rejected(let command, let reason):
             notice("can't \(command): \(reason)", error: false)
         case .sessionEnded(let summary):
@@ -163,6 +167,8 @@ public enum AgentStatus: String, Sendable {
     case streaming
     case awaitingUser = "your turn"
     case retrying
+    /// Its request was cancelled by a pause and is sent again on resume.
+    case suspended = "paused"
     case error
 }
 

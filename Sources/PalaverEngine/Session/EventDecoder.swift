@@ -157,6 +157,8 @@ public struct EventDecoder {
             body = .agentError(agent: try agent(o), message: try string(o, "message"))
         case "retrying":
             body = .retrying(agent: try agent(o), attempt: try int(o, "attempt"), reason: try string(o, "reason"))
+        case "call_cancelled":
+            body = .callCancelled(agent: try agent(o), reason: try string(o, "reason"))
         case "rejected":
             body = .rejected(command: try string(o, "command"), reason: try string(o, "reason"))
         case "session_ended":

@@ -160,6 +160,10 @@ public struct EventEncoder {
             agent(who)
             writer.key("attempt"); writer.int(attempt)
             writer.key("reason"); writer.string(reason)
+        case .callCancelled(let who, let reason):
+            head("call_cancelled", event)
+            agent(who)
+            writer.key("reason"); writer.string(reason)
         case .rejected(let command, let reason):
             head("rejected", event)
             writer.key("command"); writer.string(command)

@@ -111,6 +111,8 @@ public struct SessionRebuilder {
                 engine.failTurn(of: agent, reason: message)
             case .retrying(let agent, let attempt, let reason):
                 engine.noteRetry(of: agent, attempt: attempt, reason: reason)
+            case .callCancelled(let agent, let reason):
+                engine.cancelCall(of: agent, reason: reason)
             case .rejected(let command, _):
                 throw fail("a rejected \(command) cannot be replayed")
             case .delivered, .callStarted, .mailboxFull, .action, .reward, .control, .sessionEnded:

@@ -31,6 +31,8 @@ public final class TranscriptPrinter: EventSink {
             if let price = info?.prices[usage.model] { cost += price.cost(of: usage) }
         case .retrying(let agent, let attempt, let reason):
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): retrying (attempt \(attempt)): \(reason)"))
+        case .callCancelled(let agent, let reason):
+            write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): request cancelled (\(reason)); asks again on resume"))
         case .rejected(let command, let reason):
             write(clean("\(stepLabel(event.step)) ! can't \(command): \(reason)"))
         case .takeover(let agent, let active):

@@ -24,6 +24,7 @@ struct AgentPane: Widget {
         case .awaitingUser: return ("✋ YOUR TURN: press r", Style(foreground: theme.warning, attributes: [.bold, .reverse]))
         case .error: return ("✗ error", Style(foreground: theme.error, attributes: .bold))
         case .retrying: return ("↻ retrying", Style(foreground: theme.warning, attributes: .bold))
+        case .suspended: return ("⏸ request paused", Style(foreground: theme.warning))
         case .idle: return view.takenOver ? ("✋ taken over by you", Style(foreground: theme.warning, attributes: .bold)) : ("· waiting", base)
         }
     }
