@@ -56,8 +56,8 @@ struct StatusBar: Widget {
 struct ComposerLine: Widget {
     let state: AppState
 
-    static let hints = ["space pause", ". step", "i inject", "Tab focus", "t take over", "/ filter"]
-    static let replayHints = ["space play", ". , event", "→ ← step", "} { 10%", "f fork here", "Tab focus"]
+    static let hints = [". step", "i inject", "Tab focus", "t take over", "/ filter"]
+    static let replayHints = [". , event", "→ ← step", "} { 10%", "f fork here", "Tab focus"]
     static let always = ["? help", "q quit"]
 
     /// As many hints as fit, always ending with help and quit.
@@ -116,7 +116,14 @@ struct ComposerLine: Widget {
             buffer.write((notice.isError ? "! " : "› ") + notice.text.sanitizedForTerminal(singleLine: true), x: area.x, y: area.y, style: style, limit: area.maxX)
             return
         }
-        let text = Self.hints(state.replay == nil ? Self.hints : Self.replayHints, width: area.width)
+        // Space says what it will do now, not what it did.
+        let items: [String]
+        if let replay = state.replay {
+            items = [replay.playing ? "space pause" : "space play"] + Self.replayHints
+        } else {
+            items = [state.projection.paused ? "space resume" : "space pause"] + Self.hints
+        }
+        let text = Self.hints(items, width: area.width)
         buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
     }
 }
