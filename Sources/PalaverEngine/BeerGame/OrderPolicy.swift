@@ -1,0 +1,47 @@
+/// Decides a stage's order each week from what it sees.
+public protocol OrderPolicy {
+    /// Called before each episode.
+    mutating func reset()
+    mutating func order(for observation: BeerObservation) -> Int
+}
+
+/// Order up to a fixed inventory position (net stock plus supply line).
+public struct BaseStockPolicy: OrderPolicy, Hashable, Sendable {
+    public var level: Int
+    public init(level: Int) { self.level = level }
+    public mutating func reset() {}
+    public func order(for o: BeerObservation) -> Int { max(0, level - o.position) }
+}
+
+/// Sterman's (1989) anchoring-and-adjustment rule, fitted to how people play:
+/// expect demand by exponential smoothing (θ), then order the expectation plus
+/// a fraction α of the gap between desired and actual stock, counting only a
+/// fraction β of the supply line — the under-weighting that drives the bullwhip.
+public struct StermanPolicy: OrderPolicy, Hashable, Sendable {
+    public struct Parameters: Hashable, Sendable {
+        public var alpha = 0.26
+        public var beta = 0.34
+        public var theta = 0.36
+        /// Desired effective stock S′ (Sterman's fitted mean is about 17).
+        public var desiredStock = 17.0
+        public init() {}
+    }
+    public var parameters: Parameters
+    public private(set) var expectedDemand: Double
+    private let initialExpectation: Double
+
+    public init(parameters: Parameters = Parameters(), initialExpectation: Double = 4) {
+        self.parameters = parameters
+        self.initialExpectation = initialExpectation
+        expectedDemand = initialExpectation
+    }
+
+    public mutating func reset() { expectedDemand = initialExpectation }
+
+    public mutating func order(for o: BeerObservation) -> Int {
+        let p = parameters
+        expectedDemand = p.theta * Double(o.incomingOrder) + (1 - p.theta) * expectedDemand
+        let gap = p.desiredStock - Double(o.netStock) - p.beta * Double(o.supplyLine)
+        return max(0, Int((expectedDemand + p.alpha * gap).rounded()))
+    }
+}
