@@ -13,12 +13,13 @@ struct BenchCommand: ParsableCommand {
             session: write, read and index 1,000,000 events. \
             render: a 200×60 frame with 12 agents and a 1,000,000-message log, and 100,000 events/s for 5 s at 30 fps. \
             replay: open a 1,000,000-event session to its first frame, index it, and seek at random. \
-            models: 200 agents call one local Chat Completions endpoint with 100 ms latency; one round's wall time.
+            models: 200 agents call one local Chat Completions endpoint with 100 ms latency; one round's wall time. \
+            learning: Q-learning on the classic beer game, all four stages learning; agent-steps per second and the learned team's cost.
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case engine, session, render, replay, models
+        case engine, session, render, replay, models, learning
     }
 
     @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -53,6 +54,13 @@ struct BenchCommand: ParsableCommand {
             let agents = count ?? 200
             let r = try Self.blocking { try await ModelsBenchmark.run(agents: agents) }
             print(#"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_concurrency":\#(r.peakConcurrency),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        case .learning:
+            var options = BeerTrainer.Options()
+            options.episodes = count ?? 60_000
+            let started = MonotonicClock.seconds()
+            let report = BeerTrainer(options: options).train()
+            let seconds = MonotonicClock.seconds() - started
+            print(#"{"bench":"learning","learner":"q","episodes":\#(options.episodes),"agent_steps":\#(report.agentSteps),"seconds":\#(round3(seconds)),"agent_steps_per_second":\#(Int(Double(report.agentSteps) / seconds)),"team_cost_before":\#(report.before.totalCost),"team_cost_after":\#(report.after.totalCost),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         case .render:
             var state = RenderBenchmark.state(messages: count ?? 1_000_000)
             let frame = RenderBenchmark.frameTime(state: &state)
