@@ -42,6 +42,11 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var models: ModelOptions
 
+    @Option(name: .customLong("policy"), help: ArgumentHelp(
+        "For scenarios with an environment (beer-game): AGENT=SPEC, repeatable; AGENT is an agent id or all, SPEC is \(BeerPolicySpec.forms).",
+        valueName: "AGENT=SPEC"))
+    var policies: [String] = []
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -52,8 +57,9 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let logger = logging.bootstrap(screenOwnsTerminal: interactive)
-        let scenario: Scenario
+        var scenario: Scenario
         do { scenario = try ScenarioLoader().load(self.scenario) } catch { throw BadInput(error) }
+        try applyPolicies(to: &scenario)
         let recordPath = noRecord ? nil : (record ?? SessionFiles.newPath(for: scenario.name))
         if let recordPath { try SessionFiles.prepareDirectory(for: recordPath) }
 
@@ -66,10 +72,34 @@ struct RunCommand: ParsableCommand {
             throw BadInput(error)
         } catch let error as SessionError {
             throw BadInput(error)
+        } catch let error as SessionRun.EnvironmentFailure {
+            throw BadInput(error)
         }
         logger.info("running \(scenario.name)", metadata: ["seed": "\(run.info.seed)", "record": "\(recordPath ?? "none")"])
         LiveRunPresenter.present(run, interactive: interactive, theme: theme, recordPath: recordPath,
                                  recordedNote: "session recorded to \(recordPath ?? "") (replay: palaver replay \(recordPath ?? ""))")
+    }
+}
+
+extension RunCommand {
+    /// `--policy AGENT=SPEC`: changes how agents act in the scenario's environment.
+    func applyPolicies(to scenario: inout Scenario) throws {
+        guard !policies.isEmpty else { return }
+        guard var env = scenario.environment else {
+            throw BadInput("--policy: scenario '\(scenario.name)' has no environment to act in (try beer-game)")
+        }
+        for text in policies {
+            guard let eq = text.firstIndex(of: "=") else { throw BadInput("--policy '\(text)': expected AGENT=SPEC, e.g. retailer=learned:policies/team.json") }
+            let who = String(text[..<eq])
+            let specText = String(text[text.index(after: eq)...])
+            do { _ = try BeerPolicySpec(parsing: specText) } catch { throw BadInput("--policy \(error)") }
+            let targets = who == "all" ? Array(scenario.agents.indices) : scenario.agents.indices.filter { scenario.agents[$0].id == who || scenario.agents[$0].role == who }
+            guard !targets.isEmpty else {
+                throw BadInput("--policy '\(text)': no agent '\(who)' (agents: \(scenario.agents.map(\.id).joined(separator: ", ")), or all)")
+            }
+            for i in targets { env.policies[i] = specText }
+        }
+        scenario.environment = env
     }
 }
 

@@ -14,6 +14,8 @@ public struct AgentSpec: Hashable, Sendable {
     /// How to call a real model for this agent. Never recorded in sessions:
     /// headers may hold credentials.
     public var endpoint = EndpointSettings()
+    /// How it acts in the scenario's environment (`llm`, `sterman`, `base-stock:N`, `learned:PATH`).
+    public var policy: String?
 
     public init(id: String, name: String, role: String, persona: String = "",
                 model: String = "offline", language: String = "en", color: Int? = nil) {

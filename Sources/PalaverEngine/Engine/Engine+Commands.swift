@@ -74,6 +74,7 @@ extension Engine {
             turnsTaken[agent.index] += 1
             send(Outgoing(to: replyRecipients(for: agent), text: body,
                           metadata: MessageMetadata(model: Engine.humanModel)), from: .agent(agent))
+            actOnReply(body, by: agent)
         case .stop:
             guard !stopped else { return }
             stopped = true

@@ -34,6 +34,8 @@ public final class Engine {
     var tokenCount = 0
     /// Where events go; a rebuilt engine is handed a new one before it runs on.
     public var sink: any EventSink
+    /// The environment the agents act in, when the scenario attaches one.
+    public private(set) var environment: (any EnvironmentDriver)?
 
     // Scratch space reused every turn so that sync agents allocate nothing per message.
     private var deliveredScratch: [Message] = []
@@ -54,6 +56,8 @@ public final class Engine {
         turnsTaken = Array(repeating: 0, count: n)
         lastSpoke = Array(repeating: 0, count: n)
         self.behaviors = (0..<n).map { behaviors[AgentID($0)] }
+        // Validated when the run was set up (SessionRun); a bad spec here means no environment.
+        environment = try? info.environment?.makeDriver(agents: info.agents, seed: info.seed)
     }
 
     /// The model name recorded for turns the user types for a taken-over agent.
@@ -152,6 +156,7 @@ public final class Engine {
         step += 1
         if paused && stepAllowance > 0 { stepAllowance -= 1 }
         emit(.stepStarted)
+        if let environment { return beginEnvironmentStep(environment) }
         var turns: [Turn] = []
         for agent in actingAgents() {
             deliverMail(to: agent)
@@ -171,6 +176,58 @@ public final class Engine {
             }
         }
         return turns
+    }
+
+    /// With an environment every agent acts each step: it observes, reads its
+    /// mail, and orders by its policy at once or through its model's reply.
+    private func beginEnvironmentStep(_ environment: any EnvironmentDriver) -> [Turn] {
+        var turns: [Turn] = []
+        for i in 0..<agentCount {
+            let agent = AgentID(i)
+            let readings = environment.readings(for: i)
+            emit(.observed(agent: agent, readings: readings))
+            deliverMail(to: agent)
+            if muted[i] {
+                act(environment.fallbackAction(for: i), by: agent)
+            } else if takenOver[i] {
+                openTurns.insert(agent)
+                emit(.callStarted(agent: agent, model: Engine.humanModel))
+                turns.append(Turn(agent: agent, kind: .human))
+            } else if let (action, message) = environment.automaticAction(for: i) {
+                turnsTaken[i] += 1
+                if let message { send(Outgoing(to: replyRecipients(for: agent), text: message), from: .agent(agent)) }
+                act(action, by: agent)
+            } else {
+                openTurns.insert(agent)
+                emit(.callStarted(agent: agent, model: info.agents[i].model))
+                var request = self.request(for: agent, unread: deliveredScratch.count)
+                request.observation = readings
+                request.messages.append(ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i)))
+                turns.append(Turn(agent: agent, kind: .model(request)))
+            }
+        }
+        stepEnvironmentIfReady()
+        return turns
+    }
+
+    /// Records an agent's action in its environment.
+    func act(_ action: EnvironmentAction, by agent: AgentID) {
+        guard let environment else { return }
+        environment.record(action, for: agent.index)
+        emit(.action(agent: agent, action: action.text))
+    }
+
+    /// Steps the environment once every agent has acted, and pays the rewards.
+    func stepEnvironmentIfReady() {
+        guard let rewards = environment?.stepIfReady() else { return }
+        for (i, reward) in rewards.enumerated() { emit(.reward(agent: AgentID(i), value: reward)) }
+    }
+
+    /// Ends an agent's environment turn with what its reply (or the user's) says to do.
+    func actOnReply(_ text: String, by agent: AgentID) {
+        guard let environment else { return }
+        act(environment.action(in: text, for: agent.index), by: agent)
+        stepEnvironmentIfReady()
     }
 
     /// Who acts this step, by the scenario's turn rule.
@@ -228,9 +285,11 @@ public final class Engine {
         let body = text.trimmingWhitespace
         guard !body.isEmpty else {
             emit(.agentError(agent: agent, message: "the model replied with nothing"))
+            actOnReply("", by: agent)
             return
         }
         send(Outgoing(to: replyRecipients(for: agent), text: body, metadata: metadata), from: .agent(agent))
+        actOnReply(body, by: agent)
     }
 
     /// Notes that an agent's model call is being retried.
@@ -251,9 +310,14 @@ public final class Engine {
         guard openTurns.remove(agent) != nil else { return }
         turnsTaken[agent.index] += 1
         emit(.agentError(agent: agent, message: reason))
+        actOnReply("", by: agent)
     }
 
     func replyRecipients(for agent: AgentID) -> Recipients {
+        // In an environment agents talk to their neighbours (the beer game's supplier and customer).
+        if let neighbours = environment?.neighbours(of: agent.index) {
+            return neighbours.count == 1 ? .one(AgentID(neighbours[0])) : .some(neighbours.map(AgentID.init))
+        }
         switch configuration.replyTo {
         case .all:
             return .all

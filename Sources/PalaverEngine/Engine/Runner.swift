@@ -79,7 +79,7 @@ public final class Runner {
             for command in deferred { engine.apply(command) }
             deferred.removeAll()
             if engine.stopped { return .stopped }
-            if engine.step >= engine.info.maxSteps { return .steps }
+            if engine.step >= engine.info.maxSteps || engine.environment?.isOver == true { return .steps }
             if !engine.mayStep {
                 receive(waitForInput(until: nil))
                 continue

@@ -37,10 +37,24 @@ public final class SessionRun {
     public let writer: SessionWriter?
     public let fanout: EventFanout
 
+    /// An environment that cannot be played as set up (a missing policy file, a wrong roster…).
+    public struct EnvironmentFailure: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    static func checkEnvironment(_ info: SessionInfo) throws(EnvironmentFailure) {
+        guard let env = info.environment else { return }
+        do { _ = try env.makeDriver(agents: info.agents, seed: info.seed) } catch {
+            throw EnvironmentFailure(reason: "\(error)")
+        }
+    }
+
     /// Builds the run; model specs and the session file are checked here, before anything starts.
     public init(scenario: Scenario, options: Options = Options(), sinks: [any EventSink] = []) throws {
         self.scenario = scenario
         info = scenario.sessionInfo(seed: options.seed, maxSteps: options.maxSteps, speed: options.speed, model: options.model)
+        try Self.checkEnvironment(info)
         resumeTime = nil
         history = []
         var catalog = options.catalog ?? ModelCatalog()

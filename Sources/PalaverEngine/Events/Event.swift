@@ -26,6 +26,8 @@ public struct Event: Hashable, Sendable {
         case callStarted(agent: AgentID, model: String)
         case tokenDelta(agent: AgentID, text: String)
         case callFinished(agent: AgentID, usage: Usage)
+        /// What an agent sees of its environment this step (for its pane).
+        case observed(agent: AgentID, readings: [Reading])
         case action(agent: AgentID, action: String)
         case reward(agent: AgentID, value: Double)
         case control(Control)

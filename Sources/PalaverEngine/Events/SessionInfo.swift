@@ -15,6 +15,8 @@ public struct SessionInfo: Hashable, Sendable {
     public var offline: OfflineSettings
     /// Dollars per million tokens, by model name, for a running cost.
     public var prices: [String: Price] = [:]
+    /// The environment the agents act in, if any, with each agent's policy.
+    public var environment: EnvironmentSpec?
 
     public init(scenario: String, title: String, seed: UInt64, turnRule: TurnRule,
                 agents: [AgentSpec], maxSteps: Int, speed: Speed,

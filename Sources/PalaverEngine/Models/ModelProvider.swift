@@ -27,6 +27,8 @@ public struct ModelRequest: Sendable {
     public var messages: [ChatMessage]
     /// How many of the last messages arrived since the agent's previous turn.
     public var unread: Int
+    /// What the agent sees of its environment this turn (empty without one).
+    public var observation: [Reading] = []
 
     public init(agent: AgentID, spec: AgentSpec, roster: [AgentSpec], scenarioTitle: String,
                 seed: UInt64, step: Int, turn: Int, messages: [ChatMessage], unread: Int = 1) {

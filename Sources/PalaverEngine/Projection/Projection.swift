@@ -19,6 +19,10 @@ public struct Projection: Sendable {
     public private(set) var totalTokens = 0
     /// Dollars spent so far, for models with a price in the scenario.
     public private(set) var totalCost: Double = 0
+    /// The environment's clock (the beer game's week), once it has reported one.
+    public private(set) var environmentWeek: Int?
+    /// What the agents' environment has cost them so far (minus the sum of their rewards).
+    public var environmentCost: Double { -agents.reduce(0) { $0 + $1.totalReward } }
     /// Rejected commands and agent errors, newest last.
     public private(set) var notices: [Notice] = []
     public static let noticeLimit = 50
@@ -78,8 +82,14 @@ public struct Projection: Sendable {
                 $0.totalLatencyMs += usage.latencyMs
                 $0.tokensEstimated = $0.tokensEstimated || usage.estimated
             }
+        case .observed(let agent, let readings):
+            withAgent(agent) { $0.readings = readings }
+            if let week = readings.first(where: { $0.name == "week" }) { environmentWeek = Int(week.value) }
         case .action(let agent, let action):
-            withAgent(agent) { $0.lastAction = action }
+            withAgent(agent) {
+                $0.lastAction = action
+                if action.hasSuffix(" fallback") { $0.invalidActions += 1 }
+            }
         case .reward(let agent, let value):
             withAgent(agent) { $0.totalReward += value }
         case .control(let control):
@@ -192,6 +202,12 @@ public struct AgentView: Sendable {
     public var lastError: String?
     public var lastAction: String?
     public var totalReward: Double = 0
+    /// What it last saw of its environment (inventory, backlog…), in order.
+    public var readings: [Reading] = []
+    /// Replies that held no valid action (a fallback was taken).
+    public var invalidActions = 0
+
+    public func reading(_ name: String) -> Double? { readings.first { $0.name == name }?.value }
 
     public init(spec: AgentSpec) { self.spec = spec }
 

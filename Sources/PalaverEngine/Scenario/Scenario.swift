@@ -14,6 +14,8 @@ public struct Scenario: Sendable, Equatable {
     public var opening: [Opening]
     /// Dollars per million tokens, by model name.
     public var prices: [String: Price] = [:]
+    /// The environment the agents act in, with their policies.
+    public var environment: EnvironmentSpec?
     /// The file it was loaded from; nil when built in.
     public var path: String?
 
@@ -56,6 +58,7 @@ public struct Scenario: Sendable, Equatable {
                                agents: agents, maxSteps: maxSteps ?? self.maxSteps, speed: speed ?? self.speed,
                                configuration: engine, offline: offline)
         info.prices = prices
+        info.environment = environment
         return info
     }
 

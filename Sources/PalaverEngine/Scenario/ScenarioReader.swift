@@ -7,10 +7,11 @@ struct ScenarioReader {
 
     static let topFields: Set<String> = [
         "name", "title", "description", "turns", "max_steps", "seed", "speed", "reply_to",
-        "mailbox_capacity", "memory", "offline", "agents", "opening", "prices",
+        "mailbox_capacity", "memory", "offline", "agents", "opening", "prices", "environment",
     ]
+    static let environmentFields: Set<String> = ["name", "setting"]
     static let agentFields: Set<String> = ["id", "name", "role", "persona", "model", "language", "color",
-                                           "temperature", "max_tokens", "base_url", "api_key_env", "headers"]
+                                           "temperature", "max_tokens", "base_url", "api_key_env", "headers", "policy"]
     static let openingFields: Set<String> = ["from", "to", "text"]
     static let offlineFields: Set<String> = ["tokens_per_second", "first_token_ms"]
     static let reservedIDs: Set<String> = ["all", "user", "system", "environment", "you"]
@@ -54,6 +55,7 @@ struct ScenarioReader {
     func scenario(from root: Node, fallbackName: String) throws(ScenarioError) -> Scenario {
         var scenario = Scenario(name: fallbackName, title: fallbackName, agents: [])
         var agentsNode: Node?
+        var environmentNode: (Node, EnvironmentSpec)?
         var openingNode: Node?
         for (name, _, value) in try mapping(root, nil, allowed: ScenarioReader.topFields) {
             switch name {
@@ -97,11 +99,34 @@ struct ScenarioReader {
                 }
             case "agents": agentsNode = value
             case "opening": openingNode = value
+            case "environment":
+                var env = EnvironmentSpec(name: "", setting: "classic", policies: [])
+                for (field, _, v) in try mapping(value, name, allowed: ScenarioReader.environmentFields) {
+                    switch field {
+                    case "name":
+                        env.name = try text(v, "environment.name")
+                        guard EnvironmentSpec.known.contains(env.name) else {
+                            throw fail(v, "environment.name", "unknown environment '\(env.name)' (known: \(EnvironmentSpec.known.joined(separator: ", ")))")
+                        }
+                    case "setting": env.setting = try text(v, "environment.setting")
+                    default: break
+                    }
+                }
+                if env.name.isEmpty { throw fail(value, "environment.name", "missing: name the environment (beer-game)") }
+                environmentNode = (value, env)
             default: break
             }
         }
         guard let agentsNode else { throw fail(root, "agents", "missing: a scenario needs at least one agent") }
         scenario.agents = try agents(agentsNode)
+        if let (node, spec) = environmentNode {
+            var env = spec
+            env.policies = scenario.agents.map { $0.policy ?? "llm" }
+            do { _ = try env.makeDriver(agents: scenario.agents, seed: scenario.seed) } catch {
+                throw fail(node, "environment", "\(error)")
+            }
+            scenario.environment = env
+        }
         if let openingNode { scenario.opening = try opening(openingNode, agents: scenario.agents) }
         return scenario
     }
@@ -136,6 +161,10 @@ struct ScenarioReader {
                         throw fail(value, field, "expected the name of an environment variable (like OPENAI_API_KEY), not a key")
                     }
                     spec.endpoint.apiKeyVariable = name
+                case "policy":
+                    let policy = try text(value, field)
+                    do { _ = try BeerPolicySpec(parsing: policy) } catch { throw fail(value, field, error.description) }
+                    spec.policy = policy
                 case "headers":
                     guard case .mapping(let map) = value else { throw fail(value, field, "expected a mapping of header names to values") }
                     for (k, v) in map {

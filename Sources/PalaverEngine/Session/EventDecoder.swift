@@ -108,6 +108,12 @@ public struct EventDecoder {
                     info.prices[model] = Price(prompt: prompt, completion: completion)
                 }
             }
+            if let env = o["environment"]?.object {
+                guard let name = env["name"]?.string, let setting = env["setting"]?.string else {
+                    throw Failure(reason: "field 'environment' needs a name and a setting")
+                }
+                info.environment = EnvironmentSpec(name: name, setting: setting, policies: env["policies"]?.array?.compactMap(\.string) ?? [])
+            }
             body = .sessionStarted(info)
         case "step":
             body = .stepStarted
@@ -132,6 +138,15 @@ public struct EventDecoder {
                 model: try string(o, "model"), promptTokens: try int(o, "prompt_tokens"),
                 completionTokens: try int(o, "completion_tokens"), latencyMs: try double(o, "latency_ms"),
                 estimated: o["estimated"]?.bool ?? false))
+        case "observation":
+            var readings: [Reading] = []
+            for item in try field(o, "readings").array ?? [] {
+                guard let pair = item.array, pair.count == 2, let name = pair[0].string, let value = pair[1].double else {
+                    throw Failure(reason: "each reading must be [name, number]")
+                }
+                readings.append(Reading(name, value))
+            }
+            body = .observed(agent: try agent(o), readings: readings)
         case "action":
             body = .action(agent: try agent(o), action: try string(o, "action"))
         case "reward":

@@ -69,6 +69,13 @@ public struct EventEncoder {
                 }
                 writer.endObject()
             }
+            if let env = info.environment {
+                writer.key("environment"); writer.beginObject()
+                writer.key("name"); writer.string(env.name)
+                writer.key("setting"); writer.string(env.setting)
+                writer.key("policies"); writer.beginArray(); for p in env.policies { writer.string(p) }; writer.endArray()
+                writer.endObject()
+            }
             writer.key("agents"); writer.beginArray()
             for spec in info.agents {
                 writer.beginObject()
@@ -121,6 +128,12 @@ public struct EventEncoder {
             writer.key("completion_tokens"); writer.int(usage.completionTokens)
             writer.key("latency_ms"); writer.number(usage.latencyMs)
             if usage.estimated { writer.key("estimated"); writer.bool(true) }
+        case .observed(let who, let readings):
+            head("observation", event)
+            agent(who)
+            writer.key("readings"); writer.beginArray()
+            for r in readings { writer.beginArray(); writer.string(r.name); writer.exactNumber(r.value); writer.endArray() }
+            writer.endArray()
         case .action(let who, let action):
             head("action", event)
             agent(who)

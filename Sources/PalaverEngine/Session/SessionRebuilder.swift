@@ -109,13 +109,14 @@ public struct SessionRebuilder {
                 i = check.position - 1
             case .agentError(let agent, let message):
                 engine.failTurn(of: agent, reason: message)
+                i = check.position - 1
             case .retrying(let agent, let attempt, let reason):
                 engine.noteRetry(of: agent, attempt: attempt, reason: reason)
             case .callCancelled(let agent, let reason):
                 engine.cancelCall(of: agent, reason: reason)
             case .rejected(let command, _):
                 throw fail("a rejected \(command) cannot be replayed")
-            case .delivered, .callStarted, .mailboxFull, .action, .reward, .control, .sessionEnded:
+            case .delivered, .callStarted, .mailboxFull, .observed, .action, .reward, .control, .sessionEnded:
                 throw fail("\(event.body) was not expected here")
             }
             if let mismatch = check.mismatch { throw fail(mismatch) }

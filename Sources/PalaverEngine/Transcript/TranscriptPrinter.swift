@@ -6,6 +6,9 @@ public final class TranscriptPrinter: EventSink {
     private let write: (String) -> Void
     private var info: SessionInfo?
     private var cost: Double = 0
+    /// This step's rewards so far, and their running total: printed once every agent has one.
+    private var rewards: [Double] = []
+    private var environmentCost: Double = 0
 
     public init(write: @escaping (String) -> Void) { self.write = write }
 
@@ -49,7 +52,17 @@ public final class TranscriptPrinter: EventSink {
                 let cents = (cost * 10_000).rounded() / 10_000
                 line += ", $\(cents)"
             }
+            if info?.environment != nil { line += String(format: ", environment cost $%.2f", environmentCost) }
             write(line)
+        case .action(let agent, let action) where action.hasSuffix(" fallback"):
+            write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))) gave no valid order; \(action.dropLast(9)) (the incoming order) instead"))
+        case .reward(let agent, let value):
+            rewards.append(value)
+            environmentCost -= value
+            guard let info, agent.index == info.agents.count - 1 else { return }
+            let parts = zip(info.agents, rewards).map { String(format: "%@ $%.2f", $0.name, -$1) }
+            write(clean("\(stepLabel(event.step)) · week cost: \(parts.joined(separator: " · ")) · team so far $\(String(format: "%.2f", environmentCost))"))
+            rewards.removeAll()
         default:
             break
         }

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Plays the beer game inside the engine: one step is one week; agents are
+/// the four stages in roster order. Stages with a policy order at once and say
+/// so; `llm` stages are asked by their model and answer with a line `ORDER: n`.
+public final class BeerGameDriver: EnvironmentDriver {
+    public private(set) var game: BeerGame
+    /// nil where the agent's model decides.
+    private var players: [BeerPlayer?]
+    private var pending: [Int?] = Array(repeating: nil, count: 4)
+    /// Each stage's smoothed demand forecast (θ = 0.36, as Sterman's players), for its prompt.
+    private var forecasts: [Double] = Array(repeating: 4, count: 4)
+    private var forecastWeek = 0
+    private let names: [String]
+    public private(set) var invalidReplies = Array(repeating: 0, count: 4)
+
+    public init(spec: EnvironmentSpec, agents: [AgentSpec], seed: UInt64) throws {
+        guard agents.count == 4 else {
+            throw BeerPolicySpec.Failure(reason: "the beer game needs four agents (retailer, wholesaler, distributor, factory, in that order); the scenario has \(agents.count)")
+        }
+        guard let demand = BeerGameSettings.Demand(rawValue: spec.setting) else {
+            throw BeerPolicySpec.Failure(reason: "unknown beer-game setting '\(spec.setting)' (classic, uniform or normal)")
+        }
+        game = BeerGame(settings: BeerGameSettings(demand: demand), seed: seed)
+        names = agents.map(\.name)
+        players = try (0..<4).map { i in
+            let text = i < spec.policies.count ? spec.policies[i] : "llm"
+            let policy = try BeerPolicySpec(parsing: text)
+            if policy == .llm { return nil }
+            return try BeerPlayer.make(policy, stage: i)
+        }
+        updateForecasts()
+    }
+
+    public var isOver: Bool { game.isOver }
+
+    /// The learned policy a stage plays, if any (for the policy graph).
+    public func learnedPolicy(for agent: Int) -> LearnedPolicy? {
+        if case .learned(let p)? = players[agent] { return p }
+        return nil
+    }
+
+    public func observation(for agent: Int) -> BeerObservation { game.observe(agent) }
+
+    public func readings(for agent: Int) -> [Reading] {
+        game.observe(agent).readings + [Reading("forecast", (forecasts[agent] * 100).rounded() / 100)]
+    }
+
+    private func updateForecasts() {
+        guard forecastWeek != game.week, !game.isOver else { return }
+        forecastWeek = game.week
+        for i in 0..<4 { forecasts[i] = 0.36 * Double(game.observe(i).incomingOrder) + 0.64 * forecasts[i] }
+    }
+
+    public func prompt(for agent: Int) -> String {
+        let o = game.observe(agent)
+        let stage = BeerGameSettings.stages[agent]
+        let supplier = agent == 3 ? "your brewery (production takes \(game.settings.productionDelay) weeks)" : names[agent + 1]
+        return """
+            Week \(o.week) of \(game.settings.weeks). You run the \(stage). Incoming order: \(o.incomingOrder) cases. \
+            Shipment received: \(o.incomingShipment). Inventory: \(o.inventory). Backlog: \(o.backlog). \
+            Supply line (ordered, not yet received): \(o.supplyLine). Your last order: \(o.lastOrder). \
+            Your demand forecast: \(String(format: "%.1f", forecasts[agent])). Cost so far: $\(String(format: "%.2f", o.totalCost)) \
+            ($\(game.settings.holdingCost) per case held, $\(game.settings.backlogCost) per case owed, per week). \
+            You order from \(supplier); orders take \(game.settings.orderDelay) weeks to arrive and shipments \(game.settings.shippingDelay) more. \
+            Write one or two sentences to your neighbours, then end with a line ORDER: n (whole cases).
+            """
+    }
+
+    public func automaticAction(for agent: Int) -> (action: EnvironmentAction, message: String?)? {
+        guard var player = players[agent] else { return nil }
+        let o = game.observe(agent)
+        let n = player.order(for: o)
+        players[agent] = player
+        let why: String
+        switch player {
+        case .baseStock(let p): why = "keeping \(p.level) on hand and on order"
+        case .sterman(let p): why = "expecting about \(Int(p.expectedDemand.rounded())) a week"
+        case .learned(let p):
+            let offset = n - o.incomingOrder
+            why = "learned policy, state \(p.currentState.map(String.init) ?? "?"): demand \(offset >= 0 ? "+" : "−") \(abs(offset))"
+        }
+        return (EnvironmentAction(value: n, text: "order \(n)", valid: true), "Ordering \(n) (\(why)).")
+    }
+
+    public func action(in reply: String, for agent: Int) -> EnvironmentAction {
+        if let n = Self.parseOrder(reply) { return EnvironmentAction(value: n, text: "order \(n)", valid: true) }
+        invalidReplies[agent] += 1
+        return fallbackAction(for: agent)
+    }
+
+    public func fallbackAction(for agent: Int) -> EnvironmentAction {
+        let n = game.observe(agent).incomingOrder
+        return EnvironmentAction(value: n, text: "order \(n) fallback", valid: false)
+    }
+
+    /// The number after the last `ORDER:` in a reply (any case, optional `**` or spaces), 0…100,000.
+    public static func parseOrder(_ reply: String) -> Int? {
+        let upper = reply.uppercased()
+        guard let range = upper.range(of: "ORDER:", options: .backwards) else { return nil }
+        let rest = upper[range.upperBound...].drop { $0 == " " || $0 == "*" || $0 == "\t" }
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 6, let n = Int(digits), n <= 100_000 else { return nil }
+        // "ORDER: 12.5" or "ORDER: 12abc" is not a whole number of cases.
+        if let next = rest.dropFirst(digits.count).first, next == "." || next.isLetter { return nil }
+        return n
+    }
+
+    public func record(_ action: EnvironmentAction, for agent: Int) { pending[agent] = action.value }
+
+    public func stepIfReady() -> [Double]? {
+        guard !game.isOver, pending.allSatisfy({ $0 != nil }) else { return nil }
+        let result = game.step(pending.map { $0! })
+        pending = Array(repeating: nil, count: 4)
+        updateForecasts()
+        return result.rewards
+    }
+
+    public func neighbours(of agent: Int) -> [Int] { [agent - 1, agent + 1].filter { (0..<4).contains($0) } }
+}
