@@ -54,6 +54,8 @@ public struct Scenario: Sendable, Equatable {
                             model: String? = nil) -> SessionInfo {
         var agents = self.agents
         if let model { for i in agents.indices { agents[i].model = model } }
+        // Policies travel in the environment spec, which the session records.
+        for i in agents.indices { agents[i].policy = nil }
         var info = SessionInfo(scenario: name, title: title, seed: seed ?? self.seed, turnRule: turnRule,
                                agents: agents, maxSteps: maxSteps ?? self.maxSteps, speed: speed ?? self.speed,
                                configuration: engine, offline: offline)
