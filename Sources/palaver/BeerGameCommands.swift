@@ -164,7 +164,7 @@ struct TrainCommand: ParsableCommand {
         print("trained \(who) with \(learner == .q ? "Q-learning" : "SARSA") on \(setting.rawValue) demand: \(episodes) episodes, \(report.agentSteps) agent-steps in \(String(format: "%.1f", seconds)) s")
         print("learning curve (team cost on held-out games, lower is better):")
         print("  \(Sparkline.render(report.curve))  $\(Int(report.curve.first ?? 0)) → $\(Int(report.curve.last ?? 0))")
-        print("before training: $\(String(format: "%.2f", report.before.totalCost))   after: $\(String(format: "%.2f", report.after.totalCost))")
+        print("before training: $\(String(format: "%.2f", report.before.totalCost))   after: $\(String(format: "%.2f", report.after.totalCost)) (the best snapshot on validation games is kept)")
         let names = (0..<4).map { options.learning.contains($0) ? "learned (\(learner.rawValue))" : specs[$0].description }
         print(BeerTable.render(players: names, evaluation: report.after))
         print("saved \(out) — play it: palaver eval beer-game --policy \(options.learning.count == 4 ? "all" : who.components(separatedBy: ", ")[0])=learned:\(out)")

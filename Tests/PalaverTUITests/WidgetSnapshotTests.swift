@@ -45,6 +45,26 @@ import Testing
         assertSnapshot(narrow, named: "widget-graph-adjacency")
     }
 
+    @Test func beerGamePanesPolicyGraphAndStatus() throws {
+        var scenario = try ScreenFixtures.scenario("beer-game")
+        scenario.environment?.policies[0] = "learned:policies/beer-team.json"
+        var state = try ScreenFixtures.state(scenario, steps: 12)
+        let pane = draw(AgentPane(index: 0, state: state), width: 60, height: 6)
+        #expect(pane.contains("stock ") && pane.contains(" · owed ") && pane.contains(" · ordered "))
+        state.graphShowsPolicy = true
+        let graph = draw(ConversationGraph(state: state), width: 46, height: 18)
+        #expect(graph.contains("Rosa · learned retailer policy"))
+        #expect(graph.contains("▶ ["), "the current state is lit")
+        #expect(graph.contains("%→"))
+        assertSnapshot(pane + "\n" + graph, named: "widget-beer-game")
+        let status = draw(StatusBar(state: state), width: 110, height: 1)
+        #expect(status.contains("week 12/12 · team $"))
+        // An agent without a learned policy says how to get one.
+        state.focus = .agent(1)
+        state.learnedPolicies = [:]
+        #expect(draw(ConversationGraph(state: state), width: 46, height: 18).contains("has no learned policy"))
+    }
+
     @Test func statusBarRunningAndPaused() throws {
         var state = try ScreenFixtures.state(steps: 4)
         let running = draw(StatusBar(state: state), width: 110, height: 1)

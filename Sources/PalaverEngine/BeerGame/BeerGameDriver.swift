@@ -78,7 +78,8 @@ public final class BeerGameDriver: EnvironmentDriver {
         case .sterman(let p): why = "expecting about \(Int(p.expectedDemand.rounded())) a week"
         case .learned(let p):
             let offset = n - o.incomingOrder
-            why = "learned policy, state \(p.currentState.map(String.init) ?? "?"): demand \(offset >= 0 ? "+" : "−") \(abs(offset))"
+            let at = p.currentState.map { p.encoder.label(state: $0) } ?? "?"
+            why = "learned policy at [\(at)]: the incoming \(o.incomingOrder) \(offset >= 0 ? "+" : "−") \(abs(offset))"
         }
         return (EnvironmentAction(value: n, text: "order \(n)", valid: true), "Ordering \(n) (\(why)).")
     }

@@ -15,8 +15,9 @@ enum OfflineBeerPlayer {
         let upstream = index + 1 < request.roster.count ? request.roster[index + 1].name : nil
         let pick = DeterministicRandom.index(3, request.seed, UInt64(request.step), UInt64(index))
         var line: String
+        func cases(_ n: Int) -> String { n == 1 ? "1 case" : "\(n) cases" }
         if backlog > 0 {
-            line = ["We owe \(backlog) cases and orders are running at \(incoming) a week.",
+            line = ["We owe \(cases(backlog)) and orders are running at \(incoming) a week.",
                     "Backlog is \(backlog) — customers are waiting.",
                     "Still \(backlog) short; \(supplyLine) cases are on the way but not here."][pick]
             if let upstream { line += " @\(upstream), please ship what you can." }
@@ -24,6 +25,10 @@ enum OfflineBeerPlayer {
             line = ["We're sitting on \(inventory) cases, so I'm holding back.",
                     "Plenty in the warehouse (\(inventory)); no need to push.",
                     "\(inventory) on hand is too much — easing off."][pick]
+        } else if inventory < 4 {
+            line = ["Shelves are nearly empty (\(inventory) left) with \(supplyLine) on order.",
+                    "Only \(cases(inventory)) in stock; I'd rather not run out.",
+                    "Stock is thin: \(inventory), and \(incoming) ordered from us this week."][pick]
         } else if incoming > Int(forecast.rounded()) {
             line = ["Orders jumped to \(incoming); I expect about \(Int(forecast.rounded())) a week from here.",
                     "Demand is up: \(incoming) this week.",

@@ -21,6 +21,27 @@ public struct BeerStateEncoder: Hashable, Sendable {
         return d * positionCount + p
     }
 
+    /// The state for an agent's recorded readings (inventory, backlog, supply_line, incoming), if they are there.
+    public func state(readings: [Reading]) -> Int? {
+        func value(_ name: String) -> Int? { readings.first { $0.name == name }.map { Int($0.value.rounded()) } }
+        guard let inventory = value("inventory"), let backlog = value("backlog"), let line = value("supply_line"),
+              let incoming = value("incoming") else { return nil }
+        let o = BeerObservation(stage: 0, week: 0, incomingOrder: incoming, incomingShipment: 0, inventory: inventory,
+                                backlog: backlog, supplyLine: line, lastOrder: 0, weekCost: 0, totalCost: 0)
+        return state(o)
+    }
+
+    /// A state's short label: its inventory-position range and incoming-order range.
+    public func label(state s: Int) -> String {
+        let (pos, inc) = describe(s)
+        func range(_ r: ClosedRange<Int>) -> String {
+            if r.lowerBound <= Int.min / 4 { return "≤\(r.upperBound)" }
+            if r.upperBound >= Int.max / 4 { return "≥\(r.lowerBound)" }
+            return r.lowerBound == r.upperBound ? "\(r.lowerBound)" : "\(r.lowerBound)–\(r.upperBound)"
+        }
+        return "\(range(pos))|\(range(inc))"
+    }
+
     @inline(__always)
     public func order(_ action: Int, _ o: BeerObservation) -> Int { max(0, o.incomingOrder + offsets[action]) }
 
@@ -36,6 +57,6 @@ public struct BeerStateEncoder: Hashable, Sendable {
 
     public func label(offset action: Int) -> String {
         let x = offsets[action]
-        return x == 0 ? "order = demand" : "order = demand \(x > 0 ? "+" : "−") \(abs(x))"
+        return x == 0 ? "+0" : "\(x > 0 ? "+" : "−")\(abs(x))"
     }
 }

@@ -22,11 +22,20 @@ public struct LearnedPolicy: OrderPolicy, Sendable, Equatable {
         return encoder.order(table.greedy(s), o)
     }
 
-    /// How often each action was taken in a state late in training (ε-greedy), as probabilities.
+    /// How often each action was taken in a state late in training (ε-greedy, so mostly the
+    /// greedy one), as probabilities; a state never reached then gets its greedy action.
     public func actionProbabilities(_ s: Int) -> [Double] {
-        let total = table.stateVisits(s)
-        guard total > 0 else { return [] }
-        return (0..<table.actions).map { Double(table.visits[s * table.actions + $0]) / Double(total) }
+        let counts = (0..<table.actions).map { a in table.successors[s * table.actions + a]?.values.reduce(0, +) ?? 0 }
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return (0..<table.actions).map { $0 == table.greedy(s) ? 1 : 0 } }
+        return counts.map { Double($0) / Double(total) }
+    }
+
+    /// States reached late in training, most visited first.
+    public var reachedStates: [Int] {
+        var visits: [Int: Int] = [:]
+        for (key, next) in table.successors { visits[key / table.actions, default: 0] += next.values.reduce(0, +) }
+        return visits.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.map(\.key)
     }
 
     /// Where an action most often led from a state, if seen.

@@ -9,6 +9,8 @@ extension AppState {
         for event in events {
             projection.apply(event)
             switch event.body {
+            case .sessionStarted(let info):
+                loadPolicies(for: info)
             case .messageSent, .injected: lastMessageTime = now
             case .rejected(let command, let reason): say("can't \(command): \(reason)", error: true)
             case .agentError(let agent, let message):
@@ -17,6 +19,21 @@ extension AppState {
             }
         }
         if !followed, logSelection == nil { logSelection = max(0, visibleLog.count - 1) }
+    }
+
+    /// Reads the learned policies a session's environment names, for the policy graph;
+    /// a file that cannot be read is said once and its graph left empty.
+    mutating func loadPolicies(for info: SessionInfo) {
+        learnedPolicies = [:]
+        guard let env = info.environment else { return }
+        for (i, text) in env.policies.enumerated() where i < info.agents.count {
+            guard case .learned(let path)? = try? BeerPolicySpec(parsing: text) else { continue }
+            do {
+                learnedPolicies[i] = try PolicyFile.read(path).policy(for: BeerGameSettings.stages[min(i, 3)], path: path)
+            } catch {
+                say("policy graph: \(error)", error: true)
+            }
+        }
     }
 
     /// Handles a key press and returns what should happen outside the screen.

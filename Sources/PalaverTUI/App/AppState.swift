@@ -33,6 +33,8 @@ public struct AppState: Sendable {
     public var logFilter = ""
     public var agentOffsets: [Int: Int] = [:]
     public var graphShowsPolicy = false
+    /// Learned policies of the agents that play one, by roster index (from the session's environment).
+    public var learnedPolicies: [Int: LearnedPolicy] = [:]
     public var theme: Theme
     public var themeNames: [String]
     public var width: Int

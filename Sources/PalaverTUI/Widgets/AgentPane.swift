@@ -29,6 +29,17 @@ struct AgentPane: Widget {
         }
     }
 
+    /// What the agent's environment shows of it: for the beer game, stock, backlog, last order and cost.
+    static func environmentLine(of view: AgentView) -> String? {
+        guard let inventory = view.reading("inventory"), let backlog = view.reading("backlog") else { return nil }
+        var parts = ["stock \(Int(inventory))", "owed \(Int(backlog))"]
+        if let line = view.reading("supply_line") { parts.append("on order \(Int(line))") }
+        if let order = view.lastAction?.split(separator: " ").dropFirst().first { parts.append("ordered \(order)") }
+        parts.append(String(format: "$%.2f", -view.totalReward))
+        if view.invalidActions > 0 { parts.append("\(view.invalidActions) bad repl\(view.invalidActions == 1 ? "y" : "ies")") }
+        return parts.joined(separator: " · ")
+    }
+
     static func counters(of view: AgentView) -> String {
         let tokens = view.promptTokens + view.completionTokens
         var text = "\(tokens.compact)\(view.tokensEstimated ? "~" : "") tok"
@@ -54,7 +65,13 @@ struct AgentPane: Widget {
         if countersX > content.x + DisplayWidth.of(statusText) + 1 {
             buffer.write(counters, x: countersX, y: content.y, style: Style(foreground: theme.muted))
         }
-        let body = Rect(x: content.x, y: content.y + 1, width: content.width, height: content.height - 1)
+        var top = content.y + 1
+        // The environment's numbers stay in view under the status; the talk scrolls below them.
+        if let summary = Self.environmentLine(of: view), content.height > 2 {
+            buffer.write(summary, x: content.x, y: top, style: Style(foreground: theme.accent), limit: content.maxX)
+            top += 1
+        }
+        let body = Rect(x: content.x, y: top, width: content.width, height: content.maxY - top)
         guard body.height > 0 else { return }
 
         var lines: [(String, Style)] = []

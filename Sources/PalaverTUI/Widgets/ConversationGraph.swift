@@ -38,14 +38,20 @@ struct ConversationGraph: Widget {
         let focused = state.focus == .graph
         let title = state.graphShowsPolicy ? "Policy" : "Who talks to whom"
         Block(title: title, titleStyle: Style(foreground: theme.text, attributes: .bold),
-              note: focused ? "g: policy" : "", noteStyle: Style(foreground: theme.muted),
+              note: state.graphShowsPolicy ? "p: who talks" : "p: policy", noteStyle: Style(foreground: theme.muted),
               borderStyle: Style(foreground: focused ? theme.focus : theme.border), focused: focused)
             .render(in: area, buffer: &buffer)
         let inner = Block.inner(area)
         guard inner.width > 4, inner.height > 1 else { return }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
         if state.graphShowsPolicy {
-            renderPolicyNote(in: content, buffer: &buffer)
+            // The focused agent's policy, else the first agent that has one.
+            let agent = state.focusedAgent.flatMap { state.learnedPolicies[$0] != nil ? $0 : nil } ?? state.learnedPolicies.keys.min()
+            if let agent, let policy = state.learnedPolicies[agent] {
+                PolicyGraph(state: state, agent: agent, policy: policy).render(in: content, buffer: &buffer)
+            } else {
+                renderPolicyNote(in: content, buffer: &buffer)
+            }
             return
         }
         let allPairs = pairs()
@@ -196,7 +202,7 @@ struct ConversationGraph: Widget {
     private func renderPolicyNote(in rect: Rect, buffer: inout Buffer) {
         let theme = state.theme
         let name = state.focusedAgent.map { state.projection.agents[$0].spec.name } ?? "This agent"
-        let text = "\(name.sanitizedForTerminal(singleLine: true)) has no learned policy in this run. Agents trained with strategy learning show their states and actions here. Press g for the conversation graph."
+        let text = "\(name.sanitizedForTerminal(singleLine: true)) has no learned policy in this run. Agents that play one (palaver train beer-game, then run beer-game --policy AGENT=learned:FILE) show their states and actions here. Press p for the conversation graph."
         for (row, line) in DisplayWidth.wrap(text, to: rect.width).prefix(rect.height).enumerated() {
             buffer.write(line, x: rect.x, y: rect.y + row, style: Style(foreground: theme.muted, attributes: .italic))
         }

@@ -11,7 +11,9 @@ struct StatusBar: Widget {
         let bar = Style(foreground: theme.text, background: theme.panel)
         buffer.fill(area, with: Cell(" ", style: bar))
         let p = state.projection
-        let stepText = p.info.map { "step \(p.step)/\($0.maxSteps)" } ?? "starting"
+        var stepText = p.info.map { "step \(p.step)/\($0.maxSteps)" } ?? "starting"
+        // An environment's own clock and score say more than the step counter.
+        if let week = p.environmentWeek { stepText = "week \(week)/\(p.info?.maxSteps ?? week) · team $\(String(format: "%.2f", p.environmentCost))" }
         var runState: (String, Style)
         if let replay = state.replay {
             runState = replay.playing ? (" ▶ REPLAY ", Style(foreground: theme.panel, background: theme.info, attributes: .bold))
