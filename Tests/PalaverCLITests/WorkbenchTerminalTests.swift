@@ -16,6 +16,24 @@ struct WorkbenchTerminalTests {
         return try reader.readAll()
     }
 
+    @Test func beerGameWithALearnedRetailerShowsItsPolicy() throws {
+        let path = dir + "/beer.jsonl"
+        let term = Tmux("cd \(cwd) && \(binary) run beer-game --speed 16 --policy retailer=learned:policies/beer-team.json --record \(path)")
+        // Panes keep the stage's numbers in view; the status bar counts weeks and the team's cost.
+        #expect(term.waitFor("the week and team cost") { $0.contains("week ") && $0.contains("· team $") })
+        #expect(term.waitFor(text: "stock "))
+        #expect(term.waitFor(text: "Ordering "))
+        // Focus the retailer's pane and show its policy: states, order rules, the current state lit.
+        term.keys("Tab")
+        term.keys("p")
+        #expect(term.waitFor(text: "Rosa · learned retailer policy"))
+        #expect(term.waitFor("the current state") { $0.contains("▶ [") && $0.contains("%→") })
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        let actions = try events(path).filter { if case .action = $0.body { true } else { false } }
+        #expect(!actions.isEmpty)
+    }
+
     @Test func watchPauseInjectAndQuit() throws {
         let path = dir + "/watch.jsonl"
         let term = Tmux("cd \(cwd) && \(binary) run --speed 8 --steps 400 --record \(path)")

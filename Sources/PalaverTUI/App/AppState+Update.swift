@@ -23,7 +23,7 @@ extension AppState {
 
     /// Reads the learned policies a session's environment names, for the policy graph;
     /// a file that cannot be read is said once and its graph left empty.
-    mutating func loadPolicies(for info: SessionInfo) {
+    public mutating func loadPolicies(for info: SessionInfo) {
         learnedPolicies = [:]
         guard let env = info.environment else { return }
         for (i, text) in env.policies.enumerated() where i < info.agents.count {

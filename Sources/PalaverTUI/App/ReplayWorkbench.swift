@@ -14,6 +14,8 @@ public final class ReplayWorkbench {
     private let progress = Progress()
     /// Recorded seconds the playhead has reached.
     private var playhead = 0.0
+    /// The session's learned policies are read once, for the policy graph.
+    private var policiesLoaded = false
 
     final class Progress: @unchecked Sendable {
         private let lock = NSLock()
@@ -98,6 +100,10 @@ public final class ReplayWorkbench {
         guard var replay = state.replay else { return }
         let before = state.projection.eventCount
         state.projection = player.projection
+        if state.learnedPolicies.isEmpty, state.projection.info?.environment != nil, !policiesLoaded, let info = state.projection.info {
+            policiesLoaded = true
+            state.loadPolicies(for: info)
+        }
         if player.projection.eventCount != before { state.lastMessageTime = state.projection.log.last.map { _ in state.now } ?? state.lastMessageTime }
         replay.position = player.position
         replay.total = player.eventCount
