@@ -14,12 +14,13 @@ struct BenchCommand: ParsableCommand {
             render: a 200×60 frame with 12 agents and a 1,000,000-message log, and 100,000 events/s for 5 s at 30 fps. \
             replay: open a 1,000,000-event session to its first frame, index it, and seek at random. \
             models: 200 agents call one local Chat Completions endpoint with 100 ms latency; one round's wall time. \
-            learning: Q-learning on the classic beer game, all four stages learning; agent-steps per second and the learned team's cost.
+            learning: Q-learning on the classic beer game, all four stages learning; agent-steps per second and the learned team's cost. \
+            coordination: 50 graph-colouring DCOPs (20 variables, 3 colours, density 0.2, soft conflicts) solved exactly and by DSA, MGM and Max-Sum for 100 rounds.
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case engine, session, render, replay, models, learning
+        case engine, session, render, replay, models, learning, coordination
     }
 
     @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -54,6 +55,10 @@ struct BenchCommand: ParsableCommand {
             let agents = count ?? 200
             let r = try Self.blocking { try await ModelsBenchmark.run(agents: agents) }
             print(#"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_concurrency":\#(r.peakConcurrency),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        case .coordination:
+            let r = try CoordinationBenchmark.run(instances: count ?? 50)
+            func pct(_ a: DCOPRun.Algorithm) -> Double { round3((r.gaps[a] ?? 0) * 100) }
+            print(#"{"bench":"coordination","instances":\#(r.instances),"variables":20,"colors":3,"density":0.2,"rounds":100,"dsa_gap_percent":\#(pct(.dsa)),"mgm_gap_percent":\#(pct(.mgm)),"mgm_plain_gap_percent":\#(round3(r.plainMGMGap * 100)),"maxsum_gap_percent":\#(pct(.maxsum)),"exact_median_seconds":\#(round3(r.medianExactSeconds)),"exact_worst_seconds":\#(round3(r.worstExactSeconds)),"mgm_messages":\#(r.messages[.mgm] ?? 0),"maxsum_messages":\#(r.messages[.maxsum] ?? 0),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         case .learning:
             var options = BeerTrainer.Options()
             options.episodes = count ?? 60_000

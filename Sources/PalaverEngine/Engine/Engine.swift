@@ -246,6 +246,8 @@ public final class Engine {
             return []
         case .reactive:
             return (0..<n).filter { !muted[$0] && !mailboxes[$0].isEmpty }.map(AgentID.init)
+        case .everyone:
+            return (0..<n).filter { !muted[$0] }.map(AgentID.init)
         case .selector:
             let chosen = SpeakerSelector(seed: info.seed).choose(
                 after: lastMessage, among: info.agents, muted: muted, lastSpoke: lastSpoke, step: step)

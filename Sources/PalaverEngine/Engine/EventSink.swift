@@ -33,3 +33,9 @@ public final class EventLog: EventSink {
     public init() {}
     public func receive(_ event: Event) { events.append(event) }
 }
+
+/// Lets events go: for runs where only the outcome matters (benchmarks).
+public final class DiscardingSink: EventSink {
+    public init() {}
+    public func receive(_ event: Event) {}
+}

@@ -100,6 +100,8 @@ public enum TurnRule: String, Hashable, Sendable, CaseIterable {
     case reactive
     /// A policy picks who speaks next (offline: relevance to the last message).
     case selector
+    /// Every agent acts every step, in roster order (coordination algorithms' rounds).
+    case everyone
 }
 
 /// The offline model's pace, as a scenario sets it.

@@ -1,0 +1,176 @@
+/// One Palaver agent running a DCOP algorithm for the variables it owns (and,
+/// for Max-Sum, the constraints assigned to it). It knows the problem's
+/// structure — its constraints and who owns the variables in them — but learns
+/// other variables' values only from messages on the bus, as text a person can
+/// read (`v3 = G`, `gain v3 2.5`, `r c7→v3: 0 0 3`). Every agent acts every
+/// step; a message sent this step is used from the next one, so rounds are
+/// synchronous whatever the roster order.
+public class DCOPAgent: AgentBehavior {
+    public let problem: DCOPProblem
+    public let index: Int
+    /// Variables this agent owns.
+    public let owned: [Int]
+    /// Current value of every variable this agent knows (its own, and its neighbours' as last heard).
+    public internal(set) var values: [Int]
+    let constraintsOf: [[Int]]
+    let neighbours: [[Int]]
+    let variableIndex: [String: Int]
+    private var held: [Message] = []
+    var random: SeededGenerator
+    /// Chat lines to say alongside the algorithm's messages (for scenarios that talk).
+    public var narrator: ((DCOPAgent, _ changed: [Int], _ step: Int) -> String?)?
+
+    init(problem: DCOPProblem, index: Int, seed: UInt64, start: [Int]) {
+        self.problem = problem
+        self.index = index
+        owned = problem.variables.indices.filter { problem.variables[$0].owner == index }
+        values = start
+        constraintsOf = problem.constraintsOf
+        neighbours = problem.neighbours
+        variableIndex = Dictionary(uniqueKeysWithValues: problem.variables.enumerated().map { ($1.name, $0) })
+        random = SeededGenerator(seed: DeterministicRandom.value(seed, UInt64(index), 0xDC0F))
+    }
+
+    public func act(agent: AgentID, delivered: ArraySlice<Message>, step: Int, outgoing: inout [Outgoing]) {
+        // Messages from this step wait for the next one; earlier ones are read now, oldest first.
+        var ready: [Message] = []
+        for m in held + delivered { if m.step < step { ready.append(m) } else { held.append(m) } }
+        held.removeAll { $0.step < step }
+        for m in ready { read(m.text) }
+        let before = owned.map { values[$0] }
+        round(step: step, outgoing: &outgoing)
+        let changed = owned.indices.filter { values[owned[$0]] != before[$0] }.map { owned[$0] }
+        if let narrator, let line = narrator(self, changed, step) {
+            outgoing.append(Outgoing(to: .all, kind: .chat, text: line))
+        }
+    }
+
+    /// One step of the algorithm. Subclasses send with `send`.
+    func round(step: Int, outgoing: inout [Outgoing]) {}
+
+    /// Reads one message's text.
+    func read(_ text: String) {
+        // "name = value"
+        if let eq = text.range(of: " = "), let v = variableIndex[String(text[..<eq.lowerBound])] {
+            let shown = text[eq.upperBound...]
+            if let value = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) { values[v] = value }
+        }
+    }
+
+    /// The agents owning a variable's neighbours, except this one.
+    func neighbourOwners(of v: Int) -> [Int] {
+        Array(Set(neighbours[v].map { problem.variables[$0].owner }).subtracting([index])).sorted()
+    }
+
+    func send(_ text: String, to agents: [Int], outgoing: inout [Outgoing]) {
+        guard !agents.isEmpty else { return }
+        let to: Recipients = agents.count == 1 ? .one(AgentID(agents[0])) : .some(agents.map(AgentID.init))
+        outgoing.append(Outgoing(to: to, kind: .action, text: text))
+    }
+
+    func announce(_ v: Int, outgoing: inout [Outgoing]) {
+        send("\(problem.variables[v].name) = \(problem.variables[v].domain[values[v]])", to: neighbourOwners(of: v), outgoing: &outgoing)
+    }
+
+    func uniform() -> Double { Double(random.next() >> 11) / 9_007_199_254_740_992 }
+
+    /// The best values for v against what it knows, and their local cost; ties keep the current value.
+    func bestResponse(_ v: Int) -> (value: Int, cost: Double, current: Double) {
+        let costs = problem.localCosts(of: v, values, constraintsOf: constraintsOf)
+        var best = values[v]
+        for (i, c) in costs.enumerated() where c < costs[best] - 1e-9 { best = i }
+        return (best, costs[best], costs[values[v]])
+    }
+}
+
+/// The Distributed Stochastic Algorithm (variant B): each round every variable
+/// moves to its best response with probability `p` when that improves, or
+/// when it is in conflict and an equally good other value exists.
+public final class DSAAgent: DCOPAgent {
+    public var probability = 0.7
+
+    override func round(step: Int, outgoing: inout [Outgoing]) {
+        for v in owned {
+            if step > 1 {
+                let costs = problem.localCosts(of: v, values, constraintsOf: constraintsOf)
+                let current = costs[values[v]]
+                let best = costs.min()!
+                let candidates = costs.indices.filter { costs[$0] <= best + 1e-9 && $0 != values[v] }
+                let improves = best < current - 1e-9
+                let inConflict = constraintsOf[v].contains { problem.constraints[$0].cost(values) > 0 }
+                guard !candidates.isEmpty, improves || inConflict, uniform() < probability else { continue }
+                values[v] = candidates[Int(random.next() % UInt64(candidates.count))]
+            }
+            announce(v, outgoing: &outgoing)
+        }
+    }
+}
+
+/// Maximum Gain Message: rounds of two steps. First every variable announces
+/// its value; then each computes its best gain and tells its neighbours; a
+/// variable moves only if its gain beats every neighbour's (ties by name), so
+/// the total cost never rises.
+///
+/// A variable whose neighbourhood has settled (no gain anywhere around it for
+/// `patience` rounds) takes a random value with probability `restart`, so the
+/// search leaves a local optimum; the run keeps the best assignment it saw.
+/// With `restart` 0 this is plain MGM.
+public final class MGMAgent: DCOPAgent {
+    public var restart = 0.1
+    public var patience = 2
+    private var gains: [Int: Double] = [:]
+    private var proposals: [Int: Int] = [:]
+    private var settled: [Int: Int] = [:]
+
+    override func read(_ text: String) {
+        if text.hasPrefix("gain ") {
+            let parts = text.split(separator: " ")
+            if parts.count == 3, let v = variableIndex[String(parts[1])], let g = Double(parts[2]) { gains[v] = g }
+            return
+        }
+        super.read(text)
+    }
+
+    override func round(step: Int, outgoing: inout [Outgoing]) {
+        if step % 2 == 1 {
+            // Value step: move if last round's gain won, then announce.
+            if step > 1 {
+                for v in owned {
+                    guard let target = proposals[v], let mine = gains[v], mine > 1e-9 else { continue }
+                    let wins = neighbours[v].allSatisfy { w in
+                        let theirs = gains[w] ?? 0
+                        return mine > theirs + 1e-9 || (abs(mine - theirs) <= 1e-9 && problem.variables[v].name < problem.variables[w].name)
+                    }
+                    if wins { values[v] = target }
+                }
+                for v in owned {
+                    let quiet = (gains[v] ?? 0) <= 1e-9 && neighbours[v].allSatisfy { (gains[$0] ?? 0) <= 1e-9 }
+                    settled[v] = quiet ? (settled[v] ?? 0) + 1 : 0
+                    let size = problem.variables[v].domain.count
+                    if quiet, settled[v]! >= patience, size > 1, uniform() < restart {
+                        values[v] = (values[v] + 1 + Int(random.next() % UInt64(size - 1))) % size
+                        settled[v] = 0
+                    }
+                }
+            }
+            gains.removeAll(keepingCapacity: true)
+            proposals.removeAll(keepingCapacity: true)
+            for v in owned { announce(v, outgoing: &outgoing) }
+        } else {
+            // Gain step.
+            for v in owned {
+                let r = bestResponse(v)
+                // Rounded as sent, so both sides of a comparison see the same numbers.
+                let gain = Double(Self.format(r.current - r.cost)) ?? 0
+                gains[v] = gain
+                proposals[v] = r.value
+                send("gain \(problem.variables[v].name) \(Self.format(gain))", to: neighbourOwners(of: v), outgoing: &outgoing)
+            }
+        }
+    }
+
+    static func format(_ x: Double) -> String {
+        let r = (x * 1000).rounded() / 1000
+        return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+}

@@ -1,0 +1,305 @@
+import Foundation
+
+/// A pyDCOP `intention` function — a Python expression over the variables —
+/// parsed into a tree: arithmetic, comparisons (chained), `and`/`or`/`not`,
+/// `x if c else y`, `abs`, `min`, `max`, numbers, strings, True/False.
+/// Anything else is an error that says what and where.
+public indirect enum DCOPExpression: Sendable {
+    case constant(DCOPValue)
+    case variable(String)
+    case unary(String, DCOPExpression)
+    case binary(String, DCOPExpression, DCOPExpression)
+    case compare([String], [DCOPExpression])
+    case and(DCOPExpression, DCOPExpression)
+    case or(DCOPExpression, DCOPExpression)
+    case conditional(then: DCOPExpression, condition: DCOPExpression, otherwise: DCOPExpression)
+    case call(String, [DCOPExpression])
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    public static let functions: Set<String> = ["abs", "min", "max"]
+
+    public static func parse(_ text: String) throws(Failure) -> DCOPExpression {
+        var parser = Parser(tokens: try tokenize(text), source: text)
+        let e = try parser.expression()
+        guard parser.atEnd else { throw Failure(reason: "unexpected '\(parser.peek?.text ?? "")' in '\(text)'") }
+        return e
+    }
+
+    /// The variable names it reads.
+    public var variables: Set<String> {
+        switch self {
+        case .constant: return []
+        case .variable(let n): return [n]
+        case .unary(_, let e): return e.variables
+        case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): return a.variables.union(b.variables)
+        case .compare(_, let es), .call(_, let es): return es.reduce(into: Set()) { $0.formUnion($1.variables) }
+        case .conditional(let t, let c, let o): return t.variables.union(c.variables).union(o.variables)
+        }
+    }
+
+    public func evaluate(_ values: [String: DCOPValue]) throws(Failure) -> DCOPValue {
+        switch self {
+        case .constant(let v): return v
+        case .variable(let n):
+            guard let v = values[n] else { throw Failure(reason: "unknown variable '\(n)'") }
+            return v
+        case .unary(let op, let e):
+            let v = try e.evaluate(values)
+            if op == "not" { return .bool(!v.truthy) }
+            guard let x = v.number else { throw Failure(reason: "'\(op)' needs a number, got '\(v)'") }
+            return .number(op == "-" ? -x : x)
+        case .binary(let op, let a, let b):
+            let l = try a.evaluate(values), r = try b.evaluate(values)
+            if op == "+", case .text(let s) = l, case .text(let t) = r { return .text(s + t) }
+            guard let x = l.number, let y = r.number else { throw Failure(reason: "'\(op)' needs numbers, got '\(l)' and '\(r)'") }
+            switch op {
+            case "+": return .number(x + y)
+            case "-": return .number(x - y)
+            case "*": return .number(x * y)
+            case "/":
+                guard y != 0 else { throw Failure(reason: "division by zero") }
+                return .number(x / y)
+            case "//":
+                guard y != 0 else { throw Failure(reason: "division by zero") }
+                return .number((x / y).rounded(.down))
+            case "%":
+                guard y != 0 else { throw Failure(reason: "division by zero") }
+                return .number(x - y * (x / y).rounded(.down))
+            case "**": return .number(pow(x, y))
+            default: throw Failure(reason: "unknown operator '\(op)'")
+            }
+        case .compare(let ops, let operands):
+            var left = try operands[0].evaluate(values)
+            for (i, op) in ops.enumerated() {
+                let right = try operands[i + 1].evaluate(values)
+                let holds: Bool
+                switch op {
+                case "==": holds = DCOPValue.equal(left, right)
+                case "!=": holds = !DCOPValue.equal(left, right)
+                default:
+                    if let x = left.number, let y = right.number {
+                        switch op {
+                        case "<": holds = x < y
+                        case "<=": holds = x <= y
+                        case ">": holds = x > y
+                        default: holds = x >= y
+                        }
+                    } else if case .text(let s) = left, case .text(let t) = right {
+                        switch op {
+                        case "<": holds = s < t
+                        case "<=": holds = s <= t
+                        case ">": holds = s > t
+                        default: holds = s >= t
+                        }
+                    } else {
+                        throw Failure(reason: "cannot compare '\(left)' \(op) '\(right)'")
+                    }
+                }
+                if !holds { return .bool(false) }
+                left = right
+            }
+            return .bool(true)
+        case .and(let a, let b):
+            let l = try a.evaluate(values)
+            return l.truthy ? try b.evaluate(values) : l
+        case .or(let a, let b):
+            let l = try a.evaluate(values)
+            return l.truthy ? l : try b.evaluate(values)
+        case .conditional(let t, let c, let o):
+            return try c.evaluate(values).truthy ? t.evaluate(values) : o.evaluate(values)
+        case .call(let name, let args):
+            let vs = try args.map { (e) throws(Failure) -> DCOPValue in try e.evaluate(values) }
+            let xs = vs.compactMap(\.number)
+            guard xs.count == vs.count, !xs.isEmpty else { throw Failure(reason: "\(name)() needs numbers") }
+            switch name {
+            case "abs":
+                guard xs.count == 1 else { throw Failure(reason: "abs() takes one argument") }
+                return .number(abs(xs[0]))
+            case "min": return .number(xs.min()!)
+            default: return .number(xs.max()!)
+            }
+        }
+    }
+
+    // MARK: Parsing
+
+    struct Token: Equatable {
+        enum Kind { case number, text, name, op }
+        var kind: Kind
+        var text: String
+    }
+
+    static func tokenize(_ source: String) throws(Failure) -> [Token] {
+        var tokens: [Token] = []
+        let chars = Array(source)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c.isWhitespace { i += 1; continue }
+            if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
+                var j = i
+                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "_" { j += 1 }
+                if j < chars.count, chars[j] == "e" || chars[j] == "E" {
+                    var k = j + 1
+                    if k < chars.count, chars[k] == "+" || chars[k] == "-" { k += 1 }
+                    if k < chars.count, chars[k].isNumber {
+                        j = k
+                        while j < chars.count, chars[j].isNumber { j += 1 }
+                    }
+                }
+                tokens.append(Token(kind: .number, text: String(chars[i..<j]).replacingOccurrences(of: "_", with: "")))
+                i = j
+            } else if c.isLetter || c == "_" {
+                var j = i
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+                tokens.append(Token(kind: .name, text: String(chars[i..<j])))
+                i = j
+            } else if c == "'" || c == "\"" {
+                var j = i + 1
+                while j < chars.count, chars[j] != c { j += 1 }
+                guard j < chars.count else { throw Failure(reason: "unterminated string in '\(source)'") }
+                tokens.append(Token(kind: .text, text: String(chars[(i + 1)..<j])))
+                i = j + 1
+            } else {
+                let two = i + 1 < chars.count ? String(chars[i...(i + 1)]) : ""
+                if ["==", "!=", "<=", ">=", "//", "**"].contains(two) {
+                    tokens.append(Token(kind: .op, text: two))
+                    i += 2
+                } else if "+-*/%<>(),".contains(c) {
+                    tokens.append(Token(kind: .op, text: String(c)))
+                    i += 1
+                } else {
+                    throw Failure(reason: "'\(c)' is not supported in '\(source)'")
+                }
+            }
+        }
+        return tokens
+    }
+
+    struct Parser {
+        var tokens: [Token]
+        let source: String
+        var position = 0
+
+        var atEnd: Bool { position >= tokens.count }
+        var peek: Token? { atEnd ? nil : tokens[position] }
+
+        mutating func take(_ text: String) -> Bool {
+            guard let t = peek, t.text == text, t.kind == .op || t.kind == .name else { return false }
+            position += 1
+            return true
+        }
+
+        mutating func expression() throws(Failure) -> DCOPExpression {
+            let value = try disjunction()
+            if take("if") {
+                let condition = try disjunction()
+                guard take("else") else { throw Failure(reason: "'if' without 'else' in '\(source)'") }
+                return .conditional(then: value, condition: condition, otherwise: try expression())
+            }
+            return value
+        }
+
+        mutating func disjunction() throws(Failure) -> DCOPExpression {
+            var e = try conjunction()
+            while take("or") { e = .or(e, try conjunction()) }
+            return e
+        }
+
+        mutating func conjunction() throws(Failure) -> DCOPExpression {
+            var e = try negation()
+            while take("and") { e = .and(e, try negation()) }
+            return e
+        }
+
+        mutating func negation() throws(Failure) -> DCOPExpression {
+            if take("not") { return .unary("not", try negation()) }
+            return try comparison()
+        }
+
+        mutating func comparison() throws(Failure) -> DCOPExpression {
+            let first = try sum()
+            var ops: [String] = [], operands = [first]
+            while let t = peek, t.kind == .op, ["==", "!=", "<", "<=", ">", ">="].contains(t.text) {
+                position += 1
+                ops.append(t.text)
+                operands.append(try sum())
+            }
+            return ops.isEmpty ? first : .compare(ops, operands)
+        }
+
+        mutating func sum() throws(Failure) -> DCOPExpression {
+            var e = try product()
+            while let t = peek, t.kind == .op, t.text == "+" || t.text == "-" {
+                position += 1
+                e = .binary(t.text, e, try product())
+            }
+            return e
+        }
+
+        mutating func product() throws(Failure) -> DCOPExpression {
+            var e = try signed()
+            while let t = peek, t.kind == .op, ["*", "/", "//", "%"].contains(t.text) {
+                position += 1
+                e = .binary(t.text, e, try signed())
+            }
+            return e
+        }
+
+        mutating func signed() throws(Failure) -> DCOPExpression {
+            if let t = peek, t.kind == .op, t.text == "-" || t.text == "+" {
+                position += 1
+                return .unary(t.text, try signed())
+            }
+            return try power()
+        }
+
+        mutating func power() throws(Failure) -> DCOPExpression {
+            let base = try atom()
+            if take("**") { return .binary("**", base, try signed()) }
+            return base
+        }
+
+        mutating func atom() throws(Failure) -> DCOPExpression {
+            guard let t = peek else { throw Failure(reason: "'\(source)' ends too soon") }
+            position += 1
+            switch t.kind {
+            case .number:
+                guard let x = Double(t.text) else { throw Failure(reason: "'\(t.text)' is not a number") }
+                return .constant(.number(x))
+            case .text:
+                return .constant(.text(t.text))
+            case .name:
+                switch t.text {
+                case "True": return .constant(.bool(true))
+                case "False": return .constant(.bool(false))
+                case "if", "else", "and", "or", "not": throw Failure(reason: "unexpected '\(t.text)' in '\(source)'")
+                default: break
+                }
+                if take("(") {
+                    guard DCOPExpression.functions.contains(t.text) else {
+                        throw Failure(reason: "function '\(t.text)' is not supported (abs, min, max are)")
+                    }
+                    var args: [DCOPExpression] = []
+                    if !take(")") {
+                        repeat { args.append(try expression()) } while take(",")
+                        guard take(")") else { throw Failure(reason: "missing ')' in '\(source)'") }
+                    }
+                    return .call(t.text, args)
+                }
+                return .variable(t.text)
+            case .op:
+                if t.text == "(" {
+                    let e = try expression()
+                    guard take(")") else { throw Failure(reason: "missing ')' in '\(source)'") }
+                    return e
+                }
+                throw Failure(reason: "unexpected '\(t.text)' in '\(source)'")
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Yams
+
+/// Reads DCOP files in pyDCOP's YAML format: `name`, `objective`, `domains`,
+/// `variables` (with optional `cost_function`), `constraints` of type
+/// `extensional` or `intention`, and `agents` as a list or a map. Unknown keys
+/// are ignored, as pyDCOP does. Errors name the file and what is wrong.
+public enum DCOPReader {
+    public struct Failure: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    public static func read(_ path: String) throws(Failure) -> DCOPProblem {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Failure(reason: "\(path): cannot read the file") }
+        return try parse(text, path: path)
+    }
+
+    /// Largest cost table built for one constraint.
+    static let tableLimit = 4_000_000
+
+    public static func parse(_ text: String, path: String = "problem") throws(Failure) -> DCOPProblem {
+        func fail(_ why: String) -> Failure { Failure(reason: "\(path): \(why)") }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw fail("the file is empty") }
+            root = node
+        } catch let f as Failure { throw f } catch { throw fail("not valid YAML: \(error)") }
+        guard let top = root.mapping else { throw fail("expected a mapping with domains, variables and constraints") }
+        func field(_ name: String) -> Node? { top[Node(name)] }
+
+        let objectiveText = field("objective")?.string ?? "min"
+        guard let objective = DCOPProblem.Objective(rawValue: objectiveText) else { throw fail("objective must be min or max, not '\(objectiveText)'") }
+
+        // Domains.
+        var domains: [String: [DCOPValue]] = [:]
+        guard let domainMap = field("domains")?.mapping else { throw fail("missing 'domains'") }
+        for (k, v) in domainMap {
+            guard let name = k.string else { throw fail("domain names must be text") }
+            let valuesNode = v.mapping?[Node("values")] ?? v
+            let values = try domainValues(valuesNode, fail: { fail("domain '\(name)': \($0)") })
+            guard !values.isEmpty else { throw fail("domain '\(name)' has no values") }
+            domains[name] = values
+        }
+
+        // Variables (in file order).
+        guard let variableMap = field("variables")?.mapping else { throw fail("missing 'variables'") }
+        var variables: [DCOPProblem.Variable] = []
+        var unaryExpressions: [(Int, String)] = []
+        var hintedOwner: [Int: String] = [:]
+        for (k, v) in variableMap {
+            guard let name = k.string else { throw fail("variable names must be text") }
+            guard let domainName = v.mapping?[Node("domain")]?.string else { throw fail("variable '\(name)' needs a domain") }
+            guard let domain = domains[domainName] else { throw fail("variable '\(name)': unknown domain '\(domainName)'") }
+            if let cf = v.mapping?[Node("cost_function")] {
+                guard let text = cf.string else { throw fail("variable '\(name)': cost_function must be an expression") }
+                unaryExpressions.append((variables.count, text))
+            }
+            if let agent = v.mapping?[Node("agent")]?.string { hintedOwner[variables.count] = agent }
+            variables.append(.init(name: name, domain: domain, owner: 0, unary: Array(repeating: 0, count: domain.count)))
+        }
+        guard !variables.isEmpty else { throw fail("no variables") }
+        let index = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1.name, $0) })
+        for (vi, text) in unaryExpressions {
+            let name = variables[vi].name
+            let e: DCOPExpression
+            do { e = try DCOPExpression.parse(text) } catch { throw fail("variable '\(name)': cost_function: \(error)") }
+            if let other = e.variables.first(where: { $0 != name }) { throw fail("variable '\(name)': cost_function uses '\(other)'; it may only use \(name)") }
+            for (i, value) in variables[vi].domain.enumerated() {
+                do {
+                    guard let x = try e.evaluate([name: value]).number else { throw fail("variable '\(name)': cost_function must give a number") }
+                    variables[vi].unary[i] = x
+                } catch let f as Failure { throw f } catch { throw fail("variable '\(name)': cost_function: \(error)") }
+            }
+        }
+
+        // Constraints.
+        var constraints: [DCOPProblem.Constraint] = []
+        for (k, v) in field("constraints")?.mapping ?? [:] {
+            guard let name = k.string, let spec = v.mapping else { throw fail("each constraint must be a mapping") }
+            let type = spec[Node("type")]?.string ?? "intention"
+            func makeTable(_ scope: [Int], _ costOf: ([DCOPValue]) throws(Failure) -> Double) throws(Failure) -> DCOPProblem.Constraint {
+                let sizes = scope.map { variables[$0].domain.count }
+                let count = sizes.reduce(1, *)
+                guard count <= tableLimit else { throw fail("constraint '\(name)': \(count) value combinations is too many (limit \(tableLimit))") }
+                var strides = Array(repeating: 1, count: scope.count)
+                for k in stride(from: scope.count - 2, through: 0, by: -1) { strides[k] = strides[k + 1] * sizes[k + 1] }
+                var table = [Double](repeating: 0, count: count)
+                var digits = Array(repeating: 0, count: scope.count)
+                for i in 0..<count {
+                    var rest = i
+                    for k in scope.indices { digits[k] = rest / strides[k]; rest %= strides[k] }
+                    table[i] = try costOf(scope.indices.map { variables[scope[$0]].domain[digits[$0]] })
+                }
+                return .init(name: name, scope: scope, table: table, strides: strides)
+            }
+            switch type {
+            case "intention":
+                guard let text = spec[Node("function")]?.string else {
+                    throw fail("constraint '\(name)': an intention constraint needs a 'function'")
+                }
+                let e: DCOPExpression
+                do { e = try DCOPExpression.parse(text) } catch { throw fail("constraint '\(name)': \(error)") }
+                var scope: [Int] = []
+                for n in e.variables.sorted() {
+                    guard let vi = index[n] else { throw fail("constraint '\(name)': unknown variable '\(n)'") }
+                    scope.append(vi)
+                }
+                scope.sort()
+                guard !scope.isEmpty else { throw fail("constraint '\(name)': the function uses no variable") }
+                let names = scope.map { variables[$0].name }
+                constraints.append(try makeTable(scope) { (values) throws(Failure) -> Double in
+                    do {
+                        guard let x = try e.evaluate(Dictionary(uniqueKeysWithValues: zip(names, values))).number else {
+                            throw fail("constraint '\(name)': the function must give a number")
+                        }
+                        return x
+                    } catch let f as Failure { throw f } catch { throw fail("constraint '\(name)': \(error)") }
+                })
+            case "extensional":
+                guard let vars = spec[Node("variables")] else { throw fail("constraint '\(name)': an extensional constraint needs 'variables'") }
+                let names = vars.sequence?.compactMap(\.string) ?? vars.string.map { [$0] } ?? []
+                guard !names.isEmpty else { throw fail("constraint '\(name)': 'variables' must list variable names") }
+                var scope: [Int] = []
+                for n in names {
+                    guard let vi = index[n] else { throw fail("constraint '\(name)': unknown variable '\(n)'") }
+                    scope.append(vi)
+                }
+                var fallback: Double?
+                if let d = spec[Node("default")] {
+                    guard let x = d.float ?? d.int.map(Double.init) else { throw fail("constraint '\(name)': default must be a number") }
+                    fallback = x
+                }
+                var costs: [[String]: Double] = [:]
+                for (costNode, tuplesNode) in spec[Node("values")]?.mapping ?? [:] {
+                    guard let cost = costNode.float ?? costNode.int.map(Double.init) ?? costNode.string.flatMap(Double.init) else {
+                        throw fail("constraint '\(name)': value costs must be numbers, not '\(costNode.string ?? "?")'")
+                    }
+                    let text: String = tuplesNode.string ?? ""
+                    for tuple in text.split(separator: "|") {
+                        let parts: [String] = tuple.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0) }
+                        guard parts.count == scope.count else {
+                            let shown = String(tuple).trimmingCharacters(in: CharacterSet.whitespaces)
+                            throw fail("constraint '\(name)': '\(shown)' needs \(scope.count) value\(scope.count == 1 ? "" : "s")")
+                        }
+                        for (k, part) in parts.enumerated() where !variables[scope[k]].domain.contains(where: { $0.description == part }) {
+                            throw fail("constraint '\(name)': '\(part)' is not in the domain of \(variables[scope[k]].name)")
+                        }
+                        costs[parts] = cost
+                    }
+                }
+                constraints.append(try makeTable(scope) { (values) throws(Failure) -> Double in
+                    if let c = costs[values.map(\.description)] { return c }
+                    guard let fallback else { throw fail("constraint '\(name)': no cost for \(values.map(\.description).joined(separator: " ")) and no default") }
+                    return fallback
+                })
+            default:
+                throw fail("constraint '\(name)': unknown type '\(type)' (intention or extensional)")
+            }
+        }
+
+        // Agents: a list or a map; variables go to them in order when not hinted.
+        var agents: [String] = []
+        if let list = field("agents")?.sequence { agents = list.compactMap(\.string) }
+        else if let map = field("agents")?.mapping { agents = map.compactMap { $0.key.string } }
+        if agents.isEmpty { agents = variables.map { "a_\($0.name)" } }
+        for i in variables.indices {
+            if let hint = hintedOwner[i], let a = agents.firstIndex(of: hint) { variables[i].owner = a } else { variables[i].owner = i % agents.count }
+        }
+        if objective == .max {
+            for i in variables.indices { variables[i].unary = variables[i].unary.map { -$0 } }
+            for i in constraints.indices { constraints[i].table = constraints[i].table.map { -$0 } }
+        }
+        return DCOPProblem(name: field("name")?.string ?? "dcop", objective: objective, variables: variables,
+                           constraints: constraints, agents: agents)
+    }
+
+    /// A list of values, or pyDCOP's range form `[0 .. 9]` / `"0 .. 9"`.
+    static func domainValues(_ node: Node, fail: (String) -> Failure) throws(Failure) -> [DCOPValue] {
+        func scalar(_ n: Node) -> DCOPValue? {
+            if let i = n.int { return .number(Double(i)) }
+            if let x = n.float { return .number(x) }
+            if let b = n.bool { return .bool(b) }
+            return n.string.map { .text($0) }
+        }
+        func range(_ text: String) -> [DCOPValue]? {
+            let parts = text.components(separatedBy: "..").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b, b - a < 100_000 else { return nil }
+            return (a...b).map { .number(Double($0)) }
+        }
+        if let list = node.sequence {
+            if list.count == 1, let s = list[0].string, let r = range(s) { return r }
+            return try list.map { (n) throws(Failure) -> DCOPValue in
+                guard let v = scalar(n) else { throw fail("values must be numbers or text") }
+                return v
+            }
+        }
+        if let s = node.string, let r = range(s) { return r }
+        throw fail("'values' must be a list (or a range like 0 .. 9)")
+    }
+}

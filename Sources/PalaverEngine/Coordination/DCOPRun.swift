@@ -1,0 +1,109 @@
+/// Solves a DCOP by running its algorithm as Palaver agents on an engine: every
+/// message they exchange is a real message on the bus (recorded when a sink
+/// records). Reports the assignment, its cost, hard violations, the messages
+/// sent and the cost after each round.
+public struct DCOPRun {
+    public enum Algorithm: String, Sendable, CaseIterable {
+        case dsa, mgm, maxsum, exact
+
+        /// Engine steps per algorithm round.
+        var stepsPerRound: Int { self == .mgm ? 2 : 1 }
+    }
+
+    public struct Result: Sendable {
+        public var algorithm: Algorithm
+        public var assignment: [Int]
+        /// In the problem's own terms (utility for `max` problems).
+        public var cost: Double
+        public var violations: Int
+        public var messages: Int
+        public var rounds: Int
+        /// Cost (own terms) after each round.
+        public var curve: [Double]
+    }
+
+    public let problem: DCOPProblem
+    public var algorithm: Algorithm
+    public var rounds = 100
+    public var seed: UInt64 = 1
+    /// Return the best assignment seen in any round rather than the last one.
+    public var keepBest = true
+    /// MGM's restart probability for settled variables (0: plain MGM).
+    public var mgmRestart = 0.1
+
+    public init(problem: DCOPProblem, algorithm: Algorithm) {
+        self.problem = problem
+        self.algorithm = algorithm
+    }
+
+    /// The agents, ready to put in an engine: one per problem agent.
+    public func makeAgents(start: [Int]) -> [DCOPAgent] {
+        problem.agents.indices.map { i -> DCOPAgent in
+            switch algorithm {
+            case .mgm:
+                let agent = MGMAgent(problem: problem, index: i, seed: seed, start: start)
+                agent.restart = mgmRestart
+                return agent
+            case .maxsum: return MaxSumAgent(problem: problem, index: i, seed: seed, start: start)
+            case .dsa, .exact: return DSAAgent(problem: problem, index: i, seed: seed, start: start)
+            }
+        }
+    }
+
+    /// A random starting assignment from the seed.
+    public func start() -> [Int] {
+        var g = SeededGenerator(seed: DeterministicRandom.value(seed, 0x5747))
+        return problem.variables.map { Int(g.next() % UInt64($0.domain.count)) }
+    }
+
+    /// The session description for a run of it (agents named after the problem's agents).
+    public func sessionInfo(title: String? = nil) -> SessionInfo {
+        let agents = problem.agents.map { AgentSpec(id: Self.slug($0), name: $0, role: "\(algorithm.rawValue) agent") }
+        return SessionInfo(scenario: "solve", title: title ?? problem.name, seed: seed, turnRule: .everyone, agents: agents,
+                           maxSteps: rounds * algorithm.stepsPerRound, speed: .fastest)
+    }
+
+    static func slug(_ name: String) -> String {
+        let s = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return ["all", "user", "system", "environment", "you"].contains(s) ? "agent_" + s : s
+    }
+
+    public func run(sink: any EventSink = DiscardingSink()) -> Result {
+        if algorithm == .exact {
+            let r = ExactSolver(problem: problem).solve()
+            return Result(algorithm: .exact, assignment: r.assignment, cost: r.internalCost * problem.sign,
+                          violations: problem.violations(r.assignment).count, messages: 0, rounds: 0, curve: [r.internalCost * problem.sign])
+        }
+        let initial = start()
+        let agents = makeAgents(start: initial)
+        var behaviors: [AgentID: any AgentBehavior] = [:]
+        for (i, a) in agents.enumerated() { behaviors[AgentID(i)] = a }
+        let engine = Engine(info: sessionInfo(), behaviors: behaviors, sink: sink)
+        engine.start()
+        var assignment = initial
+        var best = (cost: problem.internalCost(initial), assignment: initial)
+        var curve: [Double] = []
+        for _ in 0..<rounds {
+            for _ in 0..<algorithm.stepsPerRound {
+                engine.beginStep()
+                engine.endStep()
+            }
+            for a in agents { for v in a.owned { assignment[v] = a.values[v] } }
+            let cost = problem.internalCost(assignment)
+            if cost < best.cost - 1e-9 { best = (cost, assignment) }
+            curve.append(cost * problem.sign)
+        }
+        engine.finish(.steps)
+        let chosen = keepBest ? best.assignment : assignment
+        return Result(algorithm: algorithm, assignment: chosen, cost: problem.internalCost(chosen) * problem.sign,
+                      violations: problem.violations(chosen).count, messages: engine.messageCount, rounds: rounds, curve: curve)
+    }
+}
+
+extension DCOPRun {
+    /// A cost as people read it: whole when whole, else up to three decimals.
+    public static func format(_ x: Double) -> String {
+        let r = (x * 1000).rounded() / 1000
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
+    }
+}
