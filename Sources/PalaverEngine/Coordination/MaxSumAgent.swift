@@ -4,9 +4,15 @@
 /// the value with the least total. Factors belong to the owner of their first
 /// variable; messages between an agent's own nodes stay inside it. Factor
 /// messages are damped, and every vector is shifted to a minimum of 0, so the
-/// numbers stay small on graphs with cycles.
+/// numbers stay small on graphs with cycles. As in pyDCOP, each variable's own
+/// costs get a little seeded noise so that symmetric problems (a ring of equal
+/// constraints) do not leave every variable making the same choice forever.
 public final class MaxSumAgent: DCOPAgent {
     public var damping = 0.5
+    public var noise = 0.01
+    private lazy var noisyUnary: [Int: [Double]] = Dictionary(uniqueKeysWithValues: owned.map { v in
+        (v, problem.variables[v].unary.map { $0 + noise * uniform() })
+    })
     private let factors: [Int]
     private var q: [Int: [Int: [Double]]] = [:]   // factor → variable → vector (for my factors)
     private var r: [Int: [Int: [Double]]] = [:]   // factor → variable → vector (for my variables)
@@ -43,7 +49,7 @@ public final class MaxSumAgent: DCOPAgent {
         // Variable → factor.
         for v in owned {
             let size = problem.variables[v].domain.count
-            var total = problem.variables[v].unary
+            var total = noisyUnary[v]!
             for c in constraintsOf[v] { if let vec = r[c]?[v], vec.count == size { for x in 0..<size { total[x] += vec[x] } } }
             // The value with the least total (ties: the lowest index).
             var best = 0
