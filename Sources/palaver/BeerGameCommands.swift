@@ -186,13 +186,3 @@ final class ProgressBar {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }
-
-/// Numbers as a row of block characters, low to high.
-enum Sparkline {
-    static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-    static func render(_ values: [Double]) -> String {
-        guard let low = values.min(), let high = values.max() else { return "" }
-        let span = high - low
-        return String(values.map { span > 0 ? blocks[min(7, Int((($0 - low) / span) * 7.999))] : blocks[3] })
-    }
-}

@@ -175,3 +175,40 @@ import Testing
         #expect(zip(curve, curve.dropFirst()).allSatisfy { $1 <= $0 + 1e-9 })
     }
 }
+
+/// The dock-scheduling scenario: trucks settle slots by MGM over the bus while they talk.
+@Suite struct DockSchedulingTests {
+    @Test func trucksSettleAPlanWithoutClashesAndTalkAboutIt() throws {
+        let scenario = try ScenarioLoader(directories: ["scenarios"]).load("dock-scheduling")
+        #expect(scenario.agents.count >= 8)
+        let log = EventLog()
+        try SessionRun(scenario: scenario, options: .init(speed: .fastest), sinks: [log]).run()
+        let messages = log.events.compactMap { e -> Message? in if case .messageSent(let m) = e.body { m } else { nil } }
+        let algorithm = messages.filter { $0.kind == .action }
+        let talk = messages.filter { $0.kind == .chat && $0.sender.agent != nil }
+        #expect(algorithm.count > 20)
+        #expect(talk.count >= 8)
+        #expect(talk.contains { $0.text.contains("dock ") })
+        // The plan the bus ends on breaks no hard limit.
+        let problem = try DCOPReader.read("scenarios/dock-scheduling.dcop.yaml")
+        var run = DCOPRun(problem: problem, algorithm: .mgm)
+        run.seed = scenario.seed
+        var assignment = run.start()
+        for m in algorithm {
+            guard let eq = m.text.range(of: " = ") else { continue }
+            let name = String(m.text[..<eq.lowerBound])
+            var shown = m.text[eq.upperBound...]
+            if let paren = shown.range(of: " (") { shown = shown[..<paren.lowerBound] }
+            if let v = problem.variables.firstIndex(where: { $0.name == name }),
+               let x = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) { assignment[v] = x }
+        }
+        #expect(problem.violations(assignment).isEmpty)
+        #expect(problem.cost(assignment) < 20)
+    }
+
+    @Test func aMissingProblemFileIsAnErrorNamingIt() throws {
+        var scenario = try ScenarioLoader(directories: ["scenarios"]).load("dock-scheduling")
+        scenario.coordination?.problem = "scenarios/nowhere.yaml"
+        #expect(throws: SessionRun.EnvironmentFailure.self) { try SessionRun(scenario: scenario) }
+    }
+}

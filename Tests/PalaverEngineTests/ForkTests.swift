@@ -18,7 +18,7 @@ import Testing
         return log.events
     }
 
-    @Test(arguments: ["ship-it", "launch-team", "bilingual", "beer-game"])
+    @Test(arguments: ["ship-it", "launch-team", "bilingual", "beer-game", "dock-scheduling"])
     func aForkContinuedWithoutInterventionRepeatsItsParent(name: String) throws {
         let scenario = try ScenarioLoader(directories: ["scenarios"]).load(name)
         let parentPath = Self.path("parent-\(name)")

@@ -66,7 +66,7 @@ import Testing
         #expect(error(typo) == "mine.yaml:4: agents[0].rol: unknown field (did you mean 'role'?)")
 
         #expect(error("name: x\nturns: sideways\nagents:\n  - {id: a, role: r}\n")
-                == "mine.yaml:2: turns: unknown turn rule 'sideways' (use round-robin, reactive, selector)")
+                == "mine.yaml:2: turns: unknown turn rule 'sideways' (use round-robin, reactive, selector, everyone)")
         #expect(error("max_steps: lots\nagents:\n  - {id: a, role: r}\n") == "mine.yaml:1: max_steps: expected a whole number")
         #expect(error("name: x\n") == "mine.yaml:1: agents: missing: a scenario needs at least one agent")
         #expect(error("agents:\n  - {id: a, role: r}\n  - {id: a, role: s}\n") == "mine.yaml:3: agents[1].id: 'a' is used by another agent")

@@ -65,6 +65,24 @@ import Testing
         #expect(draw(ConversationGraph(state: state), width: 46, height: 18).contains("has no learned policy"))
     }
 
+    @Test func dockSchedulingPlanView() throws {
+        var state = try ScreenFixtures.state(try ScreenFixtures.scenario("dock-scheduling"), steps: 30)
+        #expect(state.coordinationProblem != nil)
+        state.graphShowsPolicy = true
+        let plan = draw(ConversationGraph(state: state), width: 46, height: 16)
+        #expect(plan.contains("Plan"))
+        #expect(plan.contains("mgm · cost "))
+        #expect(plan.contains("Ana") && plan.contains("dock "))
+        assertSnapshot(plan, named: "widget-dock-plan")
+        // A clash shows in red with its constraint named.
+        state.receive([Event(step: 31, time: 80, .messageSent(Message(id: 9_999, step: 31, time: 80, sender: .agent(AgentID(0)),
+                                                                       recipients: .all, kind: .action, text: "truck1 = 107 (dock 1 07:00)"))),
+                       Event(step: 31, time: 80, .messageSent(Message(id: 10_000, step: 31, time: 80, sender: .agent(AgentID(1)),
+                                                                       recipients: .all, kind: .action, text: "truck2 = 107 (dock 1 07:00)")))])
+        let clash = draw(ConversationGraph(state: state), width: 46, height: 16)
+        #expect(clash.contains("✗ one_truck_per_slot_1_2"))
+    }
+
     @Test func statusBarRunningAndPaused() throws {
         var state = try ScreenFixtures.state(steps: 4)
         let running = draw(StatusBar(state: state), width: 110, height: 1)

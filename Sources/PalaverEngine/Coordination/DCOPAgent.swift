@@ -17,8 +17,13 @@ public class DCOPAgent: AgentBehavior {
     let variableIndex: [String: Int]
     private var held: [Message] = []
     var random: SeededGenerator
-    /// Chat lines to say alongside the algorithm's messages (for scenarios that talk).
-    public var narrator: ((DCOPAgent, _ changed: [Int], _ step: Int) -> String?)?
+    /// In a scenario: how often the agent talks about where it stands (0: never), and how values are shown.
+    public var talkEvery = 0
+    public var spec: CoordinationSpec?
+    /// What to call each variable's owner when talking (its agent's name).
+    public var displayNames: [Int: String] = [:]
+    private var lastSpoke = -1_000
+    private var spokenValues: [Int] = []
 
     init(problem: DCOPProblem, index: Int, seed: UInt64, start: [Int]) {
         self.problem = problem
@@ -37,12 +42,34 @@ public class DCOPAgent: AgentBehavior {
         for m in held + delivered { if m.step < step { ready.append(m) } else { held.append(m) } }
         held.removeAll { $0.step < step }
         for m in ready { read(m.text) }
-        let before = owned.map { values[$0] }
         round(step: step, outgoing: &outgoing)
-        let changed = owned.indices.filter { values[owned[$0]] != before[$0] }.map { owned[$0] }
-        if let narrator, let line = narrator(self, changed, step) {
-            outgoing.append(Outgoing(to: .all, kind: .chat, text: line))
+    }
+
+    /// Talks every `talkEvery` steps, or sooner (after two steps) when its value changed.
+    public func speech(step: Int) -> BehaviorSpeech? {
+        guard talkEvery > 0, let v = owned.first else { return nil }
+        let now = owned.map { values[$0] }
+        let changed = now != spokenValues
+        var clashing = false
+        for ci in constraintsOf[v] where problem.constraints[ci].cost(values) * problem.sign >= problem.hardThreshold { clashing = true }
+        // Quiet once settled: news (a move, a clash) is said soon; agreement now and then.
+        let due = changed || clashing ? talkEvery : talkEvery * 3
+        guard step - lastSpoke >= due || (changed && step - lastSpoke >= 2) else { return nil }
+        lastSpoke = step
+        spokenValues = now
+        let variable = problem.variables[v]
+        func show(_ value: Int) -> String { spec?.label(variable.domain[value]) ?? variable.domain[value].description }
+        var clashes: [String] = []
+        for ci in constraintsOf[v] where problem.constraints[ci].cost(values) * problem.sign >= problem.hardThreshold {
+            for u in problem.constraints[ci].scope where u != v { clashes.append(displayNames[u] ?? problem.variables[u].name) }
         }
+        let preferred = variable.unary.indices.min { variable.unary[$0] < variable.unary[$1] } ?? values[v]
+        let facts = ["variable": variable.name, "value": show(values[v]), "preferred": show(preferred),
+                     "clashes": clashes.joined(separator: ","), "changed": changed && step > 1 ? "yes" : "no"]
+        var prompt = "The coordination algorithm has \(variable.name) at \(show(values[v])) (preferred: \(show(preferred)))."
+        prompt += clashes.isEmpty ? " No hard clashes for you right now." : " It clashes with \(clashes.joined(separator: ", "))."
+        prompt += " In one or two sentences to the others, propose, object or agree."
+        return BehaviorSpeech(prompt: prompt, facts: facts)
     }
 
     /// One step of the algorithm. Subclasses send with `send`.
@@ -50,9 +77,10 @@ public class DCOPAgent: AgentBehavior {
 
     /// Reads one message's text.
     func read(_ text: String) {
-        // "name = value"
+        // "name = value", optionally followed by " (label)" for people.
         if let eq = text.range(of: " = "), let v = variableIndex[String(text[..<eq.lowerBound])] {
-            let shown = text[eq.upperBound...]
+            var shown = text[eq.upperBound...]
+            if let paren = shown.range(of: " (") { shown = shown[..<paren.lowerBound] }
             if let value = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) { values[v] = value }
         }
     }
@@ -69,8 +97,15 @@ public class DCOPAgent: AgentBehavior {
     }
 
     func announce(_ v: Int, outgoing: inout [Outgoing]) {
-        send("\(problem.variables[v].name) = \(problem.variables[v].domain[values[v]])", to: neighbourOwners(of: v), outgoing: &outgoing)
+        let value = problem.variables[v].domain[values[v]]
+        var text = "\(problem.variables[v].name) = \(value)"
+        if let label = spec?.labels[value.description] { text += " (\(label))" }
+        send(text, to: neighbourOwners(of: v), outgoing: &outgoing)
+        announced[v] = values[v]
     }
+
+    /// What each own variable was last announced as: unchanged values need not be said again.
+    var announced: [Int: Int] = [:]
 
     func uniform() -> Double { Double(random.next() >> 11) / 9_007_199_254_740_992 }
 
@@ -155,7 +190,8 @@ public final class MGMAgent: DCOPAgent {
             }
             gains.removeAll(keepingCapacity: true)
             proposals.removeAll(keepingCapacity: true)
-            for v in owned { announce(v, outgoing: &outgoing) }
+            // Neighbours already know unchanged values.
+            for v in owned where announced[v] != values[v] { announce(v, outgoing: &outgoing) }
         } else {
             // Gain step.
             for v in owned {
@@ -164,7 +200,10 @@ public final class MGMAgent: DCOPAgent {
                 let gain = Double(Self.format(r.current - r.cost)) ?? 0
                 gains[v] = gain
                 proposals[v] = r.value
-                send("gain \(problem.variables[v].name) \(Self.format(gain))", to: neighbourOwners(of: v), outgoing: &outgoing)
+                // A gain of nothing never wins, and an unsaid gain counts as nothing.
+                if gain > 1e-9 {
+                    send("gain \(problem.variables[v].name) \(Self.format(gain))", to: neighbourOwners(of: v), outgoing: &outgoing)
+                }
             }
         }
     }

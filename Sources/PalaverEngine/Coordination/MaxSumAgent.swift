@@ -54,7 +54,9 @@ public final class MaxSumAgent: DCOPAgent {
             // The value with the least total (ties: the lowest index).
             var best = 0
             for x in 1..<max(1, size) where total[x] < total[best] - 1e-9 { best = x }
+            // Values are not needed by the algorithm, but saying them keeps the bus a full record.
             values[v] = best
+            if announced[v] != best { announce(v, outgoing: &outgoing) }
             for c in constraintsOf[v] {
                 var out = total
                 if let vec = r[c]?[v], vec.count == size { for x in 0..<size { out[x] -= vec[x] } }

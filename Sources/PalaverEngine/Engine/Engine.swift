@@ -55,7 +55,12 @@ public final class Engine {
         takenOver = Array(repeating: false, count: n)
         turnsTaken = Array(repeating: 0, count: n)
         lastSpoke = Array(repeating: 0, count: n)
-        self.behaviors = (0..<n).map { behaviors[AgentID($0)] }
+        var all = behaviors
+        // A scenario's coordination problem gives its agents their algorithm (validated by SessionRun).
+        if let spec = info.coordination, let agents = try? spec.makeAgents(for: info) {
+            for (id, agent) in agents where all[id] == nil { all[id] = agent }
+        }
+        self.behaviors = (0..<n).map { all[AgentID($0)] }
         // Validated when the run was set up (SessionRun); a bad spec here means no environment.
         environment = try? info.environment?.makeDriver(agents: info.agents, seed: info.seed)
     }
@@ -165,6 +170,14 @@ public final class Engine {
                 behavior.act(agent: agent, delivered: deliveredScratch[...], step: step, outgoing: &outgoingScratch)
                 for outgoing in outgoingScratch { send(outgoing, from: .agent(agent)) }
                 turnsTaken[agent.index] += 1
+                if let speech = behavior.speech(step: step), !takenOver[agent.index] {
+                    openTurns.insert(agent)
+                    emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
+                    var request = self.request(for: agent, unread: deliveredScratch.count)
+                    request.facts = speech.facts
+                    request.messages.append(ChatMessage(role: .user, name: "coordinator", content: speech.prompt))
+                    turns.append(Turn(agent: agent, kind: .model(request)))
+                }
             } else if takenOver[agent.index] {
                 openTurns.insert(agent)
                 emit(.callStarted(agent: agent, model: Engine.humanModel))

@@ -44,9 +44,13 @@ public final class SessionRun {
     }
 
     static func checkEnvironment(_ info: SessionInfo) throws(EnvironmentFailure) {
-        guard let env = info.environment else { return }
-        do { _ = try env.makeDriver(agents: info.agents, seed: info.seed) } catch {
-            throw EnvironmentFailure(reason: "\(error)")
+        if let env = info.environment {
+            do { _ = try env.makeDriver(agents: info.agents, seed: info.seed) } catch {
+                throw EnvironmentFailure(reason: "\(error)")
+            }
+        }
+        if let coordination = info.coordination {
+            do { _ = try coordination.makeAgents(for: info) } catch { throw EnvironmentFailure(reason: "\(error)") }
         }
     }
 

@@ -17,6 +17,8 @@ public struct SessionInfo: Hashable, Sendable {
     public var prices: [String: Price] = [:]
     /// The environment the agents act in, if any, with each agent's policy.
     public var environment: EnvironmentSpec?
+    /// A constraint problem the agents settle by exchanging messages, if any.
+    public var coordination: CoordinationSpec?
 
     public init(scenario: String, title: String, seed: UInt64, turnRule: TurnRule,
                 agents: [AgentSpec], maxSteps: Int, speed: Speed,

@@ -29,6 +29,8 @@ public struct ModelRequest: Sendable {
     public var unread: Int
     /// What the agent sees of its environment this turn (empty without one).
     public var observation: [Reading] = []
+    /// Named facts about the agent's situation (coordination: its slot, clashes…), for models that compose from them.
+    public var facts: [String: String] = [:]
 
     public init(agent: AgentID, spec: AgentSpec, roster: [AgentSpec], scenarioTitle: String,
                 seed: UInt64, step: Int, turn: Int, messages: [ChatMessage], unread: Int = 1) {

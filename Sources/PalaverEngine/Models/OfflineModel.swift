@@ -39,6 +39,7 @@ public struct OfflineModel: ScriptedModelProvider {
     /// The reply text for a request.
     public func reply(to request: ModelRequest) -> String {
         if let beer = OfflineBeerPlayer.reply(to: request) { return beer }
+        if let line = OfflineCoordinationVoice.reply(to: request) { return line }
         let heard = OfflineModel.mostPressing(in: request)
         let previous = request.messages.last { $0.role == .assistant }?.content
         let voice = OfflineVoice.for(request.spec)

@@ -16,6 +16,8 @@ public struct Scenario: Sendable, Equatable {
     public var prices: [String: Price] = [:]
     /// The environment the agents act in, with their policies.
     public var environment: EnvironmentSpec?
+    /// A constraint problem the agents settle by exchanging messages.
+    public var coordination: CoordinationSpec?
     /// The file it was loaded from; nil when built in.
     public var path: String?
 
@@ -61,6 +63,7 @@ public struct Scenario: Sendable, Equatable {
                                configuration: engine, offline: offline)
         info.prices = prices
         info.environment = environment
+        info.coordination = coordination
         return info
     }
 

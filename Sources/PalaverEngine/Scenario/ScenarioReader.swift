@@ -7,8 +7,9 @@ struct ScenarioReader {
 
     static let topFields: Set<String> = [
         "name", "title", "description", "turns", "max_steps", "seed", "speed", "reply_to",
-        "mailbox_capacity", "memory", "offline", "agents", "opening", "prices", "environment",
+        "mailbox_capacity", "memory", "offline", "agents", "opening", "prices", "environment", "coordination",
     ]
+    static let coordinationFields: Set<String> = ["problem", "algorithm", "talk_every", "labels"]
     static let environmentFields: Set<String> = ["name", "setting"]
     static let agentFields: Set<String> = ["id", "name", "role", "persona", "model", "language", "color",
                                            "temperature", "max_tokens", "base_url", "api_key_env", "headers", "policy"]
@@ -56,6 +57,7 @@ struct ScenarioReader {
         var scenario = Scenario(name: fallbackName, title: fallbackName, agents: [])
         var agentsNode: Node?
         var environmentNode: (Node, EnvironmentSpec)?
+        var coordinationNode: (Node, CoordinationSpec)?
         var openingNode: Node?
         for (name, _, value) in try mapping(root, nil, allowed: ScenarioReader.topFields) {
             switch name {
@@ -99,6 +101,31 @@ struct ScenarioReader {
                 }
             case "agents": agentsNode = value
             case "opening": openingNode = value
+            case "coordination":
+                var spec = CoordinationSpec(problem: "", algorithm: "mgm")
+                for (field, _, v) in try mapping(value, name, allowed: ScenarioReader.coordinationFields) {
+                    let at = "coordination.\(field)"
+                    switch field {
+                    case "problem":
+                        let file = try text(v, at)
+                        // Relative to the scenario file.
+                        let base = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+                        spec.problem = file.hasPrefix("/") || base.isEmpty ? file : base + "/" + file
+                    case "algorithm":
+                        spec.algorithm = try text(v, at)
+                        guard ["dsa", "mgm", "maxsum"].contains(spec.algorithm) else { throw fail(v, at, "expected dsa, mgm or maxsum") }
+                    case "talk_every": spec.talkEvery = try int(v, at, in: 0...1000)
+                    case "labels":
+                        guard case .mapping(let map) = v else { throw fail(v, at, "expected a mapping of values to labels") }
+                        for (k, l) in map {
+                            guard let key = k.string, let label = l.string else { throw fail(k, at, "values and labels must be text") }
+                            spec.labels[key] = label
+                        }
+                    default: break
+                    }
+                }
+                if spec.problem.isEmpty { throw fail(value, "coordination.problem", "missing: the pyDCOP file to solve") }
+                coordinationNode = (value, spec)
             case "environment":
                 var env = EnvironmentSpec(name: "", setting: "classic", policies: [])
                 for (field, _, v) in try mapping(value, name, allowed: ScenarioReader.environmentFields) {
@@ -119,6 +146,12 @@ struct ScenarioReader {
         }
         guard let agentsNode else { throw fail(root, "agents", "missing: a scenario needs at least one agent") }
         scenario.agents = try agents(agentsNode)
+        if let (node, spec) = coordinationNode {
+            scenario.coordination = spec
+            do { _ = try spec.makeAgents(for: scenario.sessionInfo()) } catch {
+                throw fail(node, "coordination", "\(error)")
+            }
+        }
         if let (node, spec) = environmentNode {
             var env = spec
             env.policies = scenario.agents.map { $0.policy ?? "llm" }

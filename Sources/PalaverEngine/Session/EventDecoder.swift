@@ -114,6 +114,14 @@ public struct EventDecoder {
                 }
                 info.environment = EnvironmentSpec(name: name, setting: setting, policies: env["policies"]?.array?.compactMap(\.string) ?? [])
             }
+            if let c = o["coordination"]?.object {
+                guard let problem = c["problem"]?.string, let algorithm = c["algorithm"]?.string else {
+                    throw Failure(reason: "field 'coordination' needs a problem and an algorithm")
+                }
+                var labels: [String: String] = [:]
+                for (k, v) in c["labels"]?.object?.fields ?? [] { if let s = v.string { labels[k] = s } }
+                info.coordination = CoordinationSpec(problem: problem, algorithm: algorithm, talkEvery: c["talk_every"]?.int ?? 0, labels: labels)
+            }
             body = .sessionStarted(info)
         case "step":
             body = .stepStarted

@@ -76,6 +76,18 @@ public struct EventEncoder {
                 writer.key("policies"); writer.beginArray(); for p in env.policies { writer.string(p) }; writer.endArray()
                 writer.endObject()
             }
+            if let c = info.coordination {
+                writer.key("coordination"); writer.beginObject()
+                writer.key("problem"); writer.string(c.problem)
+                writer.key("algorithm"); writer.string(c.algorithm)
+                writer.key("talk_every"); writer.int(c.talkEvery)
+                if !c.labels.isEmpty {
+                    writer.key("labels"); writer.beginObject()
+                    for (k, v) in c.labels.sorted(by: { $0.key < $1.key }) { writer.key(k); writer.string(v) }
+                    writer.endObject()
+                }
+                writer.endObject()
+            }
             writer.key("agents"); writer.beginArray()
             for spec in info.agents {
                 writer.beginObject()

@@ -25,6 +25,10 @@ extension AppState {
     /// a file that cannot be read is said once and its graph left empty.
     public mutating func loadPolicies(for info: SessionInfo) {
         learnedPolicies = [:]
+        coordinationProblem = nil
+        if let spec = info.coordination {
+            do { coordinationProblem = try DCOPReader.read(spec.problem) } catch { say("constraint view: \(error)", error: true) }
+        }
         guard let env = info.environment else { return }
         for (i, text) in env.policies.enumerated() where i < info.agents.count {
             guard case .learned(let path)? = try? BeerPolicySpec(parsing: text) else { continue }

@@ -35,6 +35,8 @@ public struct AppState: Sendable {
     public var graphShowsPolicy = false
     /// Learned policies of the agents that play one, by roster index (from the session's environment).
     public var learnedPolicies: [Int: LearnedPolicy] = [:]
+    /// The session's coordination problem, for the constraint view.
+    public var coordinationProblem: DCOPProblem?
     public var theme: Theme
     public var themeNames: [String]
     public var width: Int

@@ -100,7 +100,7 @@ public final class ReplayWorkbench {
         guard var replay = state.replay else { return }
         let before = state.projection.eventCount
         state.projection = player.projection
-        if state.learnedPolicies.isEmpty, state.projection.info?.environment != nil, !policiesLoaded, let info = state.projection.info {
+        if !policiesLoaded, let info = state.projection.info, info.environment != nil || info.coordination != nil {
             policiesLoaded = true
             state.loadPolicies(for: info)
         }

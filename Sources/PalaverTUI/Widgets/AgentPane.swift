@@ -80,7 +80,10 @@ struct AgentPane: Widget {
                 lines.append((l, Style(foreground: theme.error)))
             }
         }
-        let recent = view.recent.compactMap { state.projection.message(id: $0) }
+        var recent = view.recent.compactMap { state.projection.message(id: $0) }
+        // An agent that both talks and runs an algorithm: its pane shows the talk; the log has the rest.
+        let talk = recent.filter { $0.kind != .action }
+        if !talk.isEmpty { recent = talk }
         for (i, message) in recent.enumerated() {
             let latest = i == recent.count - 1 && view.streaming.isEmpty
             let style = Style(foreground: latest ? theme.text : theme.muted)

@@ -36,7 +36,7 @@ struct ConversationGraph: Widget {
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
         let focused = state.focus == .graph
-        let title = state.graphShowsPolicy ? "Policy" : "Who talks to whom"
+        let title = state.graphShowsPolicy ? (state.coordinationProblem != nil ? "Plan" : "Policy") : "Who talks to whom"
         Block(title: title, titleStyle: Style(foreground: theme.text, attributes: .bold),
               note: state.graphShowsPolicy ? "p: who talks" : "p: policy", noteStyle: Style(foreground: theme.muted),
               borderStyle: Style(foreground: focused ? theme.focus : theme.border), focused: focused)
@@ -44,6 +44,10 @@ struct ConversationGraph: Widget {
         let inner = Block.inner(area)
         guard inner.width > 4, inner.height > 1 else { return }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
+        if state.graphShowsPolicy, let problem = state.coordinationProblem, let spec = state.projection.info?.coordination {
+            ConstraintView(state: state, problem: problem, spec: spec).render(in: content, buffer: &buffer)
+            return
+        }
         if state.graphShowsPolicy {
             // The focused agent's policy, else the first agent that has one.
             let agent = state.focusedAgent.flatMap { state.learnedPolicies[$0] != nil ? $0 : nil } ?? state.learnedPolicies.keys.min()

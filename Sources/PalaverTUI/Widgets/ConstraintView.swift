@@ -1,0 +1,98 @@
+import Foundation
+import PalaverEngine
+
+/// A coordination problem as it stands: each variable's current value (as its
+/// agents last announced it on the bus), the constraints it breaks in red, and
+/// the plan's cost step by step as a sparkline. Rebuilt from the message log,
+/// so a replay shows exactly what the live run did.
+struct ConstraintView: Widget {
+    let state: AppState
+    let problem: DCOPProblem
+    let spec: CoordinationSpec
+
+    /// The assignment after each step, read from `name = value` messages.
+    struct Trace {
+        var assignment: [Int]
+        var costs: [Double]
+    }
+
+    static func trace(_ problem: DCOPProblem, spec: CoordinationSpec, seed: UInt64, log: ChunkedLog) -> Trace {
+        var run = DCOPRun(problem: problem, algorithm: DCOPRun.Algorithm(rawValue: spec.algorithm) ?? .mgm)
+        run.seed = seed
+        var assignment = run.start()
+        let index = Dictionary(uniqueKeysWithValues: problem.variables.enumerated().map { ($1.name, $0) })
+        var costs: [Double] = []
+        var step = 0
+        for i in 0..<log.count {
+            let m = log[i].message
+            if m.step != step {
+                if step > 0 { costs.append(problem.cost(assignment)) }
+                step = m.step
+            }
+            guard m.kind == .action, let eq = m.text.range(of: " = "), let v = index[String(m.text[..<eq.lowerBound])] else { continue }
+            var shown = m.text[eq.upperBound...]
+            if let paren = shown.range(of: " (") { shown = shown[..<paren.lowerBound] }
+            if let value = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) { assignment[v] = value }
+        }
+        if step > 0 { costs.append(problem.cost(assignment)) }
+        return Trace(assignment: assignment, costs: costs)
+    }
+
+    func render(in area: Rect, buffer: inout Buffer) {
+        let theme = state.theme
+        guard state.projection.log.count < 500_000 else {
+            buffer.write("the log is too long to rebuild the plan on screen", x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
+            return
+        }
+        let trace = Self.trace(problem, spec: spec, seed: state.projection.info?.seed ?? 1, log: state.projection.log)
+        let a = trace.assignment
+        let broken = problem.violations(a)
+        let cost = problem.cost(a)
+        var y = area.y
+        let head = "\(spec.algorithm) · cost \(DCOPRun.format(cost)) · " + (broken.isEmpty ? "no clashes" : "\(broken.count) clash\(broken.count == 1 ? "" : "es")")
+        buffer.write(head, x: area.x, y: y, style: Style(foreground: broken.isEmpty ? theme.ok : theme.error, attributes: .bold), limit: area.maxX)
+        y += 1
+        if trace.costs.count > 1 {
+            let width = max(1, area.width - 5)
+            let recent = Array(trace.costs.suffix(width))
+            // Hard clashes dwarf everything else; draw them capped so the soft part stays visible.
+            let capped = recent.map { min($0, problem.hardThreshold) }
+            Line([("cost ", Style(foreground: theme.muted)), (Sparkline.render(capped), Style(foreground: theme.accent))])
+                .draw(x: area.x, y: y, limit: area.maxX, buffer: &buffer)
+            y += 1
+        }
+        let inBroken = Set(broken.flatMap { problem.constraints[$0].scope })
+        let names = problem.variables.indices.map { v -> String in
+            let owner = problem.agents[problem.variables[v].owner]
+            return state.projection.info?.agentID(named: owner).map { state.projection.agents[$0.index].spec.name } ?? problem.variables[v].name
+        }
+        let nameWidth = min(14, names.map { DisplayWidth.of($0) }.max() ?? 4)
+        let reserve = min(broken.count, 3)
+        for v in problem.variables.indices where y < area.maxY - reserve {
+            let bad = inBroken.contains(v)
+            let value = spec.label(problem.variables[v].domain[a[v]])
+            let variable = problem.variables[v]
+            let own = variable.unary[a[v]] * (problem.objective == .max ? -1 : 1)
+            let best = variable.unary.min() ?? 0
+            var spans: [(String, Style)] = [
+                ((bad ? "✗ " : "  ") + names[v].sanitizedForTerminal(singleLine: true).padding(toLength: nameWidth, withPad: " ", startingAt: 0) + " ",
+                 Style(foreground: bad ? theme.error : theme.text, attributes: bad ? .bold : [])),
+                (value.sanitizedForTerminal(singleLine: true), Style(foreground: bad ? theme.error : theme.accent)),
+            ]
+            if variable.unary[a[v]] > best + 1e-9 { spans.append(("  +\(DCOPRun.format(own))", Style(foreground: theme.muted))) }
+            Line(spans).draw(x: area.x, y: y, limit: area.maxX, buffer: &buffer)
+            y += 1
+        }
+        if y < area.maxY - reserve - 1 {
+            buffer.write("+n: what the value costs its owner (a preference); ✗: a broken hard limit", x: area.x, y: area.maxY - reserve - 1,
+                         style: Style(foreground: theme.muted, attributes: .italic), limit: area.maxX)
+        }
+        y = max(y, area.maxY - reserve)
+        for ci in broken.prefix(reserve) where y < area.maxY {
+            let c = problem.constraints[ci]
+            let who = c.scope.map { names[$0] }.joined(separator: " & ")
+            buffer.write("✗ \(c.name): \(who)".sanitizedForTerminal(singleLine: true), x: area.x, y: y, style: Style(foreground: theme.error), limit: area.maxX)
+            y += 1
+        }
+    }
+}

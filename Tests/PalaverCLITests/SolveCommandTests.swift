@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import PalaverEngine
+
+/// `palaver solve` and `palaver generate` as a user runs them.
+@Suite struct SolveCommandTests {
+    @Test func generateThenSolveEveryWayAsJSON() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/gc.yaml"
+        let gen = try PalaverProcess.run(["generate", "graph-coloring", "--variables", "12", "--colors", "3", "--density", "0.3", "--seed", "5", "-o", file])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        var costs: [String: Double] = [:]
+        for algo in ["exact", "dsa", "mgm", "maxsum"] {
+            let out = try PalaverProcess.run(["solve", file, "--algo", algo, "--json"])
+            #expect(out.status == 0, "\(algo): \(out.stderr)")
+            let o = try #require(try JSONParser.parse(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).object)
+            #expect(o["assignment"]?.object?.fields.count == 12)
+            #expect(o["violations"]?.int == 0)
+            #expect(o["rounds"]?.int == (algo == "exact" ? 0 : 100))
+            if algo != "exact" { #expect((o["messages"]?.int ?? 0) > 0) }
+            costs[algo] = o["cost"]?.double
+        }
+        let optimum = try #require(costs["exact"])
+        for algo in ["dsa", "mgm", "maxsum"] { #expect(try #require(costs[algo]) >= optimum - 1e-9) }
+    }
+
+    @Test func aRecordedSolveReplaysItsMessages() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let session = dir + "/solve.jsonl"
+        let out = try PalaverProcess.run(["solve", "scenarios/dock-scheduling.dcop.yaml", "--algo", "mgm", "--rounds", "20", "--record", session])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("hard violations: 0"))
+        let replay = try PalaverProcess.run(["replay", session, "--headless"])
+        #expect(replay.status == 0)
+        #expect(replay.stdout.contains("truck1 = "))
+    }
+
+    @Test func badProblemsAreOneLineNamingTheFileAndConstraint() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/bad.yaml"
+        try "domains: {d: {values: [1, 2]}}\nvariables: {x: {domain: d}}\nconstraints:\n  c1: {type: intention, function: 'log(x)'}\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        for (args, mention) in [(["solve", file], "constraint 'c1': function 'log' is not supported"),
+                                (["solve", dir + "/none.yaml"], "none.yaml: cannot read"),
+                                (["solve", file, "--algo", "simplex"], "simplex"),
+                                (["generate", "sudoku"], "sudoku")] {
+            let out = try PalaverProcess.run(args)
+            #expect(out.status == 2, "\(args)")
+            #expect(out.stderr.split(separator: "\n").count == 1, "\(args): \(out.stderr)")
+            #expect(out.stderr.contains(mention), "\(args): \(out.stderr)")
+        }
+    }
+}
