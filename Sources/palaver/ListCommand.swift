@@ -11,14 +11,16 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let loader = ScenarioLoader()
         print("Scenarios (palaver run NAME):")
-        for (name, path) in loader.available() {
+        let available = loader.available()
+        let width = max(14, available.map(\.0.count).max() ?? 0)
+        for (name, path) in available {
             let title: String
             if let path {
                 do { title = try loader.load(path: path).title } catch { title = "! \(error)" }
             } else {
                 title = Scenario.builtIn.title + " (built in, the default)"
             }
-            print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(title.sanitizedForTerminal(singleLine: true))")
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0)) \(title.sanitizedForTerminal(singleLine: true))")
         }
 
         print("\nThemes (--theme NAME):")

@@ -55,12 +55,15 @@ import PalaverEngine
     @Test func listShowsScenariosAndSessions() throws {
         let out = try PalaverProcess.run(["list"], in: FileManager.default.currentDirectoryPath)
         #expect(out.status == 0)
-        for name in ["ship-it", "debate", "launch-team", "bilingual"] { #expect(out.stdout.contains(name)) }
+        for name in ["ship-it", "debate", "launch-team", "bilingual", "beer-game", "dock-scheduling"] { #expect(out.stdout.contains("  \(name) ")) }
+        // Every shipped scenario loads: none is listed with an error.
+        let scenarios = out.stdout.components(separatedBy: "\n\n")[0]
+        #expect(!scenarios.contains(" ! "), "\(scenarios)")
         #expect(out.stdout.contains("Sessions"))
     }
 
     @Test func everyCommandHasHelp() throws {
-        for command in [[], ["run"], ["replay"], ["list"], ["bench"]] {
+        for command in [[], ["run"], ["replay"], ["list"], ["bench"], ["train"], ["eval"], ["solve"], ["generate"]] {
             let out = try PalaverProcess.run(command + ["--help"])
             #expect(out.status == 0)
             #expect(out.stdout.contains("USAGE"))

@@ -29,7 +29,7 @@ import PalaverEngine
         let dir = try PalaverProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let session = dir + "/solve.jsonl"
-        let out = try PalaverProcess.run(["solve", "scenarios/dock-scheduling.dcop.yaml", "--algo", "mgm", "--rounds", "20", "--record", session])
+        let out = try PalaverProcess.run(["solve", "problems/dock-scheduling.yaml", "--algo", "mgm", "--rounds", "20", "--record", session])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("hard violations: 0"))
         let replay = try PalaverProcess.run(["replay", session, "--headless"])

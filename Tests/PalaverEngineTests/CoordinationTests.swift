@@ -190,7 +190,7 @@ import Testing
         #expect(talk.count >= 8)
         #expect(talk.contains { $0.text.contains("dock ") })
         // The plan the bus ends on breaks no hard limit.
-        let problem = try DCOPReader.read("scenarios/dock-scheduling.dcop.yaml")
+        let problem = try DCOPReader.read("problems/dock-scheduling.yaml")
         var run = DCOPRun(problem: problem, algorithm: .mgm)
         run.seed = scenario.seed
         var assignment = run.start()
