@@ -6,7 +6,7 @@ import PalaverEngine
 @Suite struct ReplayToolsTests {
     let cwd = FileManager.default.currentDirectoryPath
 
-    static let shipped = ["ship-it", "debate", "launch-team", "bilingual"]
+    static let shipped = ["ship-it", "debate", "launch-team", "bilingual", "beer-game", "dock-scheduling"]
 
     @Test(arguments: shipped)
     func shippedSessionsReplayToTheirEnd(name: String) throws {
