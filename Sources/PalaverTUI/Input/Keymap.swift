@@ -51,7 +51,7 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("G"), .end], action: .scrollBottom, help: "", section: "Move"),
         Binding(keys: [.enter], action: .openMessage, help: "open the selected message in full", section: "Move"),
         Binding(keys: [.char("/")], action: .filter, help: "filter the log by text or @agent", section: "Move"),
-        Binding(keys: [.char("p")], action: .toggleGraph, help: "graph pane: conversation / the agent's policy", section: "View"),
+        Binding(keys: [.char("p")], action: .toggleGraph, help: "graph pane: who talks / learned policy or plan", section: "View"),
         Binding(keys: [.char("T")], action: .cycleTheme, help: "next theme", section: "View"),
         Binding(keys: [.char(":")], action: .commandMode, help: ":speed 4 :theme NAME :inject … :pause :resume :save :quit", section: "View"),
         Binding(keys: [.char("?")], action: .help, help: "this help", section: "View"),
