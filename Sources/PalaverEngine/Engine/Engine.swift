@@ -36,6 +36,9 @@ public final class Engine {
     public var sink: any EventSink
     /// The environment the agents act in, when the scenario attaches one.
     public private(set) var environment: (any EnvironmentDriver)?
+    /// Whether behaving agents may also talk through their models (coordination scenarios);
+    /// other runs skip asking, which keeps the routing loop lean.
+    private let behaviorsSpeak: Bool
 
     // Scratch space reused every turn so that sync agents allocate nothing per message.
     private var deliveredScratch: [Message] = []
@@ -61,6 +64,7 @@ public final class Engine {
             for (id, agent) in agents where all[id] == nil { all[id] = agent }
         }
         self.behaviors = (0..<n).map { all[AgentID($0)] }
+        behaviorsSpeak = info.coordination != nil
         // Validated when the run was set up (SessionRun); a bad spec here means no environment.
         environment = try? info.environment?.makeDriver(agents: info.agents, seed: info.seed)
     }
@@ -170,7 +174,7 @@ public final class Engine {
                 behavior.act(agent: agent, delivered: deliveredScratch[...], step: step, outgoing: &outgoingScratch)
                 for outgoing in outgoingScratch { send(outgoing, from: .agent(agent)) }
                 turnsTaken[agent.index] += 1
-                if let speech = behavior.speech(step: step), !takenOver[agent.index] {
+                if behaviorsSpeak, let speech = behavior.speech(step: step), !takenOver[agent.index] {
                     openTurns.insert(agent)
                     emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
                     var request = self.request(for: agent, unread: deliveredScratch.count)
