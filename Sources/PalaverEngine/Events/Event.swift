@@ -14,7 +14,8 @@ public struct Event: Hashable, Sendable {
     }
 
     public enum Body: Hashable, Sendable {
-        case sessionStarted(SessionInfo)
+        // Indirect: a session description is large and rare; every other event stays small to copy.
+        indirect case sessionStarted(SessionInfo)
         case stepStarted
         case messageSent(Message)
         /// A message the user put on the bus (from the user, or speaking as an agent).
