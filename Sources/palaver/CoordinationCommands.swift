@@ -35,6 +35,7 @@ struct SolveCommand: ParsableCommand {
         run.rounds = rounds
         run.seed = seed
         run.mgmRestart = mgmRestart
+        run.problemPath = file
         let started = MonotonicClock.seconds()
         let result: DCOPRun.Result
         if let record {

@@ -32,6 +32,10 @@ import PalaverEngine
         let out = try PalaverProcess.run(["solve", "problems/dock-scheduling.yaml", "--algo", "mgm", "--rounds", "20", "--record", session])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("hard violations: 0"))
+        // The recording names its problem, so a replay can show the plan.
+        let reader = try SessionReader(path: session)
+        #expect(reader.info.coordination?.problem == "problems/dock-scheduling.yaml")
+        #expect(reader.info.coordination?.algorithm == "mgm")
         let replay = try PalaverProcess.run(["replay", session, "--headless"])
         #expect(replay.status == 0)
         #expect(replay.stdout.contains("truck1 = "))

@@ -59,9 +59,15 @@ public struct DCOPRun {
     /// The session description for a run of it (agents named after the problem's agents).
     public func sessionInfo(title: String? = nil) -> SessionInfo {
         let agents = problem.agents.map { AgentSpec(id: Self.slug($0), name: $0, role: "\(algorithm.rawValue) agent") }
-        return SessionInfo(scenario: "solve", title: title ?? problem.name, seed: seed, turnRule: .everyone, agents: agents,
-                           maxSteps: rounds * algorithm.stepsPerRound, speed: .fastest)
+        var info = SessionInfo(scenario: "solve", title: title ?? problem.name, seed: seed, turnRule: .everyone, agents: agents,
+                               maxSteps: rounds * algorithm.stepsPerRound, speed: .fastest)
+        // Recorded so that a replay can show the plan (the file is read again then).
+        if let problemPath { info.coordination = CoordinationSpec(problem: problemPath, algorithm: algorithm.rawValue, talkEvery: 0) }
+        return info
     }
+
+    /// Where the problem was read from, if from a file.
+    public var problemPath: String?
 
     static func slug(_ name: String) -> String {
         let s = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })

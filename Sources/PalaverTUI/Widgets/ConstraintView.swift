@@ -84,7 +84,7 @@ struct ConstraintView: Widget {
             y += 1
         }
         if y < area.maxY - reserve - 1 {
-            buffer.write("+n: the value's own cost · ✗: a hard clash", x: area.x, y: area.maxY - reserve - 1,
+            buffer.write("+n own cost · ✗ hard clash", x: area.x, y: area.maxY - reserve - 1,
                          style: Style(foreground: theme.muted, attributes: .italic), limit: area.maxX)
         }
         y = max(y, area.maxY - reserve)
