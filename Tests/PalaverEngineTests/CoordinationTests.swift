@@ -195,12 +195,9 @@ import Testing
         run.seed = scenario.seed
         var assignment = run.start()
         for m in algorithm {
-            guard let eq = m.text.range(of: " = ") else { continue }
-            let name = String(m.text[..<eq.lowerBound])
-            var shown = m.text[eq.upperBound...]
-            if let paren = shown.range(of: " (") { shown = shown[..<paren.lowerBound] }
-            if let v = problem.variables.firstIndex(where: { $0.name == name }),
-               let x = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) { assignment[v] = x }
+            guard let said = ValueMessage.parse(m.text) else { continue }
+            if let v = problem.variables.firstIndex(where: { $0.name == said.name }),
+               let x = problem.variables[v].domain.firstIndex(where: { $0.description == said.value }) { assignment[v] = x }
         }
         #expect(problem.violations(assignment).isEmpty)
         #expect(problem.cost(assignment) < 20)

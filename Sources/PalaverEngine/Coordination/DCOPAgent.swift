@@ -77,11 +77,9 @@ public class DCOPAgent: AgentBehavior {
 
     /// Reads one message's text.
     func read(_ text: String) {
-        // "name = value", optionally followed by " (label)" for people.
-        if let eq = text.range(of: " = "), let v = variableIndex[String(text[..<eq.lowerBound])] {
-            var shown = text[eq.upperBound...]
-            if let paren = shown.range(of: " (") { shown = shown[..<paren.lowerBound] }
-            if let value = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) { values[v] = value }
+        if let said = ValueMessage.parse(text), let v = variableIndex[said.name],
+           let value = problem.variables[v].domain.firstIndex(where: { $0.description == said.value }) {
+            values[v] = value
         }
     }
 
@@ -98,9 +96,8 @@ public class DCOPAgent: AgentBehavior {
 
     func announce(_ v: Int, outgoing: inout [Outgoing]) {
         let value = problem.variables[v].domain[values[v]]
-        var text = "\(problem.variables[v].name) = \(value)"
-        if let label = spec?.labels[value.description] { text += " (\(label))" }
-        send(text, to: neighbourOwners(of: v), outgoing: &outgoing)
+        send(ValueMessage.text(problem.variables[v].name, value, label: spec?.labels[value.description]),
+             to: neighbourOwners(of: v), outgoing: &outgoing)
         announced[v] = values[v]
     }
 
@@ -211,5 +208,21 @@ public final class MGMAgent: DCOPAgent {
     static func format(_ x: Double) -> String {
         let r = (x * 1000).rounded() / 1000
         return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+}
+
+/// The message that says a variable's value: `name = value`, optionally
+/// followed by ` (label)` for people. Agents, the plan view and tests read it.
+public enum ValueMessage {
+    public static func text(_ name: String, _ value: DCOPValue, label: String? = nil) -> String {
+        "\(name) = \(value)" + (label.map { " (\($0))" } ?? "")
+    }
+
+    /// The variable's name and the value as written, without the label.
+    public static func parse(_ text: String) -> (name: String, value: String)? {
+        guard let eq = text.range(of: " = ") else { return nil }
+        var value = text[eq.upperBound...]
+        if let paren = value.range(of: " (") { value = value[..<paren.lowerBound] }
+        return (String(text[..<eq.lowerBound]), String(value))
     }
 }

@@ -29,10 +29,8 @@ struct ConstraintView: Widget {
                 if step > 0 { costs.append(problem.cost(assignment)) }
                 step = m.step
             }
-            guard m.kind == .action, let eq = m.text.range(of: " = "), let v = index[String(m.text[..<eq.lowerBound])] else { continue }
-            var shown = m.text[eq.upperBound...]
-            if let paren = shown.range(of: " (") { shown = shown[..<paren.lowerBound] }
-            if let value = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) { assignment[v] = value }
+            guard m.kind == .action, let said = ValueMessage.parse(m.text), let v = index[said.name] else { continue }
+            if let value = problem.variables[v].domain.firstIndex(where: { $0.description == said.value }) { assignment[v] = value }
         }
         if step > 0 { costs.append(problem.cost(assignment)) }
         return Trace(assignment: assignment, costs: costs)
