@@ -1,0 +1,126 @@
+import Foundation
+
+/// A file of learned policies, one per stage trained (JSON).
+public struct PolicyFile: Sendable, Equatable {
+    public var learner: TabularLearner.Kind
+    public var setting: BeerGameSettings.Demand
+    public var episodes: Int
+    public var seed: UInt64
+    public var policies: [LearnedPolicy]
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    public init(learner: TabularLearner.Kind, setting: BeerGameSettings.Demand, episodes: Int, seed: UInt64, policies: [LearnedPolicy]) {
+        self.learner = learner
+        self.setting = setting
+        self.episodes = episodes
+        self.seed = seed
+        self.policies = policies
+    }
+
+    public func policy(for stage: String, path: String) throws(Failure) -> LearnedPolicy {
+        guard let p = policies.first(where: { $0.stage == stage }) else {
+            throw Failure(reason: "\(path) has no policy for the \(stage) (it has: \(policies.map(\.stage).joined(separator: ", ")))")
+        }
+        return p
+    }
+
+    public func encoded() -> String {
+        var w = JSONWriter(capacity: 1 << 16)
+        w.beginObject()
+        w.key("format"); w.string("palaver-policy")
+        w.key("version"); w.int(1)
+        w.key("learner"); w.string(learner.rawValue)
+        w.key("setting"); w.string(setting.rawValue)
+        w.key("episodes"); w.int(episodes)
+        w.key("seed"); w.int(seed)
+        w.key("policies"); w.beginArray()
+        for p in policies {
+            let e = p.encoder
+            w.beginObject()
+            w.key("stage"); w.string(p.stage)
+            w.key("position_min"); w.int(e.positionMin)
+            w.key("position_bucket"); w.int(e.positionBucket)
+            w.key("positions"); w.int(e.positionCount)
+            w.key("incoming_bucket"); w.int(e.incomingBucket)
+            w.key("incomings"); w.int(e.incomingCount)
+            w.key("offsets"); w.beginArray(); for x in e.offsets { w.int(x) }; w.endArray()
+            w.key("q"); w.beginArray(); for v in p.table.values { w.exactNumber(v) }; w.endArray()
+            w.key("visits"); w.beginArray(); for v in p.table.visits { w.int(v) }; w.endArray()
+            w.key("successors"); w.beginArray()
+            for key in p.table.successors.keys.sorted() {
+                for (next, count) in p.table.successors[key]!.sorted(by: { $0.key < $1.key }) {
+                    w.beginArray(); w.int(key); w.int(next); w.int(count); w.endArray()
+                }
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self) + "\n"
+    }
+
+    public func write(to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try encoded().write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    public static func read(_ path: String) throws(Failure) -> PolicyFile {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Failure(reason: "\(path): cannot read the policy file")
+        }
+        return try decode(text, path: path)
+    }
+
+    public static func decode(_ text: String, path: String) throws(Failure) -> PolicyFile {
+        func bad(_ why: String) -> Failure { Failure(reason: "\(path): \(why)") }
+        guard let value = try? JSONParser.parse(text), let o = value.object else { throw bad("not a JSON object") }
+        guard o["format"]?.string == "palaver-policy" else { throw bad("not a Palaver policy file (no \"format\": \"palaver-policy\")") }
+        guard o["version"]?.int == 1 else { throw bad("unsupported version \(o["version"]?.int.map(String.init) ?? "?") (this Palaver reads 1)") }
+        guard let learner = o["learner"]?.string.flatMap(TabularLearner.Kind.init(rawValue:)) else { throw bad("'learner' must be q or sarsa") }
+        guard let setting = o["setting"]?.string.flatMap(BeerGameSettings.Demand.init(rawValue:)) else { throw bad("'setting' must be classic, uniform or normal") }
+        guard let list = o["policies"]?.array, !list.isEmpty else { throw bad("'policies' is missing or empty") }
+        var policies: [LearnedPolicy] = []
+        for (n, item) in list.enumerated() {
+            func field(_ name: String) throws(Failure) -> Int {
+                guard let v = item.object?[name]?.int else { throw bad("policy \(n + 1): '\(name)' must be a whole number") }
+                return v
+            }
+            guard let stage = item.object?["stage"]?.string, BeerGameSettings.stages.contains(stage) else {
+                throw bad("policy \(n + 1): 'stage' must be retailer, wholesaler, distributor or factory")
+            }
+            var e = BeerStateEncoder()
+            e.positionMin = try field("position_min")
+            e.positionBucket = try field("position_bucket")
+            e.positionCount = try field("positions")
+            e.incomingBucket = try field("incoming_bucket")
+            e.incomingCount = try field("incomings")
+            guard let offsets = item.object?["offsets"]?.array?.compactMap(\.int), !offsets.isEmpty else { throw bad("policy \(n + 1): 'offsets' must be whole numbers") }
+            e.offsets = offsets
+            guard e.positionBucket > 0, e.incomingBucket > 0, e.positionCount > 0, e.incomingCount > 0 else { throw bad("policy \(n + 1): bucket sizes and counts must be positive") }
+            var table = QTable(states: e.stateCount, actions: e.actionCount)
+            guard let q = item.object?["q"]?.array?.compactMap(\.double), q.count == table.values.count else {
+                throw bad("policy \(n + 1): 'q' must hold \(table.values.count) numbers")
+            }
+            guard let visits = item.object?["visits"]?.array?.compactMap(\.int), visits.count == table.visits.count else {
+                throw bad("policy \(n + 1): 'visits' must hold \(table.visits.count) whole numbers")
+            }
+            table.values = q
+            table.visits = visits
+            for triple in item.object?["successors"]?.array ?? [] {
+                guard let t = triple.array?.compactMap(\.int), t.count == 3, t[0] >= 0, t[0] < table.values.count, t[1] >= 0, t[1] < table.states else {
+                    throw bad("policy \(n + 1): each successor must be [state·action, next state, count]")
+                }
+                table.successors[t[0], default: [:]][t[1]] = t[2]
+            }
+            policies.append(LearnedPolicy(stage: stage, encoder: e, table: table))
+        }
+        return PolicyFile(learner: learner, setting: setting, episodes: o["episodes"]?.int ?? 0,
+                          seed: UInt64(o["seed"]?.int ?? 0), policies: policies)
+    }
+}
