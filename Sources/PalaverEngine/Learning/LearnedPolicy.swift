@@ -1,5 +1,3 @@
-import Foundation
-
 /// A stage's learned ordering strategy: a Q-table played greedily.
 public struct LearnedPolicy: OrderPolicy, Sendable, Equatable {
     public var stage: String
