@@ -72,7 +72,7 @@ struct RunCommand: ParsableCommand {
             throw BadInput(error)
         } catch let error as SessionError {
             throw BadInput(error)
-        } catch let error as SessionRun.EnvironmentFailure {
+        } catch let error as EngineAttachments.Failure {
             throw BadInput(error)
         }
         logger.info("running \(scenario.name)", metadata: ["seed": "\(run.info.seed)", "record": "\(recordPath ?? "none")"])

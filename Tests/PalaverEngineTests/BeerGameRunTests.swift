@@ -80,10 +80,10 @@ import Testing
     @Test func badEnvironmentSetupsAreErrorsBeforeTheRun() throws {
         var s = try scenario()
         s.environment?.policies[3] = "learned:/no/such/policy.json"
-        #expect(throws: SessionRun.EnvironmentFailure.self) { try SessionRun(scenario: s) }
+        #expect(throws: EngineAttachments.Failure.self) { try SessionRun(scenario: s) }
         var three = try scenario()
         three.agents.removeLast()
         three.environment?.policies.removeLast()
-        #expect(throws: SessionRun.EnvironmentFailure.self) { try SessionRun(scenario: three) }
+        #expect(throws: EngineAttachments.Failure.self) { try SessionRun(scenario: three) }
     }
 }

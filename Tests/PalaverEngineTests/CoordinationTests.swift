@@ -206,6 +206,6 @@ import Testing
     @Test func aMissingProblemFileIsAnErrorNamingIt() throws {
         var scenario = try ScenarioLoader(directories: ["scenarios"]).load("dock-scheduling")
         scenario.coordination?.problem = "scenarios/nowhere.yaml"
-        #expect(throws: SessionRun.EnvironmentFailure.self) { try SessionRun(scenario: scenario) }
+        #expect(throws: EngineAttachments.Failure.self) { try SessionRun(scenario: scenario) }
     }
 }

@@ -44,8 +44,11 @@ public final class Engine {
     private var deliveredScratch: [Message] = []
     private var outgoingScratch: [Outgoing] = []
 
+    /// - Parameters:
+    ///   - behaviors: agents that act without a model call (for a scenario's coordination, see `EngineAttachments`).
+    ///   - environment: the scenario's environment, if it has one (`EngineAttachments`).
     public init(info: SessionInfo, configuration: EngineConfiguration? = nil,
-                behaviors: [AgentID: any AgentBehavior] = [:], sink: any EventSink) {
+                behaviors: [AgentID: any AgentBehavior] = [:], environment: (any EnvironmentDriver)? = nil, sink: any EventSink) {
         self.info = info
         let configuration = configuration ?? info.configuration
         self.configuration = configuration
@@ -58,15 +61,9 @@ public final class Engine {
         takenOver = Array(repeating: false, count: n)
         turnsTaken = Array(repeating: 0, count: n)
         lastSpoke = Array(repeating: 0, count: n)
-        var all = behaviors
-        // A scenario's coordination problem gives its agents their algorithm (validated by SessionRun).
-        if let spec = info.coordination, let agents = try? spec.makeAgents(for: info) {
-            for (id, agent) in agents where all[id] == nil { all[id] = agent }
-        }
-        self.behaviors = (0..<n).map { all[AgentID($0)] }
+        self.behaviors = (0..<n).map { behaviors[AgentID($0)] }
         behaviorsSpeak = info.coordination != nil
-        // Validated when the run was set up (SessionRun); a bad spec here means no environment.
-        environment = try? info.environment?.makeDriver(agents: info.agents, seed: info.seed)
+        self.environment = environment
     }
 
     /// The model name recorded for turns the user types for a taken-over agent.

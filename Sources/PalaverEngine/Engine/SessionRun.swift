@@ -37,28 +37,11 @@ public final class SessionRun {
     public let writer: SessionWriter?
     public let fanout: EventFanout
 
-    /// An environment that cannot be played as set up (a missing policy file, a wrong roster…).
-    public struct EnvironmentFailure: Error, CustomStringConvertible {
-        public let reason: String
-        public var description: String { reason }
-    }
-
-    static func checkEnvironment(_ info: SessionInfo) throws(EnvironmentFailure) {
-        if let env = info.environment {
-            do { _ = try env.makeDriver(agents: info.agents, seed: info.seed) } catch {
-                throw EnvironmentFailure(reason: "\(error)")
-            }
-        }
-        if let coordination = info.coordination {
-            do { _ = try coordination.makeAgents(for: info) } catch { throw EnvironmentFailure(reason: "\(error)") }
-        }
-    }
-
     /// Builds the run; model specs and the session file are checked here, before anything starts.
     public init(scenario: Scenario, options: Options = Options(), sinks: [any EventSink] = []) throws {
         self.scenario = scenario
         info = scenario.sessionInfo(seed: options.seed, maxSteps: options.maxSteps, speed: options.speed, model: options.model)
-        try Self.checkEnvironment(info)
+        let attachments = try EngineAttachments(for: info)
         resumeTime = nil
         history = []
         var catalog = options.catalog ?? ModelCatalog()
@@ -73,7 +56,7 @@ public final class SessionRun {
             writer = nil
         }
         for sink in sinks { fanout.add(sink) }
-        let engine = Engine(info: info, sink: fanout)
+        let engine = Engine(info: info, behaviors: attachments.behaviors, environment: attachments.environment, sink: fanout)
         runner = Runner(engine: engine, providers: providers, opening: scenario.openingMessages)
         runner.writer = writer
     }

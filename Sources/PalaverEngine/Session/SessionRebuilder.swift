@@ -62,7 +62,9 @@ public struct SessionRebuilder {
         let inputs = prefix.filter { !isScreenControl($0) }
         let check = Check()
         check.expected = inputs
-        let engine = Engine(info: info, sink: check)
+        let attachments: EngineAttachments
+        do { attachments = try EngineAttachments(for: info) } catch { throw Failure(reason: error.reason) }
+        let engine = Engine(info: info, behaviors: attachments.behaviors, environment: attachments.environment, sink: check)
         var i = 0
         func fail(_ why: String) -> Failure { Failure(reason: "cannot rebuild the run at event \(i + 1): \(why)") }
         while i < inputs.count {
