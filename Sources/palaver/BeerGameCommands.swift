@@ -12,11 +12,9 @@ struct BeerTeamOptions: ParsableArguments {
         valueName: "AGENT=SPEC"))
     var policies: [String] = []
 
-    /// Base-stock at each stage's starting inventory position: what a stage nobody named plays.
-    static let startingLevels = [28, 28, 28, 20]
-
+    /// A stage nobody names plays base-stock at its starting inventory position.
     func specs() throws -> [BeerPolicySpec] {
-        var specs = Self.startingLevels.map { BeerPolicySpec.baseStock($0) }
+        var specs = BeerGameSettings().startingPositions.map { BeerPolicySpec.baseStock($0) }
         for text in policies {
             do {
                 let (stages, spec) = try BeerPolicySpec.assignment(text)

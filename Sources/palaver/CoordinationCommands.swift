@@ -71,7 +71,7 @@ struct SolveCommand: ParsableCommand {
         let line = pairs.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         print("assignment: \(line)")
         print(String(format: "cost: %@  hard violations: %d  messages: %d  rounds: %d  (%.2f s)",
-                     DCOPRun.format(result.cost), result.violations, result.messages, result.rounds, seconds))
+                     NumberText.thousandths(result.cost), result.violations, result.messages, result.rounds, seconds))
         if result.curve.count > 1 { print("cost by round: \(Sparkline.render(result.curve))") }
     }
 }

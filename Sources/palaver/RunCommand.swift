@@ -89,15 +89,13 @@ extension RunCommand {
             throw BadInput("--policy: scenario '\(scenario.name)' has no environment to act in (try beer-game)")
         }
         for text in policies {
-            guard let eq = text.firstIndex(of: "=") else { throw BadInput("--policy '\(text)': expected AGENT=SPEC, e.g. retailer=learned:policies/team.json") }
-            let who = String(text[..<eq])
-            let specText = String(text[text.index(after: eq)...])
-            do { _ = try BeerPolicySpec(parsing: specText) } catch { throw BadInput("--policy \(error)") }
-            let targets = who == "all" ? Array(scenario.agents.indices) : scenario.agents.indices.filter { scenario.agents[$0].id == who || scenario.agents[$0].role == who }
+            let who: String, spec: BeerPolicySpec
+            do { (who, spec) = try BeerPolicySpec.split(text) } catch { throw BadInput("--policy \(error)") }
+            let targets = who == "all" ? Array(scenario.agents.indices) : scenario.agents.indices.filter { scenario.agents[$0].id.lowercased() == who || scenario.agents[$0].role.lowercased() == who }
             guard !targets.isEmpty else {
                 throw BadInput("--policy '\(text)': no agent '\(who)' (agents: \(scenario.agents.map(\.id).joined(separator: ", ")), or all)")
             }
-            for i in targets { env.policies[i] = specText }
+            for i in targets { env.policies[i] = spec.description }
         }
         scenario.environment = env
     }

@@ -138,8 +138,8 @@ public struct BeerGame: ParallelEnvironment {
             return Int(random.next() % 9)
         case .normal:
             // Box–Muller from two uniforms in (0, 1].
-            let u1 = (Double(random.next() >> 11) + 1) / 9_007_199_254_740_992
-            let u2 = Double(random.next() >> 11) / 9_007_199_254_740_992
+            let u1 = random.nextUnit() + 0x1p-53
+            let u2 = random.nextUnit()
             let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
             return max(0, Int((10 + 2 * z).rounded()))
         }

@@ -8,7 +8,7 @@ public final class BeerGameDriver: EnvironmentDriver {
     /// nil where the agent's model decides.
     private var players: [BeerPlayer?]
     private var pending: [Int?] = Array(repeating: nil, count: 4)
-    /// Each stage's smoothed demand forecast (θ = 0.36, as Sterman's players), for its prompt.
+    /// Each stage's smoothed demand forecast (θ as Sterman's players), for its prompt.
     private var forecasts: [Double] = Array(repeating: 4, count: 4)
     private var forecastWeek = 0
     private let names: [String]
@@ -49,7 +49,8 @@ public final class BeerGameDriver: EnvironmentDriver {
     private func updateForecasts() {
         guard forecastWeek != game.week, !game.isOver else { return }
         forecastWeek = game.week
-        for i in 0..<4 { forecasts[i] = 0.36 * Double(game.observe(i).incomingOrder) + 0.64 * forecasts[i] }
+        let theta = StermanPolicy.Parameters().theta
+        for i in 0..<4 { forecasts[i] = StermanPolicy.smooth(forecasts[i], incoming: game.observe(i).incomingOrder, theta: theta) }
     }
 
     public func prompt(for agent: Int) -> String {

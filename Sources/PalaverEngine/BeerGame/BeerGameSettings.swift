@@ -26,6 +26,14 @@ public struct BeerGameSettings: Hashable, Sendable {
 
     /// The four stages, downstream first.
     public static let stages = ["retailer", "wholesaler", "distributor", "factory"]
+
+    /// Each stage's inventory position at the start (stock plus everything on the way):
+    /// 28, 28, 28, 20 with the classic numbers. A base-stock level that holds the start steady.
+    public var startingPositions: [Int] {
+        (0..<4).map { i in
+            initialInventory + initialFlow * (i == 3 ? productionDelay : shippingDelay + orderDelay)
+        }
+    }
 }
 
 /// What a stage sees when it decides its order (after the week's shipments

@@ -64,13 +64,17 @@ public enum BeerPolicySpec: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `AGENT=SPEC` where AGENT is a stage name or `all`: the stages it names and the spec.
-    public static func assignment(_ text: String) throws(Failure) -> (stages: [Int], spec: BeerPolicySpec) {
+    /// `AGENT=SPEC`: who (lowercased, unchecked) and the parsed spec.
+    public static func split(_ text: String) throws(Failure) -> (who: String, spec: BeerPolicySpec) {
         guard let eq = text.firstIndex(of: "=") else {
             throw Failure(reason: "'\(text)': expected AGENT=SPEC, e.g. retailer=base-stock:28 or all=sterman")
         }
-        let who = text[..<eq].lowercased()
-        let spec = try BeerPolicySpec(parsing: String(text[text.index(after: eq)...]))
+        return (text[..<eq].lowercased(), try BeerPolicySpec(parsing: String(text[text.index(after: eq)...])))
+    }
+
+    /// `AGENT=SPEC` where AGENT is a stage name or `all`: the stages it names and the spec.
+    public static func assignment(_ text: String) throws(Failure) -> (stages: [Int], spec: BeerPolicySpec) {
+        let (who, spec) = try split(text)
         if who == "all" { return (Array(0..<4), spec) }
         guard let stage = BeerGameSettings.stages.firstIndex(of: who) else {
             throw Failure(reason: "'\(text)': '\(who)' is not a stage (retailer, wholesaler, distributor, factory or all)")

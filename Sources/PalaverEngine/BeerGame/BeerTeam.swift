@@ -68,7 +68,7 @@ public struct BeerEvaluation: Sendable, Equatable {
     /// (coordinate descent from the initial positions until nothing improves).
     public static func bestBaseStock(settings: BeerGameSettings, episodes: Int, firstSeed: UInt64 = 1,
                                      range: ClosedRange<Int> = 0...80) -> (levels: [Int], evaluation: BeerEvaluation) {
-        var levels = [28, 28, 28, 20]
+        var levels = settings.startingPositions
         func cost(_ l: [Int]) -> BeerEvaluation {
             run(l.map { .baseStock(BaseStockPolicy(level: $0)) }, settings: settings, episodes: episodes, firstSeed: firstSeed)
         }

@@ -8,9 +8,8 @@ enum OfflineBeerPlayer {
         guard let incoming = value("incoming"), let inventory = value("inventory"), let backlog = value("backlog"),
               let supplyLine = value("supply_line"),
               let forecast = request.observation.first(where: { $0.name == "forecast" })?.value else { return nil }
-        let p = StermanPolicy.Parameters()
-        let gap = p.desiredStock - Double(inventory - backlog) - p.beta * Double(supplyLine)
-        let order = max(0, Int((forecast + p.alpha * gap).rounded()))
+        let order = StermanPolicy.order(expectedDemand: forecast, netStock: inventory - backlog, supplyLine: supplyLine,
+                                        parameters: StermanPolicy.Parameters())
         let index = request.agent.index
         let upstream = index + 1 < request.roster.count ? request.roster[index + 1].name : nil
         let pick = DeterministicRandom.index(3, request.seed, UInt64(request.step), UInt64(index))

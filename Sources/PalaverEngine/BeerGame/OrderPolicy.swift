@@ -39,9 +39,18 @@ public struct StermanPolicy: OrderPolicy, Hashable, Sendable {
     public mutating func reset() { expectedDemand = initialExpectation }
 
     public mutating func order(for o: BeerObservation) -> Int {
-        let p = parameters
-        expectedDemand = p.theta * Double(o.incomingOrder) + (1 - p.theta) * expectedDemand
-        let gap = p.desiredStock - Double(o.netStock) - p.beta * Double(o.supplyLine)
+        expectedDemand = Self.smooth(expectedDemand, incoming: o.incomingOrder, theta: parameters.theta)
+        return Self.order(expectedDemand: expectedDemand, netStock: o.netStock, supplyLine: o.supplyLine, parameters: parameters)
+    }
+
+    /// The next demand expectation: exponential smoothing of incoming orders.
+    public static func smooth(_ expected: Double, incoming: Int, theta: Double) -> Double {
+        theta * Double(incoming) + (1 - theta) * expected
+    }
+
+    /// The rule itself: the expectation plus a fraction α of the stock gap, counting β of the supply line.
+    public static func order(expectedDemand: Double, netStock: Int, supplyLine: Int, parameters p: Parameters) -> Int {
+        let gap = p.desiredStock - Double(netStock) - p.beta * Double(supplyLine)
         return max(0, Int((expectedDemand + p.alpha * gap).rounded()))
     }
 }

@@ -104,7 +104,7 @@ public class DCOPAgent: AgentBehavior {
     /// What each own variable was last announced as: unchanged values need not be said again.
     var announced: [Int: Int] = [:]
 
-    func uniform() -> Double { Double(random.next() >> 11) / 9_007_199_254_740_992 }
+    func uniform() -> Double { random.nextUnit() }
 
     /// The best values for v against what it knows, and their local cost; ties keep the current value.
     func bestResponse(_ v: Int) -> (value: Int, cost: Double, current: Double) {

@@ -8,7 +8,7 @@ public enum DCOPGenerator {
     /// them; hard: 10,000 for the same colour, 0 otherwise.
     public static func graphColoring(variables n: Int, colors: Int, density: Double, soft: Bool = true, seed: UInt64) -> String {
         var g = SeededGenerator(seed: DeterministicRandom.value(seed, 0xC010))
-        func uniform() -> Double { Double(g.next() >> 11) / 9_007_199_254_740_992 }
+        func uniform() -> Double { g.nextUnit() }
         let palette = (0..<colors).map { i in i < 8 ? ["R", "G", "B", "Y", "C", "M", "K", "W"][i] : "c\(i)" }
         var out = "name: graph coloring \(n) variables \(colors) colors density \(density)\(soft ? " soft" : "") seed \(seed)\nobjective: min\n\n"
         out += "domains:\n  colors:\n    values: [\(palette.joined(separator: ", "))]\n\nvariables:\n"

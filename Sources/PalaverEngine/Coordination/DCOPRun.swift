@@ -45,7 +45,8 @@ public struct DCOPRun {
                 agent.restart = mgmRestart
                 return agent
             case .maxsum: return MaxSumAgent(problem: problem, index: i, seed: seed, start: start)
-            case .dsa, .exact: return DSAAgent(problem: problem, index: i, seed: seed, start: start)
+            case .dsa: return DSAAgent(problem: problem, index: i, seed: seed, start: start)
+            case .exact: preconditionFailure("the exact solver runs no agents")
             }
         }
     }
@@ -71,7 +72,7 @@ public struct DCOPRun {
 
     static func slug(_ name: String) -> String {
         let s = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        return ["all", "user", "system", "environment", "you"].contains(s) ? "agent_" + s : s
+        return ScenarioReader.reservedIDs.contains(s) ? "agent_" + s : s
     }
 
     public func run(sink: any EventSink = DiscardingSink()) -> Result {
@@ -103,13 +104,5 @@ public struct DCOPRun {
         let chosen = keepBest ? best.assignment : assignment
         return Result(algorithm: algorithm, assignment: chosen, cost: problem.internalCost(chosen) * problem.sign,
                       violations: problem.violations(chosen).count, messages: engine.messageCount, rounds: rounds, curve: curve)
-    }
-}
-
-extension DCOPRun {
-    /// A cost as people read it: whole when whole, else up to three decimals.
-    public static func format(_ x: Double) -> String {
-        let r = (x * 1000).rounded() / 1000
-        return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
     }
 }

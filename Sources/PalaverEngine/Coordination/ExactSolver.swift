@@ -110,7 +110,8 @@ public struct ExactSolver {
             }
             options.sort { $0.0 < $1.0 }
             for (added, value) in options {
-                if cost + added + (k + 1 < n ? 0 : 0) >= best - 1e-9 { break }
+                // Options are sorted: once one cannot beat the best, none after it can.
+                if cost + added >= best - 1e-9 { break }
                 assignment[v] = value
                 setValue(v, value, sign: 1)
                 if cost + added + bound(from: k + 1) < best - 1e-9 { search(k + 1, cost + added) }

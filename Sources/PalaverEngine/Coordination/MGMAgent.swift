@@ -54,19 +54,14 @@ public final class MGMAgent: DCOPAgent {
             for v in owned {
                 let r = bestResponse(v)
                 // Rounded as sent, so both sides of a comparison see the same numbers.
-                let gain = Double(Self.format(r.current - r.cost)) ?? 0
+                let gain = Double(NumberText.thousandths(r.current - r.cost)) ?? 0
                 gains[v] = gain
                 proposals[v] = r.value
                 // A gain of nothing never wins, and an unsaid gain counts as nothing.
                 if gain > 1e-9 {
-                    send("gain \(problem.variables[v].name) \(Self.format(gain))", to: neighbourOwners(of: v), outgoing: &outgoing)
+                    send("gain \(problem.variables[v].name) \(NumberText.thousandths(gain))", to: neighbourOwners(of: v), outgoing: &outgoing)
                 }
             }
         }
-    }
-
-    static func format(_ x: Double) -> String {
-        let r = (x * 1000).rounded() / 1000
-        return r == r.rounded() ? String(Int(r)) : String(r)
     }
 }

@@ -103,10 +103,5 @@ public final class MaxSumAgent: DCOPAgent {
 
     private var sentR: [Int: [Int: [Double]]] = [:]
 
-    static func format(_ vector: [Double]) -> String {
-        vector.map { x -> String in
-            let r = (x * 1000).rounded() / 1000
-            return r == r.rounded() && abs(r) < 1e12 ? String(Int(r)) : String(r)
-        }.joined(separator: " ")
-    }
+    static func format(_ vector: [Double]) -> String { vector.map(NumberText.thousandths).joined(separator: " ") }
 }

@@ -41,4 +41,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state &+= 0x9E37_79B9_7F4A_7C15
         return DeterministicRandom.mix(state &- 0x9E37_79B9_7F4A_7C15)
     }
+
+    /// A uniform value in 0..<1 with 53 random bits.
+    @inline(__always)
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

@@ -9,7 +9,7 @@ public struct BeerTrainer {
         /// Which stages learn (indices into the stages).
         public var learning: [Int] = [0, 1, 2, 3]
         /// Policies for the stages that do not learn.
-        public var others: [BeerPlayer] = [28, 28, 28, 20].map { .baseStock(BaseStockPolicy(level: $0)) }
+        public var others: [BeerPlayer] = BeerGameSettings().startingPositions.map { .baseStock(BaseStockPolicy(level: $0)) }
         /// Episodes used for each point of the learning curve, on held-out seeds.
         public var evaluationEpisodes = 20
         public var curvePoints = 40

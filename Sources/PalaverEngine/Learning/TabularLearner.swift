@@ -22,8 +22,7 @@ public struct TabularLearner: Sendable {
 
     @inline(__always)
     public mutating func choose(_ s: Int) -> Int {
-        let u = Double(random.next() >> 11) / 9_007_199_254_740_992
-        if u < epsilon { return Int(random.next() % UInt64(table.actions)) }
+        if random.nextUnit() < epsilon { return Int(random.next() % UInt64(table.actions)) }
         return table.greedy(s)
     }
 

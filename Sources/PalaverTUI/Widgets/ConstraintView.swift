@@ -47,7 +47,7 @@ struct ConstraintView: Widget {
         let broken = problem.violations(a)
         let cost = problem.cost(a)
         var y = area.y
-        let head = "\(spec.algorithm) · cost \(DCOPRun.format(cost)) · " + (broken.isEmpty ? "no clashes" : "\(broken.count) clash\(broken.count == 1 ? "" : "es")")
+        let head = "\(spec.algorithm) · cost \(NumberText.thousandths(cost)) · " + (broken.isEmpty ? "no clashes" : "\(broken.count) clash\(broken.count == 1 ? "" : "es")")
         buffer.write(head, x: area.x, y: y, style: Style(foreground: broken.isEmpty ? theme.ok : theme.error, attributes: .bold), limit: area.maxX)
         y += 1
         if trace.costs.count > 1 {
@@ -77,7 +77,7 @@ struct ConstraintView: Widget {
                  Style(foreground: bad ? theme.error : theme.text, attributes: bad ? .bold : [])),
                 (value.sanitizedForTerminal(singleLine: true), Style(foreground: bad ? theme.error : theme.accent)),
             ]
-            if variable.unary[a[v]] > best + 1e-9 { spans.append(("  +\(DCOPRun.format(own))", Style(foreground: theme.muted))) }
+            if variable.unary[a[v]] > best + 1e-9 { spans.append(("  +\(NumberText.thousandths(own))", Style(foreground: theme.muted))) }
             Line(spans).draw(x: area.x, y: y, limit: area.maxX, buffer: &buffer)
             y += 1
         }
