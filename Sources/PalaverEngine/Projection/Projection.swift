@@ -19,6 +19,8 @@ public struct Projection: Sendable {
     public private(set) var totalTokens = 0
     /// Dollars spent so far, for models with a price in the scenario.
     public private(set) var totalCost: Double = 0
+    /// For a coordination run: the variables' values as the bus said them, step by step.
+    public private(set) var plan: [PlanStep] = []
     /// The environment's clock (the beer game's week), once it has reported one.
     public private(set) var environmentWeek: Int?
     /// What the agents' environment has cost them so far (minus the sum of their rewards).
@@ -124,6 +126,12 @@ public struct Projection: Sendable {
 
     private mutating func record(_ message: Message) {
         log.append(LogEntry(message: message))
+        if info?.coordination != nil {
+            if plan.last?.step != message.step { plan.append(PlanStep(step: message.step)) }
+            if message.kind == .action, let said = ValueMessage.parse(message.text) {
+                plan[plan.count - 1].values.append((said.name, said.value))
+            }
+        }
         if let agent = message.sender.agent {
             withAgent(agent) {
                 $0.recent.append(message.id)
@@ -223,4 +231,10 @@ public struct LogEntry: Sendable {
     public var dropped = false
 
     public init(message: Message) { self.message = message }
+}
+
+/// The values a coordination run's messages set in one step, in order.
+public struct PlanStep: Sendable {
+    public var step: Int
+    public var values: [(variable: String, value: String)] = []
 }

@@ -3,8 +3,8 @@ import PalaverEngine
 
 /// A coordination problem as it stands: each variable's current value (as its
 /// agents last announced it on the bus), the constraints it breaks in red, and
-/// the plan's cost step by step as a sparkline. Rebuilt from the message log,
-/// so a replay shows exactly what the live run did.
+/// the plan's cost step by step as a sparkline. Folded from the projection's
+/// record of value messages, so a replay shows exactly what the live run did.
 struct ConstraintView: Widget {
     let state: AppState
     let problem: DCOPProblem
@@ -16,33 +16,26 @@ struct ConstraintView: Widget {
         var costs: [Double]
     }
 
-    static func trace(_ problem: DCOPProblem, spec: CoordinationSpec, seed: UInt64, log: ChunkedLog) -> Trace {
+    /// Folds the projection's plan steps over the run's starting assignment.
+    static func trace(_ problem: DCOPProblem, spec: CoordinationSpec, seed: UInt64, plan: [PlanStep]) -> Trace {
         var run = DCOPRun(problem: problem, algorithm: DCOPRun.Algorithm(rawValue: spec.algorithm) ?? .mgm)
         run.seed = seed
         var assignment = run.start()
         let index = Dictionary(uniqueKeysWithValues: problem.variables.enumerated().map { ($1.name, $0) })
         var costs: [Double] = []
-        var step = 0
-        for i in 0..<log.count {
-            let m = log[i].message
-            if m.step != step {
-                if step > 0 { costs.append(problem.cost(assignment)) }
-                step = m.step
+        for step in plan where step.step > 0 {
+            for (name, shown) in step.values {
+                guard let v = index[name], let value = problem.variables[v].domain.firstIndex(where: { $0.description == shown }) else { continue }
+                assignment[v] = value
             }
-            guard m.kind == .action, let said = ValueMessage.parse(m.text), let v = index[said.name] else { continue }
-            if let value = problem.variables[v].domain.firstIndex(where: { $0.description == said.value }) { assignment[v] = value }
+            costs.append(problem.cost(assignment))
         }
-        if step > 0 { costs.append(problem.cost(assignment)) }
         return Trace(assignment: assignment, costs: costs)
     }
 
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
-        guard state.projection.log.count < 500_000 else {
-            buffer.write("the log is too long to rebuild the plan on screen", x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
-            return
-        }
-        let trace = Self.trace(problem, spec: spec, seed: state.projection.info?.seed ?? 1, log: state.projection.log)
+        let trace = Self.trace(problem, spec: spec, seed: state.projection.info?.seed ?? 1, plan: state.projection.plan)
         let a = trace.assignment
         let broken = problem.violations(a)
         let cost = problem.cost(a)
