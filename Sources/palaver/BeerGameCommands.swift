@@ -27,8 +27,9 @@ struct BeerTeamOptions: ParsableArguments {
     }
 
     func players() throws -> [BeerPlayer] {
-        try specs().enumerated().map { i, spec in
-            do { return try BeerPlayer.make(spec, stage: i) } catch { throw BadInput("--policy \(error)") }
+        var library = PolicyLibrary()
+        return try specs().enumerated().map { i, spec in
+            do { return try BeerPlayer.make(spec, stage: i, library: &library) } catch { throw BadInput("--policy \(error)") }
         }
     }
 }

@@ -12,7 +12,6 @@ public final class BeerGameDriver: EnvironmentDriver {
     private var forecasts: [Double] = Array(repeating: 4, count: 4)
     private var forecastWeek = 0
     private let names: [String]
-    public private(set) var invalidReplies = Array(repeating: 0, count: 4)
 
     public init(spec: EnvironmentSpec, agents: [AgentSpec], seed: UInt64) throws {
         guard agents.count == 4 else {
@@ -23,24 +22,17 @@ public final class BeerGameDriver: EnvironmentDriver {
         }
         game = BeerGame(settings: BeerGameSettings(demand: demand), seed: seed)
         names = agents.map(\.name)
+        var library = PolicyLibrary()
         players = try (0..<4).map { i in
             let text = i < spec.policies.count ? spec.policies[i] : "llm"
             let policy = try BeerPolicySpec(parsing: text)
             if policy == .llm { return nil }
-            return try BeerPlayer.make(policy, stage: i)
+            return try BeerPlayer.make(policy, stage: i, library: &library)
         }
         updateForecasts()
     }
 
     public var isOver: Bool { game.isOver }
-
-    /// The learned policy a stage plays, if any (for the policy graph).
-    public func learnedPolicy(for agent: Int) -> LearnedPolicy? {
-        if case .learned(let p)? = players[agent] { return p }
-        return nil
-    }
-
-    public func observation(for agent: Int) -> BeerObservation { game.observe(agent) }
 
     public func readings(for agent: Int) -> [Reading] {
         game.observe(agent).readings + [Reading("forecast", (forecasts[agent] * 100).rounded() / 100)]
@@ -87,7 +79,6 @@ public final class BeerGameDriver: EnvironmentDriver {
 
     public func action(in reply: String, for agent: Int) -> EnvironmentAction {
         if let n = Self.parseOrder(reply) { return EnvironmentAction(value: n, text: "order \(n)", valid: true) }
-        invalidReplies[agent] += 1
         return fallbackAction(for: agent)
     }
 

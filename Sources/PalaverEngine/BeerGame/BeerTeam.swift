@@ -6,13 +6,13 @@ public enum BeerPlayer: OrderPolicy, Sendable {
     case learned(LearnedPolicy)
 
     /// Builds a player from a spec; `llm` plays as the offline model does (the Sterman rule).
-    public static func make(_ spec: BeerPolicySpec, stage: Int) throws -> BeerPlayer {
+    public static func make(_ spec: BeerPolicySpec, stage: Int, library: inout PolicyLibrary) throws -> BeerPlayer {
         switch spec {
         case .baseStock(let level): return .baseStock(BaseStockPolicy(level: level))
         case .sterman(let p): return .sterman(StermanPolicy(parameters: p))
         case .llm: return .sterman(StermanPolicy())
         case .learned(let path):
-            return .learned(try PolicyFile.read(path).policy(for: BeerGameSettings.stages[stage], path: path))
+            return .learned(try library.policy(at: path, stage: stage))
         }
     }
 

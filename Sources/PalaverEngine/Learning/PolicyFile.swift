@@ -124,3 +124,21 @@ public struct PolicyFile: Sendable, Equatable {
                           seed: UInt64(o["seed"]?.int ?? 0), policies: policies)
     }
 }
+
+/// Policy files read once each, however many stages play from them.
+public struct PolicyLibrary {
+    private var files: [String: PolicyFile] = [:]
+
+    public init() {}
+
+    public mutating func policy(at path: String, stage: Int) throws(PolicyFile.Failure) -> LearnedPolicy {
+        let file: PolicyFile
+        if let known = files[path] {
+            file = known
+        } else {
+            file = try PolicyFile.read(path)
+            files[path] = file
+        }
+        return try file.policy(for: BeerGameSettings.stages[min(max(stage, 0), 3)], path: path)
+    }
+}

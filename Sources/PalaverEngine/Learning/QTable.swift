@@ -39,5 +39,4 @@ public struct QTable: Sendable, Equatable {
         return m
     }
 
-    public func stateVisits(_ s: Int) -> Int { (0..<actions).reduce(0) { $0 + visits[s * actions + $1] } }
 }

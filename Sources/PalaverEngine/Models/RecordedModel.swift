@@ -66,8 +66,6 @@ public final class RecordedModel: ScriptedModelProvider, @unchecked Sendable {
         self.init(replies: try RecordedReplies(path: path), fallback: fallback)
     }
 
-    /// How many replies the recording holds for an agent.
-    public func count(for agentID: String) -> Int { replies[agentID]?.count ?? 0 }
 
     public func script(for request: ModelRequest) -> ModelScript? {
         lock.withLock {

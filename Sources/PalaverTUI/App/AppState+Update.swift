@@ -10,7 +10,7 @@ extension AppState {
             projection.apply(event)
             switch event.body {
             case .sessionStarted(let info):
-                loadPolicies(for: info)
+                loadSessionFiles(for: info)
             case .messageSent, .injected: lastMessageTime = now
             case .rejected(let command, let reason): say("can't \(command): \(reason)", error: true)
             case .agentError(let agent, let message):
@@ -21,19 +21,21 @@ extension AppState {
         if !followed, logSelection == nil { logSelection = max(0, visibleLog.count - 1) }
     }
 
-    /// Reads the learned policies a session's environment names, for the policy graph;
-    /// a file that cannot be read is said once and its graph left empty.
-    public mutating func loadPolicies(for info: SessionInfo) {
+    /// Reads the files a session names — its agents' learned policies and its
+    /// coordination problem — for the graph pane; a file that cannot be read is
+    /// said once and its view left empty.
+    public mutating func loadSessionFiles(for info: SessionInfo) {
         learnedPolicies = [:]
         coordinationProblem = nil
         if let spec = info.coordination {
             do { coordinationProblem = try DCOPReader.read(spec.problem) } catch { say("constraint view: \(error)", error: true) }
         }
         guard let env = info.environment else { return }
+        var library = PolicyLibrary()
         for (i, text) in env.policies.enumerated() where i < info.agents.count {
             guard case .learned(let path)? = try? BeerPolicySpec(parsing: text) else { continue }
             do {
-                learnedPolicies[i] = try PolicyFile.read(path).policy(for: BeerGameSettings.stages[min(i, 3)], path: path)
+                learnedPolicies[i] = try library.policy(at: path, stage: i)
             } catch {
                 say("policy graph: \(error)", error: true)
             }

@@ -14,8 +14,8 @@ public final class ReplayWorkbench {
     private let progress = Progress()
     /// Recorded seconds the playhead has reached.
     private var playhead = 0.0
-    /// The session's learned policies are read once, for the policy graph.
-    private var policiesLoaded = false
+    /// The files the session names are read once, for the graph pane.
+    private var sessionFilesLoaded = false
 
     final class Progress: @unchecked Sendable {
         private let lock = NSLock()
@@ -100,9 +100,9 @@ public final class ReplayWorkbench {
         guard var replay = state.replay else { return }
         let before = state.projection.eventCount
         state.projection = player.projection
-        if !policiesLoaded, let info = state.projection.info, info.environment != nil || info.coordination != nil {
-            policiesLoaded = true
-            state.loadPolicies(for: info)
+        if !sessionFilesLoaded, let info = state.projection.info, info.environment != nil || info.coordination != nil {
+            sessionFilesLoaded = true
+            state.loadSessionFiles(for: info)
         }
         if player.projection.eventCount != before { state.lastMessageTime = state.projection.log.last.map { _ in state.now } ?? state.lastMessageTime }
         replay.position = player.position
