@@ -20,9 +20,9 @@ import Testing
         -events.reduce(0) { if case .reward(_, let v) = $1.body { return $0 + v } else { return $0 } }
     }
 
-    @Test func offlineAgentsPlayAsStermanPlayersAndTheCostsAgreeWithTheSimulator() throws {
+    @Test func offlineAgentsPlayAsStermanPlayersAndTheCostsAgreeWithTheSimulator() async throws {
         let log = EventLog()
-        try SessionRun(scenario: scenario(), options: .init(speed: .fastest), sinks: [log]).run()
+        try await SessionRun(scenario: try scenario(), options: .init(speed: .fastest), sinks: [log]).runDetached()
         let events = log.events
         let weeks = events.filter { if case .reward(AgentID(0), _) = $0.body { true } else { false } }.count
         #expect(weeks == 36)
@@ -40,23 +40,23 @@ import Testing
         #expect(projection.agents[0].reading("inventory") != nil)
     }
 
-    @Test func policiesFromTheCommandLineShapeTheTeam() throws {
+    @Test func policiesFromTheCommandLineShapeTheTeam() async throws {
         var s = try scenario()
         s.environment?.policies = ["base-stock:32", "base-stock:32", "base-stock:32", "base-stock:16"]
         let log = EventLog()
-        try SessionRun(scenario: s, options: .init(speed: .fastest), sinks: [log]).run()
+        try await SessionRun(scenario: s, options: .init(speed: .fastest), sinks: [log]).runDetached()
         #expect(environmentCost(log.events) == 166)
         // Policy players say what they order.
         #expect(log.events.contains { if case .messageSent(let m) = $0.body { m.text.hasPrefix("Ordering ") } else { false } })
     }
 
-    @Test func repliesWithoutAValidOrderFallBackAndAreCounted() throws {
+    @Test func repliesWithoutAValidOrderFallBackAndAreCounted() async throws {
         var catalog = ModelCatalog()
         catalog.register("parrot") { text, _ in Parrot(text: text) }
         var s = try scenario()
         s.agents[0].model = "parrot:I think we should order a lot!"
         let log = EventLog()
-        try SessionRun(scenario: s, options: .init(maxSteps: 6, speed: .fastest, catalog: catalog), sinks: [log]).run()
+        try await SessionRun(scenario: s, options: .init(maxSteps: 6, speed: .fastest, catalog: catalog), sinks: [log]).runDetached()
         let actions = log.events.compactMap { e -> String? in if case .action(AgentID(0), let a) = e.body { a } else { nil } }
         #expect(actions.count == 6)
         #expect(actions.allSatisfy { $0.hasSuffix(" fallback") })

@@ -91,10 +91,11 @@ import Testing
     /// board's delays as documented here, the 4-week pipeline holds 32 cases at 8 a week,
     /// so those levels leave a standing backlog; the figures below are what this
     /// simulator gives, and the cheapest base-stock team is found by search.
-    @Test func baseStockFigures() {
+    @Test func baseStockFigures() async throws {
         let start = BeerEvaluation.run([28, 28, 28, 20].map { .baseStock(BaseStockPolicy(level: $0)) }, settings: .init(), episodes: 1)
         #expect(start.totalCost == 840)
-        let best = BeerEvaluation.bestBaseStock(settings: .init(), episodes: 1)
+        #expect(BeerGameSettings().startingPositions == [28, 28, 28, 20])
+        let best = try await offThePool { BeerEvaluation.bestBaseStock(settings: .init(), episodes: 1) }
         #expect(best.levels == [32, 32, 32, 16])
         #expect(best.evaluation.totalCost == 166)
         #expect(best.evaluation.stageCosts == [36, 44, 52, 34])
@@ -140,12 +141,12 @@ import Testing
     }
 
     @Test(arguments: [TabularLearner.Kind.q, .sarsa])
-    func learningLowersTheCost(_ kind: TabularLearner.Kind) throws {
+    func learningLowersTheCost(_ kind: TabularLearner.Kind) async throws {
         var options = BeerTrainer.Options()
         options.learner = kind
         options.episodes = 8_000
         options.curvePoints = 8
-        let report = BeerTrainer(options: options).train()
+        let report = try await offThePool { [options] in BeerTrainer(options: options).train() }
         #expect(report.after.totalCost < report.before.totalCost * 0.6, "before \(report.before.totalCost), after \(report.after.totalCost)")
         // The saved file plays the same.
         let file = try PolicyFile.decode(report.file.encoded(), path: "test.json")
@@ -154,13 +155,13 @@ import Testing
         #expect(BeerEvaluation.run(players, settings: .init(), episodes: 1, firstSeed: BeerTrainer.heldOutSeed).totalCost == report.after.totalCost)
     }
 
-    @Test func learningOnHeldOutStochasticGames() {
+    @Test func learningOnHeldOutStochasticGames() async throws {
         var options = BeerTrainer.Options()
         options.settings = .init(demand: .uniform)
         options.episodes = 6_000
         options.curvePoints = 6
         options.learning = [0]
-        let report = BeerTrainer(options: options).train()
+        let report = try await offThePool { [options] in BeerTrainer(options: options).train() }
         #expect(report.after.totalCost < report.before.totalCost)
     }
 

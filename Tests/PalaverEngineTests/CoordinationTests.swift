@@ -178,11 +178,11 @@ import Testing
 
 /// The dock-scheduling scenario: trucks settle slots by MGM over the bus while they talk.
 @Suite struct DockSchedulingTests {
-    @Test func trucksSettleAPlanWithoutClashesAndTalkAboutIt() throws {
+    @Test func trucksSettleAPlanWithoutClashesAndTalkAboutIt() async throws {
         let scenario = try ScenarioLoader(directories: ["scenarios"]).load("dock-scheduling")
         #expect(scenario.agents.count >= 8)
         let log = EventLog()
-        try SessionRun(scenario: scenario, options: .init(speed: .fastest), sinks: [log]).run()
+        try await SessionRun(scenario: scenario, options: .init(speed: .fastest), sinks: [log]).runDetached()
         let messages = log.events.compactMap { e -> Message? in if case .messageSent(let m) = e.body { m } else { nil } }
         let algorithm = messages.filter { $0.kind == .action }
         let talk = messages.filter { $0.kind == .chat && $0.sender.agent != nil }

@@ -1,3 +1,4 @@
+import Foundation
 @testable import PalaverEngine
 
 /// Small rosters and engines for tests.
@@ -42,5 +43,14 @@ extension Array where Element == Event {
             default: return nil
             }
         }
+    }
+}
+
+/// Runs CPU-heavy test work on a thread of its own, so that the two threads
+/// Swift Testing shares between suites stay free for tests that await (model
+/// calls time out if starved). Expectations belong outside the closure.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
