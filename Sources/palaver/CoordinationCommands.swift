@@ -109,10 +109,6 @@ struct GenerateCommand: ParsableCommand {
         case .graphColoring: text = DCOPGenerator.graphColoring(variables: variables, colors: colors, density: density, soft: soft, seed: seed)
         case .meetingScheduling: text = DCOPGenerator.meetingScheduling(meetings: meetings, participants: participants, slots: slots, seed: seed)
         }
-        if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw BadInput("\(output): cannot write: \(error.localizedDescription)") }
-        } else {
-            print(text, terminator: "")
-        }
+        try TextOutput.emit(text, to: output)
     }
 }

@@ -23,13 +23,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let events = try SessionLoading.events(path)
         let text = SessionExporter.export(events, format: SessionExporter.Format(rawValue: format.rawValue)!)
-        if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                throw BadInput("\(output): cannot write: \(error.localizedDescription)")
-            }
-        } else {
-            print(text, terminator: "")
-        }
+        try TextOutput.emit(text, to: output)
     }
 }
 
