@@ -111,7 +111,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
             context.fireChannelInactive()
         }
 
-        func finish() {
+        func finishAnswering() {
             answering = false
             server.end()
         }
@@ -135,7 +135,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 if let retryAfter { headers.add(name: "Retry-After", value: "\(retryAfter)") }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                finish()
+                finishAnswering()
                 return
             case .jsonError(let code, let message):
                 let text = "{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\"}}"
@@ -143,7 +143,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
                 write(context, text)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                finish()
+                finishAnswering()
                 return
             default:
                 break
@@ -151,10 +151,10 @@ public final class LoopbackChatServer: @unchecked Sendable {
             let headers = HTTPHeaders([("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")])
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
             let words = server.reply.split(separator: " ").enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
-            let finish = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            let stopChunk = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             let usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":\(words.count)}}\n\n"
             loop.scheduleTask(in: .milliseconds(Int64(server.latency * 1000))) {
-                defer { self.finish() }
+                defer { self.finishAnswering() }
                 switch fault {
                 case .resetMidStream:
                     self.write(context, self.chunk(words[0]))
@@ -169,7 +169,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                     context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
                     return
                 case .empty:
-                    self.write(context, finish)
+                    self.write(context, stopChunk)
                     self.write(context, "data: [DONE]\n\n")
                 case .stall(let seconds):
                     loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
@@ -179,7 +179,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
                     return
                 default:
                     for word in words { self.write(context, self.chunk(word)) }
-                    self.write(context, finish)
+                    self.write(context, stopChunk)
                     if case .noUsage = fault {} else { self.write(context, usage) }
                     self.write(context, "data: [DONE]\n\n")
                 }
