@@ -55,10 +55,10 @@ struct SolveCommand: ParsableCommand {
             w.key("assignment"); w.beginObject()
             for (name, value) in pairs {
                 w.key(name)
-                if case .number(let x) = value { w.exactNumber(x) } else { w.string(value.description) }
+                if case .number(let x) = value { Self.number(x, &w) } else { w.string(value.description) }
             }
             w.endObject()
-            w.key("cost"); w.exactNumber((result.cost * 1e6).rounded() / 1e6)
+            w.key("cost"); Self.number((result.cost * 1e6).rounded() / 1e6, &w)
             w.key("violations"); w.int(result.violations)
             w.key("messages"); w.int(result.messages)
             w.key("rounds"); w.int(result.rounds)
@@ -73,6 +73,13 @@ struct SolveCommand: ParsableCommand {
         print(String(format: "cost: %@  hard violations: %d  messages: %d  rounds: %d  (%.2f s)",
                      NumberText.thousandths(result.cost), result.violations, result.messages, result.rounds, seconds))
         if result.curve.count > 1 { print("cost by round: \(Sparkline.render(result.curve))") }
+    }
+}
+
+extension SolveCommand {
+    /// Whole numbers as integers (`3`, not `3.0`; never `-0`), others exactly.
+    static func number(_ x: Double, _ w: inout JSONWriter) {
+        if x == x.rounded(), abs(x) < 9e15 { w.int(Int64(x)) } else { w.exactNumber(x) }
     }
 }
 

@@ -25,6 +25,20 @@ import PalaverEngine
         for algo in ["dsa", "mgm", "maxsum"] { #expect(try #require(costs[algo]) >= optimum - 1e-9) }
     }
 
+    @Test func jsonPrintsWholeNumbersAsIntegersAndNeverMinusZero() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/max.yaml"
+        // A max problem whose best utility is 0: the minimised form is -0.
+        try "objective: max\ndomains: {d: {values: [0, 1, 2]}}\nvariables: {x: {domain: d}, y: {domain: d}}\nconstraints:\n  c: {type: intention, function: '0 if x == y else -x - y'}\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let out = try PalaverProcess.run(["solve", file, "--algo", "exact", "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\"cost\":0,"), "\(out.stdout)")
+        #expect(!out.stdout.contains(".0,") && !out.stdout.contains(".0}"), "\(out.stdout)")
+        #expect(out.stdout.contains("\"x\":0") || out.stdout.contains("\"x\":1") || out.stdout.contains("\"x\":2"), "\(out.stdout)")
+    }
+
     @Test func aRecordedSolveReplaysItsMessages() throws {
         let dir = try PalaverProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -4,7 +4,10 @@
 /// rest cannot beat the best found; the bound gives every unassigned variable
 /// its cheapest value given the binary constraints it has with assigned ones
 /// (kept up to date as values are set and taken back), and every other open
-/// constraint its cheapest entry. Ground truth for small problems.
+/// constraint its cheapest entry. Every table is first shifted to a minimum
+/// of 0 (the shifts are added back at the end), so the bound holds with
+/// negative costs too — a `max` problem's negated utilities, Ising couplings.
+/// Ground truth for small problems.
 public struct ExactSolver {
     public struct Result: Sendable {
         public var assignment: [Int]
@@ -17,7 +20,7 @@ public struct ExactSolver {
     public init(problem: DCOPProblem) { self.problem = problem }
 
     public func solve() -> Result {
-        let p = problem
+        let (p, _) = Self.shiftedToZeroMinimum(problem)
         let n = p.variables.count
         let neighbours = p.neighbours
         let degrees = neighbours.map(\.count)
@@ -119,6 +122,24 @@ public struct ExactSolver {
             }
         }
         search(0, 0)
-        return Result(assignment: bestAssignment, internalCost: best, nodesExplored: nodes)
+        return Result(assignment: bestAssignment, internalCost: problem.internalCost(bestAssignment), nodesExplored: nodes)
+    }
+
+    /// The same problem with every unary and constraint table moved to a least
+    /// entry of 0, and the sum of the shifts: cost = shifted cost + offset.
+    static func shiftedToZeroMinimum(_ problem: DCOPProblem) -> (DCOPProblem, Double) {
+        var p = problem
+        var offset = 0.0
+        for i in p.variables.indices {
+            let floor = p.variables[i].unary.min() ?? 0
+            offset += floor
+            p.variables[i].unary = p.variables[i].unary.map { $0 - floor }
+        }
+        for i in p.constraints.indices {
+            let floor = p.constraints[i].table.min() ?? 0
+            offset += floor
+            p.constraints[i].table = p.constraints[i].table.map { $0 - floor }
+        }
+        return (p, offset)
     }
 }
