@@ -73,10 +73,7 @@ public struct ChatCompletionsProvider: ModelProvider {
         for message in request.messages {
             w.beginObject()
             w.key("role"); w.string(message.role.rawValue)
-            if let name = message.name {
-                let safe = String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }.prefix(64))
-                if !safe.isEmpty { w.key("name"); w.string(safe) }
-            }
+            if let name = message.name { w.key("name"); w.string(ChatName.wire(name, roster: request.roster)) }
             w.key("content"); w.string(message.content)
             w.endObject()
         }

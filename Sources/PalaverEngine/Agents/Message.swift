@@ -7,6 +7,10 @@ public enum MessageKind: String, Sendable, CaseIterable {
     case observation
     case coordination
 
+    /// Words an agent says (or is made to say): what its model sees again as its own turns.
+    /// Algorithm traffic and environment actions are not.
+    public var isSpeech: Bool { self == .chat || self == .injected }
+
     /// Injected and system messages jump the mailbox queue.
     public var isPriority: Bool { self == .injected || self == .system }
 }

@@ -110,8 +110,13 @@ public final class Engine {
         nextMessageID += 1
         messageCount += 1
         lastMessage = message
-        if let agent = sender.agent { lastSpoke[agent.index] = step }
         emit(message.kind == .injected ? .injected(message) : .messageSent(message))
+        if let agent = sender.agent {
+            lastSpoke[agent.index] = step
+            // An agent's own words are part of its conversation (sent back as `assistant`
+            // messages), in the order it said them; a broadcast skips its own mailbox.
+            if message.kind.isSpeech { remember(message, by: agent) }
+        }
         switch message.recipients {
         case .one(let id):
             enqueue(message, for: id)
@@ -274,11 +279,7 @@ public final class Engine {
         let spec = info.agents[agent.index]
         var messages = [ChatMessage(role: .system, content: PromptBuilder.systemPrompt(for: spec, in: info))]
         for message in memories[agent.index] {
-            if message.sender == .agent(agent) {
-                messages.append(ChatMessage(role: .assistant, content: message.text))
-            } else {
-                messages.append(ChatMessage(role: .user, name: info.name(of: message.sender), content: message.text))
-            }
+            messages.append(PromptBuilder.chatMessage(for: message, seenBy: agent, in: info))
         }
         return ModelRequest(agent: agent, spec: spec, roster: info.agents, scenarioTitle: info.title,
                             seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages,

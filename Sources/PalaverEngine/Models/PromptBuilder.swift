@@ -10,4 +10,11 @@ enum PromptBuilder {
             : " Answer in one to three sentences, in character, and respond to what was just said."
         return prompt
     }
+
+    /// How a remembered message appears in `agent`'s request: its own words as
+    /// `assistant`, everyone else's as `user` with the speaker's name.
+    static func chatMessage(for message: Message, seenBy agent: AgentID, in info: SessionInfo) -> ChatMessage {
+        if message.sender == .agent(agent) { return ChatMessage(role: .assistant, content: message.text) }
+        return ChatMessage(role: .user, name: info.name(of: message.sender), content: message.text)
+    }
 }

@@ -64,10 +64,36 @@ public enum SessionExporter {
         text.sanitizedForTerminal(singleLine: true).replacingOccurrences(of: "|", with: "\\|")
     }
 
-    /// For each agent, the conversation as it saw it: its persona as the system
-    /// message, what others said as `user` messages (with `name`), its own words as `assistant`.
+    /// Each agent's conversation in the order its memory took it in: its own
+    /// words when it said them, others' messages when they were delivered to it,
+    /// with the text they had then (as the engine's memory keeps them).
+    static func conversations(_ events: [Event]) -> (SessionInfo?, [[Message]]) {
+        var info: SessionInfo?
+        var current: [Int: Message] = [:]
+        var seen: [[Message]] = []
+        for event in events {
+            switch event.body {
+            case .sessionStarted(let i):
+                info = i
+                seen = Array(repeating: [], count: i.agents.count)
+            case .messageSent(let m), .injected(let m):
+                current[m.id] = m
+                if let me = m.sender.agent, me.index < seen.count, m.kind.isSpeech { seen[me.index].append(m) }
+            case .edited(let id, let text):
+                if let m = current[id] { current[id] = m.withText(text) }
+            case .delivered(let id, let to):
+                if let m = current[id], to.index < seen.count { seen[to.index].append(m) }
+            default: break
+            }
+        }
+        return (info, seen)
+    }
+
+    /// For each agent, the conversation as it saw it, shaped as its requests are:
+    /// its persona as the system message, what others said as `user` messages
+    /// (with `name`), its own words as `assistant`.
     static func json(_ events: [Event]) -> String {
-        let (info, messages) = messages(events)
+        let (info, conversations) = conversations(events)
         guard let info else { return "{}\n" }
         var w = JSONWriter()
         w.beginObject()
@@ -82,15 +108,12 @@ public enum SessionExporter {
             w.key("model"); w.string(spec.model)
             w.key("messages"); w.beginArray()
             w.beginObject(); w.key("role"); w.string("system"); w.key("content"); w.string(PromptBuilder.systemPrompt(for: spec, in: info)); w.endObject()
-            for m in messages where m.sender == .agent(me) || m.recipients.includes(me) && m.sender != .agent(me) {
+            for m in conversations[i] {
+                let chat = PromptBuilder.chatMessage(for: m, seenBy: me, in: info)
                 w.beginObject()
-                if m.sender == .agent(me) {
-                    w.key("role"); w.string("assistant")
-                } else {
-                    w.key("role"); w.string("user")
-                    w.key("name"); w.string(openAIName(info.name(of: m.sender), fallback: m.sender))
-                }
-                w.key("content"); w.string(m.text)
+                w.key("role"); w.string(chat.role.rawValue)
+                if let name = chat.name { w.key("name"); w.string(ChatName.wire(name, roster: info.agents)) }
+                w.key("content"); w.string(chat.content)
                 w.endObject()
             }
             w.endArray()
@@ -99,14 +122,6 @@ public enum SessionExporter {
         w.endArray()
         w.endObject()
         return String(decoding: w.bytes, as: UTF8.self) + "\n"
-    }
-
-    /// The Chat Completions API allows names of letters, digits, `_` and `-` only.
-    static func openAIName(_ name: String, fallback: Party) -> String {
-        let cleaned = String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") })
-        if !cleaned.isEmpty { return String(cleaned.prefix(64)) }
-        if case .agent(let id) = fallback { return "agent\(id.index)" }
-        return "user"
     }
 
     static func dot(_ events: [Event]) -> String {

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import PalaverEngine
+@testable import PalaverModels
+
+/// What an agent's model is actually sent, read from the request the server captured.
+@Suite(.serialized) struct ConversationTruthTests {
+    func catalog(_ server: LoopbackChatServer) -> ModelCatalog {
+        var catalog = ModelCatalog()
+        var options = NetworkModels.Options(baseURL: server.baseURL)
+        options.environment = ["OPENAI_API_KEY": "sk-test-key-for-truth"]
+        NetworkModels.register(into: &catalog, options: options)
+        return catalog
+    }
+
+    static let trio = Scenario(
+        name: "truth", title: "Who goes first?", turnRule: .roundRobin, maxSteps: 7,
+        engine: EngineConfiguration(mailboxCapacity: 16, memorySize: 50, replyTo: .all),
+        agents: [AgentSpec(id: "ada", name: "Ada", role: "planner"),
+                 AgentSpec(id: "lin", name: "林晓", role: "engineer"),
+                 AgentSpec(id: "zoe", name: "Zoë", role: "tester")],
+        opening: [.init(from: .user, to: .all, text: "Plan the release.")])
+
+    /// Runs the trio against the loopback server, each reply naming its turn so turns can be told apart.
+    func run(_ scenario: Scenario, server: LoopbackChatServer) async throws -> [Event] {
+        let log = EventLog()
+        let run = try SessionRun(scenario: scenario, options: .init(speed: .fastest, model: "openai:fake-model", catalog: catalog(server)),
+                                 sinks: [log])
+        await run.runDetached()
+        return log.events
+    }
+
+    /// The `messages` of a captured request body, as role/name/content triples.
+    func messages(inBody body: String) throws -> [[String: String]] {
+        let object = try #require(try JSONParser.parse(body).object)
+        let list = try #require(object["messages"]?.array)
+        return list.map(Self.strings)
+    }
+
+    static func strings(_ entry: JSONValue) -> [String: String] {
+        var out: [String: String] = [:]
+        for field in entry.object?.fields ?? [] { out[field.key] = field.value.string ?? "" }
+        return out
+    }
+
+    @Test func agentsHearTheirOwnEarlierRepliesAsAssistantInOrder() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        _ = try await run(Self.trio, server: server)
+        let bodies = server.requests.map(\.body)
+        #expect(bodies.count == 7)
+        // Ada speaks at steps 1, 4 and 7: her third request holds her two earlier replies, in order among the others'.
+        let adaLast = try messages(inBody: bodies[6])
+        let adaRoles = adaLast.map { $0["role"] ?? "" }
+        #expect(adaRoles == ["system", "user", "assistant", "user", "user", "assistant", "user", "user"])
+        #expect(adaLast.filter { $0["role"] == "assistant" }.allSatisfy { $0["name"] == nil && $0["content"] == server.reply })
+        // Every speaker keeps a valid name: 林晓 is transliterated, Zoë loses only her diaeresis.
+        #expect(adaLast.compactMap { $0["name"] } == ["you", "lin_xiao", "Zoe", "lin_xiao", "Zoe"])
+        let assistantCounts = try bodies.map { try messages(inBody: $0).filter { $0["role"] == "assistant" }.count }
+        #expect(assistantCounts == [0, 0, 0, 1, 1, 1, 2])
+    }
+
+    @Test func theJSONExportIsWhatWasSent() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        let events = try await run(Self.trio, server: server)
+        let bodies = server.requests.map(\.body)
+        let export = try #require(try JSONParser.parse(SessionExporter.export(events, format: .json)).object)
+        let agents = try #require(export["agents"]?.array)
+        // Each agent's last request, plus the reply it got, is its whole exported conversation
+        // (what was sent to it after its last turn was never delivered, so it never saw it).
+        for (index, requestIndex) in [(0, 6), (1, 4), (2, 5)] {
+            let exported = try #require(agents[index].object?["messages"]?.array).map(Self.strings)
+            let sent = try messages(inBody: bodies[requestIndex])
+            #expect(Array(exported.dropLast()) == sent, "agent \(index)")
+            #expect(exported.last == ["role": "assistant", "content": server.reply])
+        }
+    }
+}
