@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PalaverEngine
 
-extension BeerGameSettings.Demand: ExpressibleByArgument {}
+extension BeerGameSettings.Setting: ExpressibleByArgument {}
 extension TabularLearner.Kind: ExpressibleByArgument {}
 
 /// `--policy AGENT=SPEC …` into one player per stage; unnamed stages play `fallback`.
@@ -12,13 +12,13 @@ struct BeerTeamOptions: ParsableArguments {
         valueName: "AGENT=SPEC"))
     var policies: [String] = []
 
-    /// A stage nobody names plays base-stock at its starting inventory position.
-    func specs() throws -> [BeerPolicySpec] {
-        var specs = BeerGameSettings().startingPositions.map { BeerPolicySpec.baseStock($0) }
+    /// A stage nobody names plays base-stock at its starting inventory position in this game.
+    func specs(_ settings: BeerGameSettings) throws -> [BeerPolicySpec] {
+        var specs = settings.startingPositions.map { BeerPolicySpec.baseStock($0) }
         for text in policies {
             do {
                 let (stages, spec) = try BeerPolicySpec.assignment(text)
-                for s in stages { specs[s] = spec }
+                for s in stages { specs[s] = spec.forStage(s) }
             } catch {
                 throw BadInput("--policy \(error)")
             }
@@ -26,9 +26,9 @@ struct BeerTeamOptions: ParsableArguments {
         return specs
     }
 
-    func players() throws -> [BeerPlayer] {
+    func players(_ settings: BeerGameSettings) throws -> [BeerPlayer] {
         var library = PolicyLibrary()
-        return try specs().enumerated().map { i, spec in
+        return try specs(settings).enumerated().map { i, spec in
             do { return try BeerPlayer.make(spec, stage: i, library: &library) } catch { throw BadInput("--policy \(error)") }
         }
     }
@@ -45,13 +45,14 @@ struct EvalCommand: ParsableCommand {
         abstract: "Play a team of ordering policies in the beer game and report cost and the bullwhip effect.",
         discussion: """
             Examples: palaver eval beer-game --policy all=sterman
+                      palaver eval beer-game --setting sterman-1989 --policy all=sterman:theta=0,alpha=1,beta=1,stock=28/28/28/20
                       palaver eval beer-game --setting uniform --policy retailer=learned:policies/team.json --episodes 200 --json
-            Stages without a --policy play base-stock at their starting position (28, 28, 28, 20).
+            Stages without a --policy play base-stock at their starting position (28, 28, 28, 20; the factory 24 in sterman-1989).
             """
     )
 
     @Argument(help: "The environment: beer-game.") var game: String
-    @Option(help: "Customer demand: classic (4, then 8 from week 5), uniform (0…8) or normal (10 ± 2).") var setting: BeerGameSettings.Demand = .classic
+    @Option(help: "The game: classic (demand 4, then 8 from week 5), sterman-1989 (classic demand, Sterman's board: 3-week factory lead time, orders of 4 in weeks 1–4), uniform (0…8) or normal (10 ± 2).") var setting: BeerGameSettings.Setting = .classic
     @OptionGroup var team: BeerTeamOptions
     @Option(help: "Episodes to average over (seeds from --seed on).") var episodes: Int = 1
     @Option(help: "The first episode's seed.") var seed: UInt64 = BeerTrainer.heldOutSeed
@@ -64,9 +65,9 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try checkGame(game)
-        let settings = BeerGameSettings(demand: setting)
-        var specs = try team.specs()
-        var players = try team.players()
+        let settings = BeerGameSettings(setting: setting)
+        var specs = try team.specs(settings)
+        var players = try team.players(settings)
         if bestBaseStock {
             // Searched on other seeds than the ones it is reported on.
             let levels = BeerEvaluation.bestBaseStock(settings: settings, episodes: episodes, firstSeed: BeerTrainer.validationSeed).levels
@@ -125,7 +126,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training episodes (36 weeks each).") var episodes: Int = 60_000
     @Option(help: "q (Q-learning) or sarsa.") var learner: TabularLearner.Kind = .q
     @Option(help: "Who learns: all, or a stage name (retailer, wholesaler, distributor, factory); comma-separated for several.") var agents: String = "all"
-    @Option(help: "Customer demand while training: classic, uniform or normal.") var setting: BeerGameSettings.Demand = .classic
+    @Option(help: "The game to train on: classic, sterman-1989, uniform or normal.") var setting: BeerGameSettings.Setting = .classic
     @OptionGroup var team: BeerTeamOptions
     @Option(help: "Where to save the learned policies (JSON).") var out: String = "policies/team.json"
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -138,7 +139,7 @@ struct TrainCommand: ParsableCommand {
         try checkGame(game)
         var options = BeerTrainer.Options()
         options.learner = learner
-        options.settings = BeerGameSettings(demand: setting)
+        options.settings = BeerGameSettings(setting: setting)
         options.episodes = episodes
         options.seed = seed
         if agents.lowercased() == "all" {
@@ -151,8 +152,8 @@ struct TrainCommand: ParsableCommand {
                 return i
             }
         }
-        let specs = try team.specs()
-        options.others = try team.players()
+        let specs = try team.specs(options.settings)
+        options.others = try team.players(options.settings)
         let bar = ProgressBar(enabled: isatty(2) != 0)
         let started = Date()
         let report = BeerTrainer(options: options).train { bar.show($0) }
@@ -170,18 +171,34 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// A one-line bar on standard error, redrawn in place.
+/// A one-line bar on standard error, redrawn in place. It is sized to the terminal each time
+/// (a line that wrapped would leave its first row behind when redrawn), and `finish` erases it.
 final class ProgressBar {
     let enabled: Bool
+    private var shown = -1
     init(enabled: Bool) { self.enabled = enabled }
+
     func show(_ fraction: Double) {
         guard enabled else { return }
-        let width = 30, filled = Int(fraction * Double(width))
-        let line = "\r  training [" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] \(Int(fraction * 100))%"
-        FileHandle.standardError.write(Data(line.utf8))
+        let percent = CheckedNumber.clamped(fraction * 100, to: 0...100)
+        guard percent != shown else { return }
+        shown = percent
+        let label = "  training ", tail = " \(percent)%"
+        // Two bracket cells, and one column spare so the cursor never wraps.
+        let width = max(0, min(30, Self.columns() - label.count - tail.count - 3))
+        let filled = width * percent / 100
+        let bar = width > 0 ? "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "]" : ""
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + label + bar + tail).utf8))
     }
+
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+
+    private static func columns() -> Int {
+        var size = winsize()
+        guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 }

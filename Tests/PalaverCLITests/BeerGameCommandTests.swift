@@ -41,6 +41,27 @@ import PalaverEngine
         #expect(missing.stderr.contains("has no policy for the wholesaler (it has: retailer)"))
     }
 
+    @Test func stermansBoardGameAndItsBenchmarkRule() throws {
+        let out = try PalaverProcess.run(["eval", "beer-game", "--setting", "sterman-1989", "--json",
+                                          "--policy", "all=sterman:theta=0,alpha=1,beta=1,stock=28/28/28/20"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let object = try #require(try JSONParser.parse(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).object)
+        #expect(object["total_cost"]?.double == 204)
+        #expect(object["setting"]?.string == "sterman-1989")
+        #expect(object["policies"]?.object?["factory"]?.string == "sterman:theta=0,alpha=1,beta=1,stock=20")
+    }
+
+    /// The bar is erased before the summary, even in a terminal narrower than the bar.
+    @Test(.enabled(if: Tmux.available)) func trainingLeavesNoProgressBarBehind() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmux = Tmux("\(PalaverProcess.binary) train beer-game --episodes 4000 --out \(dir)/team.json", width: 36, height: 30)
+        guard tmux.waitFor(text: "PALAVER_EXIT=0", timeout: 120) else { return }
+        let screen = tmux.screen
+        #expect(!screen.split(separator: "\n").contains { $0.hasPrefix("  training") } && !screen.contains("%") && !screen.contains("··"), "\(screen)")
+        #expect(screen.contains("saved"))
+    }
+
     @Test func badInputIsOneLineAndExitTwo() throws {
         for (arguments, mention) in [
             (["eval", "beer-game", "--policy", "retailer=magic"], "'magic' is not a policy"),
@@ -49,6 +70,10 @@ import PalaverEngine
             (["eval", "beer-game", "--setting", "chaotic"], "chaotic"),
             (["train", "beer-game", "--agents", "brewer"], "'brewer' is not a stage"),
             (["eval", "beer-game", "--policy", "all=learned:/no/such/file.json"], "/no/such/file.json"),
+            (["eval", "beer-game", "--policy", "all=sterman:theta=nan"], "theta must be a number from 0 to 1"),
+            (["eval", "beer-game", "--policy", "all=sterman:alpha=1e300"], "alpha must be a number from 0 to 10"),
+            (["eval", "beer-game", "--policy", "all=base-stock:9223372036854775807"], "from 0 to 100000"),
+            (["run", "beer-game", "--headless", "--policy", "all=base-stock:9223372036854775807"], "from 0 to 100000"),
         ] {
             let out = try PalaverProcess.run(arguments)
             #expect(out.status == 2, "\(arguments)")

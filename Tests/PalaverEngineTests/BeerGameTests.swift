@@ -87,10 +87,9 @@ import Testing
         #expect(aec.agentSelection == 0)
     }
 
-    /// Sterman (1989) reports $204 for order-up-to levels 28/28/28/20. Under the
-    /// board's delays as documented here, the 4-week pipeline holds 32 cases at 8 a week,
-    /// so those levels leave a standing backlog; the figures below are what this
-    /// simulator gives, and the cheapest base-stock team is found by search.
+    /// In the classic game, holding the starting positions 28/28/28/20 leaves a standing
+    /// backlog once demand is 8 (a 4-week pipeline holds 32); the cheapest base-stock team,
+    /// found by search, costs $166. (Sterman's $204 is another game: see Sterman1989Tests.)
     @Test func baseStockFigures() async throws {
         let start = BeerEvaluation.run([28, 28, 28, 20].map { .baseStock(BaseStockPolicy(level: $0)) }, settings: .init(), episodes: 1)
         #expect(start.totalCost == 840)
@@ -111,13 +110,13 @@ import Testing
     }
 
     @Test func stochasticDemandIsSeededAndInRange() {
-        var uniform = BeerGame(settings: .init(demand: .uniform), seed: 7)
-        var again = BeerGame(settings: .init(demand: .uniform), seed: 7)
+        var uniform = BeerGame(settings: .init(setting: .uniform), seed: 7)
+        var again = BeerGame(settings: .init(setting: .uniform), seed: 7)
         while !uniform.isOver { uniform.step([4, 4, 4, 4]); again.step([4, 4, 4, 4]) }
         #expect(uniform.demandHistory == again.demandHistory)
         #expect(uniform.demandHistory.allSatisfy { (0...8).contains($0) })
         #expect(Set(uniform.demandHistory).count > 4)
-        var normal = BeerGame(settings: .init(demand: .normal), seed: 7)
+        var normal = BeerGame(settings: .init(setting: .normal), seed: 7)
         while !normal.isOver { normal.step([10, 10, 10, 10]) }
         let mean = Double(normal.demandHistory.reduce(0, +)) / 36
         #expect(mean > 8.5 && mean < 11.5)
@@ -157,7 +156,7 @@ import Testing
 
     @Test func learningOnHeldOutStochasticGames() async throws {
         var options = BeerTrainer.Options()
-        options.settings = .init(demand: .uniform)
+        options.settings = .init(setting: .uniform)
         options.episodes = 6_000
         options.curvePoints = 6
         options.learning = [0]

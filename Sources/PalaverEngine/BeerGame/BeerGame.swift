@@ -13,7 +13,8 @@ import Foundation
 ///    the downstream stage's shipping delay (the retailer's go to the customer).
 /// 4. Costs: $0.50 per case on hand and $1.00 per case backlogged, per stage.
 /// 5. Each stage orders: into the order delay to its supplier, or, for the
-///    factory, straight into production.
+///    factory, into production (after `factoryOrderDelay` weeks in sterman-1989).
+///    In the opening weeks of sterman-1989 every order is 4, as the board game tells players.
 /// `observe` shows the state after step 4; `step(orders)` is step 5 and then
 /// steps 1–4 of the next week. The reward for a step is minus the stage's
 /// cost in the week it decided in, so an episode's rewards add up to its cost.
@@ -43,6 +44,9 @@ public struct BeerGame: ParallelEnvironment {
     public private(set) var demandHistory: [Int] = []
     public private(set) var orderHistory: [[Int]] = []
 
+    /// The largest order the game takes (a bigger one is cut to it), as a model's `ORDER:` line allows.
+    public static let maximumOrder = 100_000
+
     public init(settings: BeerGameSettings = BeerGameSettings(), seed: UInt64 = 0) {
         self.settings = settings
         reset(seed: seed)
@@ -53,7 +57,7 @@ public struct BeerGame: ParallelEnvironment {
         week = 0
         inventory = Array(repeating: s.initialInventory, count: n)
         backlog = Array(repeating: 0, count: n)
-        arriving = (0..<n).map { Array(repeating: s.initialFlow, count: $0 == n - 1 ? s.productionDelay : s.shippingDelay) }
+        arriving = (0..<n).map { Array(repeating: s.initialFlow, count: $0 == n - 1 ? s.factoryLeadTime : s.shippingDelay) }
         mail = (0..<n - 1).map { _ in Array(repeating: s.initialFlow, count: s.orderDelay) }
         incomingOrder = Array(repeating: 0, count: n)
         incomingShipment = Array(repeating: 0, count: n)
@@ -77,14 +81,16 @@ public struct BeerGame: ParallelEnvironment {
                                weekCost: weekCost[stage], totalCost: totalCost[stage])
     }
 
-    /// Places this week's orders (negative ones count as 0) and plays the next week up to its decisions.
+    /// Places this week's orders (negative ones count as 0; in the opening weeks, each is the opening
+    /// flow) and plays the next week up to its decisions.
     @discardableResult
     public mutating func step(_ orders: [Int]) -> EnvironmentStep {
         precondition(orders.count == Self.count, "one order per stage")
         precondition(!isOver, "the game is over; reset it")
         let n = Self.count
+        let opening = week <= settings.openingWeeks
         for i in 0..<n {
-            let order = max(0, orders[i])
+            let order = opening ? settings.initialFlow : min(Self.maximumOrder, max(0, orders[i]))
             lastOrder[i] = order
             onOrder[i] += order
             orderHistory[i].append(order)

@@ -17,10 +17,10 @@ public final class BeerGameDriver: EnvironmentDriver {
         guard agents.count == 4 else {
             throw BeerPolicySpec.Failure(reason: "the beer game needs four agents (retailer, wholesaler, distributor, factory, in that order); the scenario has \(agents.count)")
         }
-        guard let demand = BeerGameSettings.Demand(rawValue: spec.setting) else {
-            throw BeerPolicySpec.Failure(reason: "unknown beer-game setting '\(spec.setting)' (classic, uniform or normal)")
+        guard let setting = BeerGameSettings.Setting(rawValue: spec.setting) else {
+            throw BeerPolicySpec.Failure(reason: "unknown beer-game setting '\(BeerPolicySpec.excerpt(spec.setting))' (\(BeerGameSettings.Setting.names))")
         }
-        game = BeerGame(settings: BeerGameSettings(demand: demand), seed: seed)
+        game = BeerGame(settings: BeerGameSettings(setting: setting), seed: seed)
         names = agents.map(\.name)
         var library = PolicyLibrary()
         players = try (0..<4).map { i in
@@ -48,7 +48,12 @@ public final class BeerGameDriver: EnvironmentDriver {
     public func prompt(for agent: Int) -> String {
         let o = game.observe(agent)
         let stage = BeerGameSettings.stages[agent]
-        let supplier = agent == 3 ? "your brewery (production takes \(game.settings.productionDelay) weeks)" : names[agent + 1]
+        let s = game.settings
+        let supplier = agent == 3
+            ? "your brewery (" + (s.factoryOrderDelay > 0 ? "your order takes \(s.factoryOrderDelay) week\(s.factoryOrderDelay == 1 ? "" : "s") to reach it, then " : "")
+                + "production takes \(s.productionDelay) weeks)"
+            : names[agent + 1]
+        let opening = o.week <= s.openingWeeks ? " In weeks 1–\(s.openingWeeks) every stage orders \(s.initialFlow), whatever it writes." : ""
         return """
             Week \(o.week) of \(game.settings.weeks). You run the \(stage). Incoming order: \(o.incomingOrder) cases. \
             Shipment received: \(o.incomingShipment). Inventory: \(o.inventory). Backlog: \(o.backlog). \
@@ -56,19 +61,20 @@ public final class BeerGameDriver: EnvironmentDriver {
             Your demand forecast: \(String(format: "%.1f", forecasts[agent])). Cost so far: $\(String(format: "%.2f", o.totalCost)) \
             ($\(game.settings.holdingCost) per case held, $\(game.settings.backlogCost) per case owed, per week). \
             You order from \(supplier); orders take \(game.settings.orderDelay) weeks to arrive and shipments \(game.settings.shippingDelay) more. \
-            Write one or two sentences to your neighbours, then end with a line ORDER: n (whole cases).
+            Write one or two sentences to your neighbours, then end with a line ORDER: n (whole cases).\(opening)
             """
     }
 
     public func automaticAction(for agent: Int) -> (action: EnvironmentAction, message: String?)? {
         guard var player = players[agent] else { return nil }
         let o = game.observe(agent)
-        let n = player.order(for: o)
+        let asked = player.order(for: o)
         players[agent] = player
+        let n = o.week <= game.settings.openingWeeks ? game.settings.initialFlow : asked
         let why: String
         switch player {
         case .baseStock(let p): why = "keeping \(p.level) on hand and on order"
-        case .sterman(let p): why = "expecting about \(Int(p.expectedDemand.rounded())) a week"
+        case .sterman(let p): why = "expecting about \(CheckedNumber.clamped(p.expectedDemand, to: 0...BeerGame.maximumOrder)) a week"
         case .learned(let p):
             let offset = n - o.incomingOrder
             let at = p.currentState.map { p.encoder.label(state: $0) } ?? "?"

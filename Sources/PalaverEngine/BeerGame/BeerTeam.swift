@@ -10,6 +10,7 @@ public enum BeerPlayer: OrderPolicy, Sendable {
         switch spec {
         case .baseStock(let level): return .baseStock(BaseStockPolicy(level: level))
         case .sterman(let p): return .sterman(StermanPolicy(parameters: p))
+        case .stermanByStage(let ps): return .sterman(StermanPolicy(parameters: ps[min(max(stage, 0), ps.count - 1)]))
         case .llm: return .sterman(StermanPolicy())
         case .learned(let path):
             return .learned(try library.policy(at: path, stage: stage))

@@ -10,7 +10,7 @@ public struct BaseStockPolicy: OrderPolicy, Hashable, Sendable {
     public var level: Int
     public init(level: Int) { self.level = level }
     public mutating func reset() {}
-    public func order(for o: BeerObservation) -> Int { max(0, level - o.position) }
+    public func order(for o: BeerObservation) -> Int { min(BeerGame.maximumOrder, max(0, level - o.position)) }
 }
 
 /// Sterman's (1989) anchoring-and-adjustment rule, fitted to how people play:
@@ -25,6 +25,13 @@ public struct StermanPolicy: OrderPolicy, Hashable, Sendable {
         /// Desired effective stock S′ (Sterman's fitted mean is about 17).
         public var desiredStock = 17.0
         public init() {}
+
+        /// What each may be: θ a smoothing weight; α, β fractions (up to 10 for experiments);
+        /// S′ within the cases a game can hold.
+        public static let thetaRange = 0.0...1.0
+        public static let alphaRange = 0.0...10.0
+        public static let betaRange = 0.0...10.0
+        public static let stockRange = -10_000.0...10_000.0
     }
     public var parameters: Parameters
     public private(set) var expectedDemand: Double
@@ -51,6 +58,6 @@ public struct StermanPolicy: OrderPolicy, Hashable, Sendable {
     /// The rule itself: the expectation plus a fraction α of the stock gap, counting β of the supply line.
     public static func order(expectedDemand: Double, netStock: Int, supplyLine: Int, parameters p: Parameters) -> Int {
         let gap = p.desiredStock - Double(netStock) - p.beta * Double(supplyLine)
-        return max(0, Int((expectedDemand + p.alpha * gap).rounded()))
+        return CheckedNumber.clamped(expectedDemand + p.alpha * gap, to: 0...BeerGame.maximumOrder)
     }
 }

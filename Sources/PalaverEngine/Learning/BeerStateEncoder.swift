@@ -43,7 +43,7 @@ public struct BeerStateEncoder: Hashable, Sendable {
     }
 
     @inline(__always)
-    public func order(_ action: Int, _ o: BeerObservation) -> Int { max(0, o.incomingOrder + offsets[action]) }
+    public func order(_ action: Int, _ o: BeerObservation) -> Int { min(BeerGame.maximumOrder, max(0, o.incomingOrder + offsets[action])) }
 
     /// A state's meaning, for the policy graph: the position range and incoming-order range.
     public func describe(_ state: Int) -> (position: ClosedRange<Int>, incoming: ClosedRange<Int>) {

@@ -41,7 +41,7 @@ public struct BeerTrainer {
                                                     seed: DeterministicRandom.value(o.seed, UInt64($0))) }
         var fixed = o.others
         let learns = (0..<4).map { o.learning.contains($0) }
-        let evalEpisodes = o.settings.demand == .classic ? 1 : o.evaluationEpisodes
+        let evalEpisodes = o.settings.isDeterministic ? 1 : o.evaluationEpisodes
         func team() -> [BeerPlayer] {
             (0..<4).map { i in
                 learns[i] ? .learned(LearnedPolicy(stage: BeerGameSettings.stages[i], encoder: encoder, table: learners[i].table)) : o.others[i]
@@ -68,7 +68,7 @@ public struct BeerTrainer {
         for episode in 0..<o.episodes {
             let epsilon = max(0.02, 1 - Double(episode) / Double(explorationEnd))
             for i in 0..<4 where learns[i] { learners[i].epsilon = epsilon }
-            game.reset(seed: o.settings.demand == .classic ? o.seed : DeterministicRandom.value(o.seed, UInt64(episode)) % Self.heldOutSeed)
+            game.reset(seed: o.settings.isDeterministic ? o.seed : DeterministicRandom.value(o.seed, UInt64(episode)) % Self.heldOutSeed)
             for i in 0..<4 { fixed[i].reset() }
             let tally = episode >= tallyFrom
             for i in 0..<4 {
@@ -122,7 +122,7 @@ public struct BeerTrainer {
             }
         }
         let policies = o.learning.sorted().map { LearnedPolicy(stage: BeerGameSettings.stages[$0], encoder: encoder, table: learners[$0].table) }
-        let file = PolicyFile(learner: o.learner, setting: o.settings.demand, episodes: o.episodes, seed: o.seed, policies: policies)
+        let file = PolicyFile(learner: o.learner, setting: o.settings.setting, episodes: o.episodes, seed: o.seed, policies: policies)
         return Report(file: file, curve: curve, before: before, after: evaluate(team()), agentSteps: steps)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// A file of learned policies, one per stage trained (JSON).
 public struct PolicyFile: Sendable, Equatable {
     public var learner: TabularLearner.Kind
-    public var setting: BeerGameSettings.Demand
+    public var setting: BeerGameSettings.Setting
     public var episodes: Int
     public var seed: UInt64
     public var policies: [LearnedPolicy]
@@ -13,7 +13,7 @@ public struct PolicyFile: Sendable, Equatable {
         public var description: String { reason }
     }
 
-    public init(learner: TabularLearner.Kind, setting: BeerGameSettings.Demand, episodes: Int, seed: UInt64, policies: [LearnedPolicy]) {
+    public init(learner: TabularLearner.Kind, setting: BeerGameSettings.Setting, episodes: Int, seed: UInt64, policies: [LearnedPolicy]) {
         self.learner = learner
         self.setting = setting
         self.episodes = episodes
@@ -83,45 +83,72 @@ public struct PolicyFile: Sendable, Equatable {
         guard o["format"]?.string == "palaver-policy" else { throw bad("not a Palaver policy file (no \"format\": \"palaver-policy\")") }
         guard o["version"]?.int == 1 else { throw bad("unsupported version \(o["version"]?.int.map(String.init) ?? "?") (this Palaver reads 1)") }
         guard let learner = o["learner"]?.string.flatMap(TabularLearner.Kind.init(rawValue:)) else { throw bad("'learner' must be q or sarsa") }
-        guard let setting = o["setting"]?.string.flatMap(BeerGameSettings.Demand.init(rawValue:)) else { throw bad("'setting' must be classic, uniform or normal") }
+        guard let setting = o["setting"]?.string.flatMap(BeerGameSettings.Setting.init(rawValue:)) else { throw bad("'setting' must be one of \(BeerGameSettings.Setting.names)") }
         guard let list = o["policies"]?.array, !list.isEmpty else { throw bad("'policies' is missing or empty") }
         var policies: [LearnedPolicy] = []
         for (n, item) in list.enumerated() {
-            func field(_ name: String) throws(Failure) -> Int {
-                guard let v = item.object?[name]?.int else { throw bad("policy \(n + 1): '\(name)' must be a whole number") }
+            func field(_ name: String, _ range: ClosedRange<Int>) throws(Failure) -> Int {
+                guard let v = item.object?[name]?.int, range.contains(v) else {
+                    throw bad("policy \(n + 1): '\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                }
                 return v
             }
             guard let stage = item.object?["stage"]?.string, BeerGameSettings.stages.contains(stage) else {
                 throw bad("policy \(n + 1): 'stage' must be retailer, wholesaler, distributor or factory")
             }
             var e = BeerStateEncoder()
-            e.positionMin = try field("position_min")
-            e.positionBucket = try field("position_bucket")
-            e.positionCount = try field("positions")
-            e.incomingBucket = try field("incoming_bucket")
-            e.incomingCount = try field("incomings")
-            guard let offsets = item.object?["offsets"]?.array?.compactMap(\.int), !offsets.isEmpty else { throw bad("policy \(n + 1): 'offsets' must be whole numbers") }
-            e.offsets = offsets
-            guard e.positionBucket > 0, e.incomingBucket > 0, e.positionCount > 0, e.incomingCount > 0 else { throw bad("policy \(n + 1): bucket sizes and counts must be positive") }
-            var table = QTable(states: e.stateCount, actions: e.actionCount)
-            guard let q = item.object?["q"]?.array?.compactMap(\.double), q.count == table.values.count else {
-                throw bad("policy \(n + 1): 'q' must hold \(table.values.count) numbers")
+            e.positionMin = try field("position_min", Limits.position)
+            e.positionBucket = try field("position_bucket", Limits.bucket)
+            e.positionCount = try field("positions", Limits.buckets)
+            e.incomingBucket = try field("incoming_bucket", Limits.bucket)
+            e.incomingCount = try field("incomings", Limits.buckets)
+            guard let items = item.object?["offsets"]?.array, (1...Limits.actions).contains(items.count) else {
+                throw bad("policy \(n + 1): 'offsets' must list 1 to \(Limits.actions) whole numbers")
             }
-            guard let visits = item.object?["visits"]?.array?.compactMap(\.int), visits.count == table.visits.count else {
-                throw bad("policy \(n + 1): 'visits' must hold \(table.visits.count) whole numbers")
+            let offsets = items.compactMap { $0.int.flatMap { Limits.position.contains($0) ? $0 : nil } }
+            guard offsets.count == items.count else {
+                throw bad("policy \(n + 1): 'offsets' must be whole numbers from \(Limits.position.lowerBound) to \(Limits.position.upperBound)")
+            }
+            e.offsets = offsets
+            // Both factors are at most 10,000, so the products cannot overflow.
+            guard e.stateCount * e.actionCount <= Limits.cells else {
+                throw bad("policy \(n + 1): positions × incomings × offsets is \(e.stateCount * e.actionCount) cells; at most \(Limits.cells) are read")
+            }
+            var table = QTable(states: e.stateCount, actions: e.actionCount)
+            guard let q = item.object?["q"]?.array?.compactMap(\.double), q.count == table.values.count, q.allSatisfy(\.isFinite) else {
+                throw bad("policy \(n + 1): 'q' must hold \(table.values.count) finite numbers")
+            }
+            guard let visits = item.object?["visits"]?.array?.compactMap({ $0.int.flatMap { Limits.count.contains($0) ? $0 : nil } }),
+                  visits.count == table.visits.count else {
+                throw bad("policy \(n + 1): 'visits' must hold \(table.visits.count) whole numbers from 0 to \(Limits.count.upperBound)")
             }
             table.values = q
             table.visits = visits
             for triple in item.object?["successors"]?.array ?? [] {
-                guard let t = triple.array?.compactMap(\.int), t.count == 3, t[0] >= 0, t[0] < table.values.count, t[1] >= 0, t[1] < table.states else {
-                    throw bad("policy \(n + 1): each successor must be [state·action, next state, count]")
+                guard let t = triple.array?.compactMap(\.int), t.count == 3, t[0] >= 0, t[0] < table.values.count, t[1] >= 0, t[1] < table.states,
+                      Limits.count.contains(t[2]) else {
+                    throw bad("policy \(n + 1): each of 'successors' must be [state·action, next state, count] within the table, the count from 0 to \(Limits.count.upperBound)")
                 }
                 table.successors[t[0], default: [:]][t[1]] = t[2]
             }
             policies.append(LearnedPolicy(stage: stage, encoder: e, table: table))
         }
-        return PolicyFile(learner: learner, setting: setting, episodes: o["episodes"]?.int ?? 0,
-                          seed: UInt64(o["seed"]?.int ?? 0), policies: policies)
+        let seed = o["seed"]?.int ?? 0
+        guard seed >= 0 else { throw bad("'seed' must be a whole number from 0 up") }
+        let episodes = o["episodes"]?.int ?? 0
+        guard episodes >= 0 else { throw bad("'episodes' must be a whole number from 0 up") }
+        return PolicyFile(learner: learner, setting: setting, episodes: episodes, seed: UInt64(seed), policies: policies)
+    }
+
+    /// What a policy file may ask for: every count and product stays far from Int's limits,
+    /// and a table stays at most a million cells (8 MB of values).
+    public enum Limits {
+        public static let position = -100_000...100_000
+        public static let bucket = 1...10_000
+        public static let buckets = 1...10_000
+        public static let actions = 1_000
+        public static let cells = 1_000_000
+        public static let count = 0...1_000_000_000
     }
 }
 
