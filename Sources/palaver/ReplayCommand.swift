@@ -53,7 +53,8 @@ struct ReplayCommand: ParsableCommand {
         let player: SessionPlayer
         do { player = try SessionPlayer(path: path) } catch { throw BadInput(error) }
         let (chosen, _) = WorkbenchTheme.choose(theme)
-        let outcome = ReplayWorkbench(player: player, theme: chosen, noColor: WorkbenchTheme.noColor, speed: speed ?? .factor(1)).start()
+        let recording = RecordingSource(player: player, speed: speed ?? .factor(1))
+        let outcome = Workbench(recording: recording, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: path)).start()
         if let warning = player.warning { FileHandle.standardError.write(Data("palaver: warning: \(warning)\n".utf8)) }
         guard case .fork(let step) = outcome else { return }
         let recordPath = SessionFiles.newPath(for: player.info.scenario + "-fork")

@@ -15,7 +15,7 @@ enum ScreenFixtures {
         state.lastMessageTime = -10
         state.sessionPath = "sessions/example.jsonl"
         // Stamps differ run to run; snapshots need them fixed.
-        state.receive(log.events.map { e in
+        let effects = state.receive(log.events.map { e in
             var copy = e
             copy.time = Double(e.step) * 2.5
             if case .messageSent(let m) = e.body { copy.body = .messageSent(m.retimed(Double(m.step) * 2.5)) }
@@ -25,6 +25,8 @@ enum ScreenFixtures {
             // Snapshots show a run still under way.
             if case .sessionEnded = $0.body { return false } else { return true }
         })
+        // The loop reads the files a session names; here the fixture does.
+        for case .loadSessionFiles(let info) in effects { _ = state.update(.sessionFilesLoaded(SessionFiles.load(for: info))) }
         state.notice = nil
         return state
     }

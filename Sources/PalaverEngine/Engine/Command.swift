@@ -1,5 +1,5 @@
-/// What the user asks of a running session. Commands take effect at the next
-/// step boundary, and each one that changes anything is recorded as an event.
+/// What the user asks of a running session. Commands take effect at once
+/// (see `Runner`), and each one that changes anything is recorded as an event.
 public enum Command: Sendable, Equatable {
     case pause
     case resume
@@ -20,13 +20,4 @@ public enum Command: Sendable, Equatable {
     /// What the user typed for an agent they have taken over.
     case reply(AgentID, text: String)
     case stop
-
-    /// Commands that act at once, even in the middle of a step: stopping must
-    /// not wait for a slow turn, and a taken-over turn waits for these.
-    var actsMidStep: Bool {
-        switch self {
-        case .stop, .reply, .handBack: return true
-        default: return false
-        }
-    }
 }

@@ -1,7 +1,8 @@
 extension Engine {
-    /// Applies a user command. Call at a step boundary, except for commands
-    /// that act mid-step (stop, reply, hand back). Each change is an event;
-    /// a command that cannot take effect is recorded as rejected, with why.
+    /// Applies a user command, at once: between steps or in the middle of one
+    /// (the runner then holds scripted streams while paused, and starts turns
+    /// handed back to their models). Each change is an event; a command that
+    /// cannot take effect is recorded as rejected, with why.
     public func apply(_ command: Command) {
         switch command {
         case .pause:
@@ -60,9 +61,10 @@ extension Engine {
             guard isKnown(agent), takenOver[agent.index] else { return }
             takenOver[agent.index] = false
             emit(.takeover(agent: agent, active: false))
-            // A turn that was waiting for the user is given up, not left hanging.
-            if openTurns.contains(agent) {
-                failTurn(of: agent, reason: "handed back before you replied; it speaks again on its next turn")
+            // A turn that was waiting for the user goes to the model, which answers it now.
+            if openTurns.contains(agent), let request = waitingForUser.removeValue(forKey: agent) {
+                emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
+                handedBack.append(Turn(agent: agent, kind: .model(request)))
             }
         case .reply(let agent, let text):
             guard isKnown(agent), openTurns.contains(agent), takenOver[agent.index] else {
@@ -71,6 +73,7 @@ extension Engine {
             let body = text.trimmingWhitespace
             guard !body.isEmpty else { return reject("reply", "the reply is empty") }
             openTurns.remove(agent)
+            waitingForUser[agent] = nil
             turnsTaken[agent.index] += 1
             send(Outgoing(to: replyRecipients(for: agent), text: body,
                           metadata: MessageMetadata(model: Engine.humanModel)), from: .agent(agent))

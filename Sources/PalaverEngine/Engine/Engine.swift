@@ -27,6 +27,10 @@ public final class Engine {
     var behaviors: [(any AgentBehavior)?]
     /// Agents whose turn in the current step has not finished yet.
     public internal(set) var openTurns: Set<AgentID> = []
+    /// What a taken-over agent's model would have been asked, kept while its turn waits for the user, so a hand-back lets the model answer.
+    var waitingForUser: [AgentID: ModelRequest] = [:]
+    /// Turns handed back mid-step, now waiting for the model: the runner takes and starts them.
+    var handedBack: [Turn] = []
     public internal(set) var nextMessageID = 1
     var roundRobinCursor = 0
     var lastMessage: Message?
@@ -186,6 +190,7 @@ public final class Engine {
                 }
             } else if takenOver[agent.index] {
                 openTurns.insert(agent)
+                waitingForUser[agent] = request(for: agent, unread: deliveredScratch.count)
                 emit(.callStarted(agent: agent, model: Engine.humanModel))
                 turns.append(Turn(agent: agent, kind: .human))
             } else {
@@ -210,6 +215,10 @@ public final class Engine {
                 act(environment.fallbackAction(for: i), by: agent)
             } else if takenOver[i] {
                 openTurns.insert(agent)
+                var request = self.request(for: agent, unread: deliveredScratch.count)
+                request.observation = readings
+                request.messages.append(ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i)))
+                waitingForUser[agent] = request
                 emit(.callStarted(agent: agent, model: Engine.humanModel))
                 turns.append(Turn(agent: agent, kind: .human))
             } else if let (action, message) = environment.automaticAction(for: i) {
@@ -284,6 +293,12 @@ public final class Engine {
         return ModelRequest(agent: agent, spec: spec, roster: info.agents, scenarioTitle: info.title,
                             seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages,
                             unread: min(unread, memories[agent.index].count))
+    }
+
+    /// Turns handed back to their models while they waited for the user: start them now.
+    public func takeHandedBackTurns() -> [Turn] {
+        defer { handedBack.removeAll() }
+        return handedBack
     }
 
     public func streamToken(_ text: String, for agent: AgentID) {

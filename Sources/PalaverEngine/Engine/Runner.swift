@@ -2,7 +2,11 @@
 /// clock and speed, plays scripted (offline) replies token by token on its own
 /// virtual clock so that they are deterministic at any speed, runs other model
 /// calls as concurrent tasks whose chunks come back through the inbox, and
-/// applies the user's commands at step boundaries.
+/// applies the user's commands the moment they arrive — also mid-turn: a
+/// pause freezes the virtual clock, so a scripted reply stops mid-stream and
+/// goes on from the same token on resume (live calls are cancelled and asked
+/// again). The recording holds each command where it took effect, so a fork
+/// rebuilds the same state.
 public final class Runner {
     public let engine: Engine
     /// Where commands for this run are posted, from any thread.
@@ -16,7 +20,8 @@ public final class Runner {
     private var startWall = 0.0
     private var lastWall = 0.0
     private var virtualNow = 0.0
-    private var deferred: [Command] = []
+    /// A step was asked for while one was under way and paused: it runs to its end, then the run stands still.
+    private var finishingStep = false
     private var scripted: [ScriptedTurn] = []
     private var liveCalls: [AgentID: LiveCall] = [:]
     /// Calls cancelled by a pause, asked again on resume (roster order).
@@ -76,8 +81,6 @@ public final class Runner {
     private func loop() -> Summary.Reason {
         while true {
             tick()
-            for command in deferred { engine.apply(command) }
-            deferred.removeAll()
             if engine.stopped { return .stopped }
             if engine.step >= engine.info.maxSteps || engine.environment?.isOver == true { return .steps }
             if !engine.mayStep {
@@ -88,15 +91,18 @@ public final class Runner {
             runStep()
             if engine.stopped { return .stopped }
             engine.endStep()
-            pause(forVirtual: stepGap)
+            if engine.mayStep { pause(forVirtual: stepGap) }
         }
     }
 
-    /// Sets the engine's clock from the wall clock and advances virtual time by the speed.
+    /// Scripted replies stand still: the run is paused and no step was asked for.
+    private var frozen: Bool { engine.paused && !finishingStep && engine.stepAllowance == 0 }
+
+    /// Sets the engine's clock from the wall clock and advances virtual time by the speed (not while frozen).
     private func tick() {
         let now = MonotonicClock.seconds()
         let factor = engine.speed.factor
-        if factor.isFinite { virtualNow += (now - lastWall) * factor }
+        if factor.isFinite && !frozen { virtualNow += (now - lastWall) * factor }
         lastWall = now
         stampTime(now)
     }
@@ -111,22 +117,9 @@ public final class Runner {
     static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     private func runStep() {
-        let turns = engine.beginStep()
-        for turn in turns {
-            switch turn.kind {
-            case .human:
-                break
-            case .model(let request):
-                let provider = providers[turn.agent.index]
-                if let scriptedProvider = provider as? any ScriptedModelProvider, let script = scriptedProvider.script(for: request) {
-                    scripted.append(ScriptedTurn(agent: turn.agent, script: script, due: virtualNow + script.firstTokenDelay))
-                } else {
-                    startLiveCall(for: turn.agent, request: request, provider: provider)
-                }
-            }
-        }
+        for turn in engine.beginStep() { start(turn) }
         while engine.isStepOpen {
-            let nextDue = scripted.map(\.due).min()
+            let nextDue = frozen ? nil : scripted.map(\.due).min()
             if engine.speed == .fastest, let due = nextDue, liveCalls.isEmpty || due <= virtualNow {
                 virtualNow = max(virtualNow, due)
                 receive(inbox.take(waitingUntil: 0))
@@ -139,11 +132,25 @@ public final class Runner {
                 receive(waitForInput(until: deadline))
             }
             if engine.stopped { break }
-            playDueTokens()
+            if !frozen { playDueTokens() }
         }
+        finishingStep = false
         if engine.stopped {
             scripted.removeAll()
             cancelLiveCalls()
+        }
+    }
+
+    /// Starts a turn that waits for a model: a scripted one on the virtual clock, any other as a task.
+    private func start(_ turn: Turn) {
+        guard case .model(let request) = turn.kind else { return }
+        let provider = providers[turn.agent.index]
+        if let scriptedProvider = provider as? any ScriptedModelProvider, let script = scriptedProvider.script(for: request) {
+            scripted.append(ScriptedTurn(agent: turn.agent, script: script, due: virtualNow + script.firstTokenDelay))
+        } else if frozen {
+            suspended.append((turn.agent, request))
+        } else {
+            startLiveCall(for: turn.agent, request: request, provider: provider)
         }
     }
 
@@ -207,26 +214,38 @@ public final class Runner {
         liveCalls[agent] = LiveCall(id: id, task: task, request: request)
     }
 
-    /// Handles what arrived: chunks from live calls, mid-step commands at once, the rest at the next boundary.
+    /// A command takes effect at once. Mid-step, pausing also cancels live
+    /// calls (scripted ones freeze with the clock); resuming asks them again; a
+    /// step asked for while paused mid-step is this step, run to its end.
+    private func apply(_ command: Command) {
+        let stepOpen = engine.isStepOpen
+        engine.apply(command)
+        if stepOpen {
+            switch command {
+            case .pause:
+                if engine.paused { suspendLiveCalls() }
+            case .resume:
+                resumeSuspendedCalls()
+            case .stepOnce:
+                if engine.stepAllowance > 0 && !finishingStep {
+                    engine.stepAllowance -= 1
+                    finishingStep = true
+                }
+                resumeSuspendedCalls()
+            default:
+                break
+            }
+        }
+        for turn in engine.takeHandedBackTurns() { start(turn) }
+    }
+
+    /// Handles what arrived: commands and chunks from live calls, in order.
     private func receive(_ inputs: [RunnerInput]) {
         tick()
         for input in inputs {
             switch input {
             case .command(let command):
-                // While paused between steps, every moment is a step boundary.
-                if command.actsMidStep || (!engine.isStepOpen && !engine.mayStep) {
-                    engine.apply(command)
-                } else if engine.isStepOpen, command == .pause, !liveCalls.isEmpty {
-                    engine.apply(command)
-                    suspendLiveCalls()
-                } else if engine.isStepOpen, !suspended.isEmpty, command == .resume || command == .stepOnce {
-                    engine.apply(command)
-                    // Finishing the interrupted step is the one step asked for.
-                    if command == .stepOnce { engine.stepAllowance -= 1 }
-                    resumeSuspendedCalls()
-                } else {
-                    deferred.append(command)
-                }
+                apply(command)
             case .chunk(let agent, let id, let chunk):
                 guard var call = liveCalls[agent], call.id == id else { continue }
                 switch chunk {
@@ -255,7 +274,7 @@ public final class Runner {
         let until = MonotonicClock.seconds() + seconds / factor
         while MonotonicClock.seconds() < until {
             receive(waitForInput(until: until))
-            if engine.stopped || !deferred.isEmpty { return }
+            if engine.stopped || !engine.mayStep { return }
         }
     }
 

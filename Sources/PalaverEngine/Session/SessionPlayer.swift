@@ -19,6 +19,18 @@ public final class SessionPlayer: @unchecked Sendable {
         public var kind: Kind
     }
 
+    /// A stretch the recorded run spent paused: skipped when playing back,
+    /// marked on the timeline with how long it really was.
+    public struct PausedSpan: Sendable, Equatable {
+        /// The event the pause ended with.
+        public var event: Int
+        /// How long the run really stood still, in seconds.
+        public var seconds: Double
+    }
+
+    /// Of a gap while the run was paused, this much is played back (the rest is skipped).
+    public static let pausedGapKept = 0.3
+
     struct Checkpoint {
         var event: Int
         var projection: Projection
@@ -28,6 +40,9 @@ public final class SessionPlayer: @unchecked Sendable {
     // Written by the scan, read by the player: guarded by `lock`.
     private var offsets: [Int] = []
     private var times: [Double] = []
+    /// Times with paused stretches taken out: what playback paces by.
+    private var playTimes: [Double] = []
+    private var pausedSpansStore: [PausedSpan] = []
     private var stepStarts: [Int] = []
     private var checkpoints: [Checkpoint] = []
     private var markersStore: [Marker] = []
@@ -63,7 +78,9 @@ public final class SessionPlayer: @unchecked Sendable {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1
         var decoder = EventDecoder()
         var folded = Projection()
-        var pendingOffsets: [Int] = [], pendingTimes: [Double] = [], pendingSteps: [Int] = []
+        var pendingOffsets: [Int] = [], pendingTimes: [Double] = [], pendingPlayTimes: [Double] = [], pendingSteps: [Int] = []
+        var pendingSpans: [PausedSpan] = []
+        var paused = false, skipped = 0.0, previousTime = 0.0
         var pendingMarkers: [Marker] = [], pendingMessages: [(Int, Int)] = []
         var count = 0
         var nextReport = 0
@@ -72,12 +89,16 @@ public final class SessionPlayer: @unchecked Sendable {
             lock.withLock {
                 offsets += pendingOffsets
                 times += pendingTimes
+                playTimes += pendingPlayTimes
+                pausedSpansStore += pendingSpans
                 stepStarts += pendingSteps
                 markersStore += pendingMarkers
                 for (agent, event) in pendingMessages { messagesByAgent[agent, default: []].append(event) }
             }
             pendingOffsets.removeAll(keepingCapacity: true)
             pendingTimes.removeAll(keepingCapacity: true)
+            pendingPlayTimes.removeAll(keepingCapacity: true)
+            pendingSpans.removeAll()
             pendingSteps.removeAll()
             pendingMarkers.removeAll()
             pendingMessages.removeAll()
@@ -101,7 +122,16 @@ public final class SessionPlayer: @unchecked Sendable {
                 }
                 pendingOffsets.append(offset)
                 pendingTimes.append(event.time)
+                let gap = event.time - previousTime
+                if paused && gap > 1 {
+                    skipped += gap - SessionPlayer.pausedGapKept
+                    pendingSpans.append(PausedSpan(event: count, seconds: gap))
+                }
+                previousTime = event.time
+                pendingPlayTimes.append(event.time - skipped)
                 switch event.body {
+                case .control(.pause), .control(.stepOnce): paused = true
+                case .control(.resume): paused = false
                 case .stepStarted: pendingSteps.append(count)
                 case .injected: pendingMarkers.append(Marker(event: count, kind: .injection))
                 case .takeover: pendingMarkers.append(Marker(event: count, kind: .takeover))
@@ -135,6 +165,15 @@ public final class SessionPlayer: @unchecked Sendable {
     public var eventCount: Int { lock.withLock { offsets.count } }
     public var markers: [Marker] { lock.withLock { markersStore } }
     public var stepCount: Int { lock.withLock { stepStarts.count } }
+
+    public var pausedSpans: [PausedSpan] { lock.withLock { pausedSpansStore } }
+
+    /// The time playback paces by: recorded seconds less the paused stretches before the event.
+    public func playTime(ofEvent index: Int) -> Double {
+        lock.withLock { index >= 0 && index < playTimes.count ? playTimes[index] : (playTimes.last ?? 0) }
+    }
+
+    public var currentPlayTime: Double { position == 0 ? 0 : playTime(ofEvent: position - 1) }
 
     public func time(ofEvent index: Int) -> Double {
         lock.withLock { index >= 0 && index < times.count ? times[index] : (times.last ?? 0) }

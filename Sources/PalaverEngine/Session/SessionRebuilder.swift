@@ -100,6 +100,8 @@ public struct SessionRebuilder {
                 engine.apply(.unmute(agent))
             case .takeover(let agent, let active):
                 engine.apply(active ? .takeOver(agent) : .handBack(agent))
+                // A handed-back turn's model reply is in the recording that follows.
+                _ = engine.takeHandedBackTurns()
                 i = check.position - 1
             case .tokenDelta(let agent, let text):
                 engine.streamToken(text, for: agent)

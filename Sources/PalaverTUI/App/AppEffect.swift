@@ -1,14 +1,17 @@
 import PalaverEngine
 
-/// What an update asks the world to do: the loop carries these out.
+/// What an update asks the world to do: the loop carries these out, and what
+/// comes of them returns as an `AppMessage`.
 public enum AppEffect: Sendable, Equatable {
-    /// Send a command to the engine.
+    /// Send a command to the engine (through the workbench's `Controls`).
     case engine(Command)
-    /// Switch to the theme with this name.
+    /// Move or control a replay (through the workbench's `Controls`).
+    case replay(ReplayAction)
+    /// Read the theme with this name.
     case loadTheme(String)
+    /// Read the files a session names (learned policies, a coordination problem).
+    case loadSessionFiles(SessionInfo)
     /// Flush the session file now.
     case save
     case quit
-    /// Move or control a replay.
-    case replay(ReplayAction)
 }

@@ -3,14 +3,50 @@ import PalaverEngine
 extension AppState {
     public static let keymap = Keymap.standard
 
+    /// The one way in: everything the loop hears goes through here, and what
+    /// should happen outside the screen comes back as effects. No I/O.
+    public mutating func update(_ message: AppMessage) -> [AppEffect] {
+        switch message {
+        case .key(let key): return handle(key)
+        case .mouse(let mouse): handle(mouse)
+        case .resize(let w, let h):
+            width = w
+            height = h
+        case .source(let update):
+            var effects: [AppEffect] = []
+            if let replaced = update.projection { effects += show(replaced) }
+            effects += receive(update.events)
+            eventRate.note(update.events.count, at: now)
+            if let playback = update.playback { replay = playback }
+            for notice in update.notices { say(notice.text, error: notice.isError) }
+            return effects
+        case .tick(let time): now = time
+        case .signal:
+            quitRequested = true
+            return [.quit]
+        case .themeLoaded(let loaded):
+            theme = loaded
+            say("theme: \(loaded.name)")
+        case .sessionFilesLoaded(let files):
+            learnedPolicies = files.learnedPolicies
+            coordinationProblem = files.coordinationProblem
+            for problem in files.problems { say(problem, error: true) }
+        case .notice(let text, let isError): say(text, error: isError)
+        }
+        return []
+    }
+
     /// Applies engine events to what the screen shows.
-    public mutating func receive(_ events: [Event]) {
+    @discardableResult
+    public mutating func receive(_ events: [Event]) -> [AppEffect] {
+        guard !events.isEmpty else { return [] }
+        var effects: [AppEffect] = []
         let followed = logOffset == 0 && logSelection == nil
         for event in events {
             projection.apply(event)
             switch event.body {
             case .sessionStarted(let info):
-                loadSessionFiles(for: info)
+                effects += sessionFilesWanted(for: info)
             case .messageSent, .injected: lastMessageTime = now
             case .rejected(let command, let reason): say("can't \(command): \(reason)", error: true)
             case .agentError(let agent, let message):
@@ -19,27 +55,23 @@ extension AppState {
             }
         }
         if !followed, logSelection == nil { logSelection = max(0, visibleLog.count - 1) }
+        return effects
     }
 
-    /// Reads the files a session names — its agents' learned policies and its
-    /// coordination problem — for the graph pane; a file that cannot be read is
-    /// said once and its view left empty.
-    public mutating func loadSessionFiles(for info: SessionInfo) {
-        learnedPolicies = [:]
-        coordinationProblem = nil
-        if let spec = info.coordination {
-            do { coordinationProblem = try DCOPReader.read(spec.problem) } catch { say("constraint view: \(error)", error: true) }
-        }
-        guard let env = info.environment else { return }
-        var library = PolicyLibrary()
-        for (i, text) in env.policies.enumerated() where i < info.agents.count {
-            guard case .learned(let path)? = try? BeerPolicySpec(parsing: text) else { continue }
-            do {
-                learnedPolicies[i] = try library.policy(at: path, stage: i)
-            } catch {
-                say("policy graph: \(error)", error: true)
-            }
-        }
+    /// Shows a projection a source built (a replay that moved).
+    private mutating func show(_ replaced: Projection) -> [AppEffect] {
+        let newMessage = replaced.log.count > projection.log.count
+        projection = replaced
+        if newMessage { lastMessageTime = now }
+        guard let info = replaced.info else { return [] }
+        return sessionFilesWanted(for: info)
+    }
+
+    /// A session that names files (learned policies, a coordination problem) has them read once.
+    private mutating func sessionFilesWanted(for info: SessionInfo) -> [AppEffect] {
+        guard info.environment != nil || info.coordination != nil, sessionFilesRequested != info.scenario else { return [] }
+        sessionFilesRequested = info.scenario
+        return [.loadSessionFiles(info)]
     }
 
     /// Handles a key press and returns what should happen outside the screen.

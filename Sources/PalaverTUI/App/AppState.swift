@@ -46,7 +46,10 @@ public struct AppState: Sendable {
     public var now: Double = 0
     public var sessionPath: String?
     public var modelLabel = "offline"
-    public var eventsPerSecond: Double = 0
+    public var eventsPerSecond: Double { eventRate.perSecond(at: now) }
+    var eventRate = EventRate()
+    /// The session whose files (policies, problem) were asked for, so they are read once.
+    var sessionFilesRequested: String?
     /// When the last message was sent, to light its edge for a moment.
     public var lastMessageTime: Double = -10
     public var quitRequested = false
@@ -104,7 +107,7 @@ public struct AppState: Sendable {
 
     /// Something on screen moves by itself: a spinner, a lit edge, a notice that will fade.
     public var isAnimating: Bool {
-        if projection.ended == nil && projection.agents.contains(where: { $0.status == .thinking }) { return true }
+        if projection.ended == nil && !projection.paused && projection.agents.contains(where: { $0.status == .thinking }) { return true }
         if now - lastMessageTime < 1.6 { return true }
         if let notice, now - notice.time < 5.2 { return true }
         return false
@@ -127,4 +130,22 @@ public struct LogSlice: Sendable, RandomAccessCollection {
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
     public subscript(position: Int) -> Int { indices_?[position] ?? position }
+}
+
+/// Events a second over the last second, for the status bar.
+struct EventRate: Sendable {
+    private var buckets: [(time: Double, count: Int)] = []
+
+    mutating func note(_ count: Int, at time: Double) {
+        if let last = buckets.last, time - last.time < 0.05 {
+            buckets[buckets.count - 1].count += count
+        } else {
+            buckets.append((time, count))
+        }
+        buckets.removeFirst(buckets.prefix { $0.time < time - 1 }.count)
+    }
+
+    func perSecond(at time: Double) -> Double {
+        Double(buckets.reduce(0) { $0 + ($1.time >= time - 1 ? $1.count : 0) })
+    }
 }

@@ -1,15 +1,26 @@
 import Foundation
 import PalaverEngine
 
-/// The live workbench: runs a session on a background thread and the screen
-/// on this one, in the Elm style — input and events update the state, the
-/// state is drawn into a buffer, and only the cells that changed reach the
-/// terminal, at most 30 times a second and not at all when nothing changed.
+/// The workbench: one loop over any `EventSource`, driven through its
+/// `Controls` — a live run, a recording, or (next) a run on another machine.
+///
+/// In the Elm style: everything the loop hears becomes an `AppMessage`,
+/// `AppState.update` folds it and returns `AppEffect`s, the loop carries
+/// those out (commands to the controls, files read) and feeds back what came
+/// of them; `AppView` draws the state into a buffer and only the cells that
+/// changed reach the terminal. The loop blocks in `poll()` on the terminal and
+/// a wake pipe the source signals, so a key or an event is on screen within a
+/// frame; it paints at most 60 times a second, only after a change, and uses
+/// no CPU while nothing happens.
 public final class Workbench {
+    /// How the workbench ended: the user quit, or asked to fork a live run from a recording's step.
+    public enum Outcome: Equatable, Sendable { case quit, fork(step: Int) }
+
     public struct Options {
         public var theme: Theme
         public var themeLoader: ThemeLoader
         public var noColor: Bool
+        /// Where the session is recorded (shown in the status bar; nil when not recorded).
         public var sessionPath: String?
         /// Shown when the screen opens: a problem (a theme that could not be loaded)…
         public var startupNotice: String?
@@ -26,128 +37,170 @@ public final class Workbench {
         }
     }
 
-    private let run: SessionRun
-    private let queue = EventQueue()
-    private var state: AppState
-    private let options: Options
-    private var stopRequested = false
-    private var eventTimes: [Double] = []
+    /// The longest a frame waits after a change: 60 frames a second at most.
+    public static let frameInterval = 1.0 / 60
+    /// How often something that moves by itself (a spinner) is redrawn.
+    static let animationInterval = 0.1
 
-    public init(run: SessionRun, options: Options) {
-        self.run = run
+    private let source: any EventSource
+    private let controls: any Controls
+    private let options: Options
+    public private(set) var state: AppState
+    /// Told when each frame reaches the terminal, with how many inputs had been read by then (benchmarks).
+    public var onPaint: ((_ time: Double, _ inputsRead: Int) -> Void)?
+
+    public init(source: any EventSource, controls: any Controls, options: Options) {
+        self.source = source
+        self.controls = controls
         self.options = options
-        run.fanout.add(queue)
         state = AppState(theme: options.noColor ? .monochrome : options.theme,
                          themeNames: options.themeLoader.available())
         state.sessionPath = options.sessionPath
-        // A fork shows the history it grew from.
-        state.receive(run.history)
+    }
+
+    /// A live run: its engine is the source and takes the commands.
+    public convenience init(run: SessionRun, options: Options) {
+        let live = LiveRunSource(run: run)
+        self.init(source: live, controls: live, options: options)
         state.modelLabel = Set(run.info.agents.map(\.model)).sorted().joined(separator: ", ")
     }
 
-    /// Runs until the user quits. The terminal is restored before it returns.
-    public func start() {
-        let screen = ScreenDriver(noColor: options.noColor)
-        defer { screen.shutdown() }
-        let signals = SignalFlag(signals: [SIGINT, SIGTERM, SIGHUP])
-        defer { signals.cancel() }
-        nonisolated(unsafe) let runner = run
-        let engineThread = Thread { runner.run() }
-        engineThread.name = "palaver-engine"
-        engineThread.start()
+    /// A recording played back.
+    public convenience init(recording: RecordingSource, options: Options) {
+        self.init(source: recording, controls: recording, options: options)
+        state.replay = ReplayStatus(path: recording.player.path)
+        state.sessionPath = recording.player.path
+        state.modelLabel = Set(recording.player.info.agents.map(\.model)).sorted().joined(separator: ", ")
+    }
 
-        state.width = screen.backend.width
-        state.height = screen.backend.height
+    /// Runs in the real terminal until the user quits; the terminal is restored before it returns.
+    @discardableResult
+    public func start() -> Outcome {
+        let terminal = NCursesBackend(noColor: options.noColor)
+        defer { terminal.shutdown() }
+        return run(on: terminal)
+    }
+
+    /// Runs on any terminal (tests and benchmarks use a `PipeTerminal`).
+    public func run(on terminal: any TerminalDevice) -> Outcome {
+        let wake = WakePipe()
+        SignalWake.install(waking: wake)
+        defer { SignalWake.uninstall() }
+        let opened = MonotonicClock.seconds()
+        var previous: Buffer?
+        var lastPaint = -Double.infinity
+        var dirty = true
+        var quitting = false
+        var inputsRead = 0
+        var outcome = Outcome.quit
+
+        state.width = terminal.width
+        state.height = terminal.height
         if let welcome = options.welcome { state.say(welcome) }
         if let notice = options.startupNotice { state.say(notice, error: true) }
+        source.start(wake: { wake.wake() })
+
         while true {
-            state.now = screen.now
-            if signals.raised { perform(.quit) }
-            if stopRequested && runnerFinished { break }
-            let events = queue.drain()
-            if !events.isEmpty {
-                state.receive(events)
-                noteEventRate(events.count)
-                screen.dirty = true
+            let now = MonotonicClock.seconds()
+            wake.drain()
+            var effects = state.update(.tick(now - opened))
+            if let sig = SignalWake.take() { effects += state.update(.signal(sig)) }
+            let update = source.take(now: now)
+            if !update.isEmpty {
+                effects += state.update(.source(update))
+                dirty = true
             }
-            state.eventsPerSecond = eventRate
-            screen.paintIfDue(state, animating: isAnimating)
-            guard let input = screen.nextInput(animating: isAnimating, busy: stopRequested) else { continue }
-            handle(input, size: (screen.backend.width, screen.backend.height))
-        }
-    }
-
-    private func handle(_ input: TerminalInput, size: (Int, Int)) {
-        switch input {
-        case .resize:
-            state.width = size.0
-            state.height = size.1
-        case .key(let key):
-            for effect in state.handle(key) { perform(effect) }
-        case .mouse(let mouse):
-            state.handle(mouse)
-        }
-    }
-
-    private var runnerFinished: Bool { state.projection.ended != nil }
-
-    private var isAnimating: Bool { state.isAnimating }
-
-    private func noteEventRate(_ count: Int) {
-        for _ in 0..<min(count, 5000) { eventTimes.append(state.now) }
-        eventTimes.removeFirst(eventTimes.prefix { $0 < state.now - 1 }.count)
-    }
-
-    private var eventRate: Double {
-        eventTimes.removeFirst(eventTimes.prefix { $0 < state.now - 1 }.count)
-        return Double(eventTimes.count)
-    }
-
-    private func perform(_ effect: AppEffect) {
-        switch effect {
-        case .engine(let command):
-            run.inbox.post(command)
-        case .loadTheme(let name):
-            guard !options.noColor else { state.say("NO_COLOR is set: themes are off"); return }
-            do {
-                state.theme = try options.themeLoader.load(name)
-                state.say("theme: \(state.theme.name)")
-            } catch {
-                state.say("\(error) (keeping \(state.theme.name))", error: true)
+            while let input = terminal.readInput() {
+                inputsRead += 1
+                dirty = true
+                switch input {
+                case .key(let key): effects += state.update(.key(key))
+                case .mouse(let mouse): effects += state.update(.mouse(mouse))
+                case .resize:
+                    terminal.invalidate()
+                    previous = nil
+                    effects += state.update(.resize(width: terminal.width, height: terminal.height))
+                }
             }
-        case .save:
-            if let path = options.sessionPath {
-                state.say("the session is saved as it runs (every step, and every 100 ms): \(path)")
+            // Effects may answer with messages, which may ask for more.
+            while !effects.isEmpty {
+                let effect = effects.removeFirst()
+                dirty = true
+                switch perform(effect) {
+                case .message(let message): effects += state.update(message)
+                case .quit:
+                    if !quitting { source.stop() }
+                    quitting = true
+                case .fork(let step):
+                    outcome = .fork(step: step)
+                    quitting = true
+                case .nothing: break
+                }
+            }
+            if quitting && (source.isFinished || outcome != .quit) { break }
+
+            let animating = state.isAnimating
+            if animating && now - lastPaint >= Self.animationInterval { dirty = true }
+            if dirty && now >= lastPaint + Self.frameInterval {
+                let frame = AppView.render(state)
+                let diff = BufferDiff(from: previous, to: frame)
+                if !diff.isEmpty {
+                    terminal.apply(diff)
+                    terminal.present()
+                }
+                previous = frame
+                lastPaint = MonotonicClock.seconds()
+                dirty = false
+                onPaint?(lastPaint, inputsRead)
+            }
+
+            // Sleep until a key, an event, the next frame after a change, or the source's next moment.
+            var wakeAt: Double? = nil
+            if dirty {
+                wakeAt = lastPaint + Self.frameInterval
             } else {
-                state.say("this run is not being recorded (started with --no-record)", error: true)
+                if animating { wakeAt = lastPaint + Self.animationInterval }
+                if let due = source.nextDue(now: now) { wakeAt = min(wakeAt ?? due, due) }
             }
+            let timeout = wakeAt.map { max(0, Int((($0 - MonotonicClock.seconds()) * 1000).rounded(.up))) } ?? -1
+            var fds = [pollfd(fd: terminal.inputDescriptor, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, nfds_t(fds.count), Int32(clamping: timeout))
+        }
+        return outcome
+    }
+
+    private enum Performed { case nothing, message(AppMessage), quit, fork(step: Int) }
+
+    private func perform(_ effect: AppEffect) -> Performed {
+        switch effect {
+        case .engine(let command): return answer(controls.perform(.command(command)))
+        case .replay(let action): return answer(controls.perform(.playback(action)))
+        case .loadTheme(let name):
+            guard !options.noColor else { return .message(.notice("NO_COLOR is set: themes are off", isError: false)) }
+            do {
+                return .message(.themeLoaded(try options.themeLoader.load(name)))
+            } catch {
+                return .message(.notice("\(error) (keeping \(state.theme.name))", isError: true))
+            }
+        case .loadSessionFiles(let info):
+            return .message(.sessionFilesLoaded(SessionFiles.load(for: info)))
+        case .save:
+            if state.replay != nil { return .message(.notice("a recording is already saved: \(state.sessionPath ?? "")", isError: false)) }
+            if let path = options.sessionPath {
+                return .message(.notice("the session is saved as it runs (every step, and every 100 ms): \(path)", isError: false))
+            }
+            return .message(.notice("this run is not being recorded (started with --no-record)", isError: true))
         case .quit:
-            stopRequested = true
-            run.inbox.post(.stop)
-        case .replay:
-            break
-        }
-    }
-}
-
-/// Notes that one of the given signals arrived, for a loop to check.
-final class SignalFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(signals: [Int32]) {
-        for sig in signals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in self?.set() }
-            source.resume()
-            sources.append(source)
+            return .quit
         }
     }
 
-    private func set() { lock.withLock { flag = true } }
-    var raised: Bool { lock.withLock { flag } }
-
-    func cancel() { for source in sources { source.cancel() } }
+    private func answer(_ outcome: ControlOutcome) -> Performed {
+        switch outcome {
+        case .done: return .nothing
+        case .refused(let reason): return .message(.notice(reason, isError: true))
+        case .fork(let step): return .fork(step: step)
+        }
+    }
 }

@@ -1,8 +1,6 @@
-import PalaverEngine
-
 /// What the screen knows about a replay: where it is, whether it plays, and
 /// what the timeline marks.
-public struct ReplayStatus: Sendable {
+public struct ReplayStatus: Sendable, Equatable {
     public var position = 0
     public var total = 0
     public var playing = true
@@ -13,6 +11,8 @@ public struct ReplayStatus: Sendable {
     public var currentTime: Double = 0
     public var totalTime: Double = 0
     public var path: String
+    /// Stretches the recorded run spent paused, skipped in playback (event index, real seconds).
+    public var pausedSpans: [SessionPlayer.PausedSpan] = []
 
     public init(path: String) { self.path = path }
 }
