@@ -7,6 +7,16 @@ struct PalaverProcess {
         var stdout: String
         var stderr: String
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+        /// The lines with the one wall-clock figure (the run's duration, on the closing
+        /// summary) left out: what two runs of the same conversation share.
+        var transcript: [String] {
+            lines.map { line in
+                guard line.hasPrefix("— ended ") else { return line }
+                var parts = line.components(separatedBy: ", ")
+                if parts.count > 2 { parts.remove(at: 2) }
+                return parts.joined(separator: ", ")
+            }
+        }
     }
 
     static var binary: String {

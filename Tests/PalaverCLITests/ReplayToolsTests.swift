@@ -114,7 +114,8 @@ import PalaverEngine
         let again = try PalaverProcess.run(["run", "debate", "--steps", "6", "--model", "replay:\(recorded)", "--no-record", "--headless"], in: cwd)
         #expect(again.status == 0)
         // Same messages; only the heading (which names the model) differs.
-        #expect(Array(again.lines.dropFirst()) == Array(original.lines.dropFirst()))
+        #expect(original.lines.count > 6)
+        #expect(Array(again.transcript.dropFirst()) == Array(original.transcript.dropFirst()))
 
         let past = try PalaverProcess.run(["run", "debate", "--steps", "7", "--model", "replay:\(recorded)", "--no-record", "--headless"], in: cwd)
         #expect(past.stdout.contains("no more replies for chen"))

@@ -46,10 +46,10 @@ struct WorkbenchTerminalTests {
         #expect(term.waitFor(text: "PAUSED"))
         let stepBefore = Self.step(in: term.screen, limit: 400)
         Thread.sleep(forTimeInterval: 0.8)
-        // Paused: the step counter no longer moves (at most the step under way finishes).
+        // Paused: the step counter no longer moves (the pause acts at once, mid-turn too).
         let stepAfter = Self.step(in: term.screen, limit: 400)
         #expect(stepBefore > 0)
-        #expect(stepAfter == stepBefore || stepAfter == stepBefore + 1)
+        #expect(stepAfter == stepBefore)
 
         // Inject to one agent, resume, and see it arrive and get answered.
         term.keys("i")
@@ -133,7 +133,10 @@ struct WorkbenchTerminalTests {
     }
 
     @Test func replayPauseStepBackForkInjectAndQuit() throws {
-        let term = Tmux("cd \(cwd) && HOME=\(dir) \(binary) replay sessions/examples/ship-it.jsonl --speed 4")
+        // From a folder of its own: the fork is recorded under sessions/ there, not in the checkout.
+        try FileManager.default.createDirectory(atPath: dir + "/sessions", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: cwd + "/sessions/examples/ship-it.jsonl", toPath: dir + "/sessions/ship-it.jsonl")
+        let term = Tmux("cd \(dir) && HOME=\(dir) \(binary) replay sessions/ship-it.jsonl --speed 4")
         try #require(term.waitFor(text: "REPLAY"))
         #expect(term.waitFor(text: "f fork here"))
         #expect(term.waitFor("the replay to reach step 4") { $0.range(of: #"step ([4-9]|1\d)/16"#, options: .regularExpression) != nil })
@@ -154,6 +157,80 @@ struct WorkbenchTerminalTests {
         term.keys("q")
         #expect(term.waitFor(text: "PALAVER_EXIT=0"))
         #expect(term.screen.contains("fork recorded to"))
+        let forks = try FileManager.default.contentsOfDirectory(atPath: dir + "/sessions").filter { $0.hasSuffix("-ship-it-fork.jsonl") }
+        #expect(forks.count == 1)
+    }
+
+    /// Space while an agent streams pauses in the middle of its reply: the
+    /// recording shows the pause between two tokens of one turn, and the
+    /// same turn goes on from there on resume.
+    @Test func pauseWhileAnAgentStreamsStopsItMidReply() throws {
+        let path = dir + "/midturn.jsonl"
+        let term = Tmux("cd \(cwd) && \(binary) run --speed 1 --steps 400 --record \(path)")
+        try #require(term.waitFor(text: "streaming"))
+        term.keys("Space")
+        #expect(term.waitFor(text: "PAUSED"))
+        term.keys("Space")
+        #expect(term.waitFor(text: "▶ running"))
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        let all = try events(path)
+        guard let pause = all.firstIndex(where: { $0.body == .control(.pause) }) else {
+            Issue.record("no pause in the recording")
+            return
+        }
+        // Between the last call start before the pause and its finish lies the pause: mid-turn.
+        let started = all[..<pause].lastIndex { if case .callStarted = $0.body { true } else { false } }
+        let finished = all[pause...].firstIndex { if case .callFinished = $0.body { true } else { false } }
+        let tokensBefore = all[(started ?? 0)..<pause].filter { if case .tokenDelta = $0.body { true } else { false } }.count
+        let tokensAfter = all[pause..<(finished ?? all.count)].filter { if case .tokenDelta = $0.body { true } else { false } }.count
+        #expect(started != nil && finished != nil)
+        #expect(tokensBefore > 0, "the reply had begun")
+        #expect(tokensAfter > 0, "and went on after the pause")
+    }
+
+    /// Handing back an agent whose turn waits for you lets its model answer: no error.
+    @Test func handBackWhileItsTurnWaitsLetsTheModelAnswer() throws {
+        let path = dir + "/handback.jsonl"
+        let term = Tmux("cd \(cwd) && \(binary) run --speed 8 --steps 400 --record \(path)")
+        try #require(term.waitFor(text: "▶ running"))
+        term.keys("Tab", "Tab", "Tab", "t")
+        #expect(term.waitFor(text: "you are Ravi now"))
+        #expect(term.waitFor(text: "YOUR TURN", timeout: 25))
+        term.keys("t")
+        #expect(term.waitFor("Ravi to speak for himself again") { !$0.contains("YOUR TURN") })
+        #expect(!term.screen.contains("error"))
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        let all = try events(path)
+        #expect(!all.contains { if case .agentError = $0.body { true } else { false } })
+        guard let handBack = all.firstIndex(where: { $0.body == .takeover(agent: AgentID(1), active: false) }) else {
+            Issue.record("no hand-back in the recording")
+            return
+        }
+        // The turn that waited is answered by the model.
+        #expect(all[handBack...].contains { if case .messageSent(let m) = $0.body { m.sender == .agent(AgentID(1)) && m.metadata?.model != "human" } else { false } })
+    }
+
+    /// Mute and unmute while a taken-over turn waits: both take effect at once, none is lost.
+    @Test func muteDuringATakeoverSticks() throws {
+        let path = dir + "/mute.jsonl"
+        let term = Tmux("cd \(cwd) && \(binary) run --speed 8 --steps 400 --record \(path)")
+        try #require(term.waitFor(text: "▶ running"))
+        term.keys("Tab", "Tab", "Tab", "Tab", "t")
+        #expect(term.waitFor(text: "you are Lena now"))
+        #expect(term.waitFor(text: "YOUR TURN", timeout: 25))
+        term.keys("m")
+        #expect(term.waitFor(text: "muted"))
+        term.keys("m")
+        #expect(term.waitFor("Lena unmuted") { !$0.contains("muted") })
+        term.keys("m")
+        #expect(term.waitFor(text: "muted"))
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+        let controls = try events(path).compactMap { e -> Control? in if case .control(let c) = e.body { c } else { nil } }
+        let lena = AgentID(2)
+        #expect(controls.filter { $0 == .mute(lena) || $0 == .unmute(lena) } == [.mute(lena), .unmute(lena), .mute(lena)])
     }
 
     static func step(in screen: String, limit: Int = 16) -> Int {

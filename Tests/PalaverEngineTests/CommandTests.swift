@@ -87,14 +87,23 @@ import Testing
         #expect(log.events.bodies.contains(.takeover(agent: AgentID(0), active: false)))
     }
 
-    @Test func handingBackMidTurnEndsTheWaitingTurn() {
+    @Test func handingBackMidTurnGivesTheWaitingTurnToTheModel() {
         let (engine, log) = Fixtures.engine(2)
         engine.start()
         engine.apply(.takeOver(AgentID(0)))
         _ = engine.beginStep()
         engine.apply(.handBack(AgentID(0)))
+        // The turn stays open, now the model's: a call starts and the runner is handed the request.
+        #expect(engine.isStepOpen)
+        #expect(log.events.last?.body == .callStarted(agent: AgentID(0), model: engine.info.agents[0].model))
+        let handedBack = engine.takeHandedBackTurns()
+        #expect(handedBack.map(\.agent) == [AgentID(0)])
+        if case .model? = handedBack.first?.kind {} else { Issue.record("the handed-back turn should ask the model") }
+        #expect(engine.takeHandedBackTurns().isEmpty, "taken once")
+        #expect(!log.events.bodies.contains { if case .agentError = $0 { return true } else { return false } })
+        engine.finishTurn(of: AgentID(0), text: "mine again", usage: Usage(model: "t", promptTokens: 1, completionTokens: 1, latencyMs: 1))
         #expect(!engine.isStepOpen)
-        #expect(log.events.bodies.contains { if case .agentError(AgentID(0), _) = $0 { return true } else { return false } })
+        #expect(log.events.sentMessages.last?.text == "mine again")
     }
 
     @Test func pauseResumeStepOnceAndSpeedAreRecorded() {

@@ -54,7 +54,11 @@ import Testing
         })
         run.inbox.post(.stop)
         #expect(watch.wait(until: Self.ended))
-        if case .sessionEnded(let summary)? = watch.events.last?.body { #expect(summary.reason == .stopped) }
+        guard case .sessionEnded(let summary)? = watch.events.last?.body else {
+            Issue.record("the run did not end with a summary")
+            return
+        }
+        #expect(summary.reason == .stopped)
     }
 
     @Test func streamsTokensOverTimeAtRealSpeed() throws {

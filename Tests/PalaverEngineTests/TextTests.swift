@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func malformedJsonIsRejectedWithAColumn() {
-        for bad in ["{", "{\"a\":}", "[1,]", "\"unterminated", "{\"a\":1}x", "nul", "01x", "\"tab\there\""] {
+        for bad in ["{", "{\"a\":}", "[1,]", "\"unterminated", "{\"a\":1}x", "nul", "01", "-01", "1x", "\"tab\there\""] {
             #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(bad) }
         }
     }

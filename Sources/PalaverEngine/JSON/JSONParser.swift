@@ -182,6 +182,7 @@ public struct JSONParser {
         var integer: Int64 = 0
         var digits = 0
         var overflow = false
+        let firstDigit = i
         while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 {
             let (m, o1) = integer.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int64(bytes[i] - 48))
@@ -191,6 +192,8 @@ public struct JSONParser {
             i += 1
         }
         guard digits > 0 else { throw fail("bad number") }
+        // JSON numbers have no leading zeros (01 is not 1).
+        guard digits == 1 || bytes[firstDigit] != 48 else { throw fail("bad number (leading zero)") }
         var isInteger = true
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             isInteger = false
