@@ -172,6 +172,11 @@ struct WorkbenchTerminalTests {
         #expect(term.waitFor(text: "PAUSED"))
         term.keys("Space")
         #expect(term.waitFor(text: "▶ running"))
+        // Wait for the interrupted reply to finish in the recording.
+        #expect(term.waitFor("the reply to finish after the pause") { _ in
+            guard let all = try? self.events(path), let pause = all.firstIndex(where: { $0.body == .control(.pause) }) else { return false }
+            return all[pause...].contains { if case .callFinished = $0.body { true } else { false } }
+        })
         term.keys("q")
         #expect(term.waitFor(text: "PALAVER_EXIT=0"))
         let all = try events(path)
@@ -199,7 +204,12 @@ struct WorkbenchTerminalTests {
         #expect(term.waitFor(text: "YOUR TURN", timeout: 25))
         term.keys("t")
         #expect(term.waitFor("Ravi to speak for himself again") { !$0.contains("YOUR TURN") })
-        #expect(!term.screen.contains("error"))
+        #expect(term.waitFor("Ravi's model to answer the waiting turn") { _ in
+            guard let all = try? self.events(path),
+                  let handBack = all.firstIndex(where: { $0.body == .takeover(agent: AgentID(1), active: false) }) else { return false }
+            return all[handBack...].contains { if case .messageSent(let m) = $0.body { m.sender == .agent(AgentID(1)) } else { false } }
+        })
+        #expect(!term.screen.contains("✗"), "no error mark on the screen")
         term.keys("q")
         #expect(term.waitFor(text: "PALAVER_EXIT=0"))
         let all = try events(path)
