@@ -9,6 +9,11 @@ let package = Package(
         .library(name: "PalaverEngine", targets: ["PalaverEngine"]),
         .library(name: "PalaverTUI", targets: ["PalaverTUI"]),
     ],
+    traits: [
+        // Distributed runs over RabbitMQ need the system's rabbitmq-c (Debian: librabbitmq-dev); off by default
+        // so a fresh machine builds without it. Build with `--traits Broker`.
+        .trait(name: "Broker", description: "RabbitMQ support (palaver worker, run --broker, attach, pull) via librabbitmq"),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -45,12 +50,21 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        .target(
+            name: "PalaverBroker",
+            dependencies: [
+                "PalaverEngine",
+                .target(name: "CRabbitMQ", condition: .when(traits: ["Broker"])),
+            ]
+        ),
         .executableTarget(
             name: "palaver",
             dependencies: [
                 "PalaverEngine",
                 "PalaverModels",
                 "PalaverTUI",
+                "PalaverBroker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,6 +78,7 @@ let package = Package(
         ]),
         .testTarget(name: "PalaverTUITests", dependencies: ["PalaverTUI", "PalaverEngine"]),
         .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine", "palaver"]),
+        .testTarget(name: "PalaverBrokerTests", dependencies: ["PalaverBroker", "PalaverEngine", "PalaverModels", "palaver"]),
     ],
     swiftLanguageModes: [.v6]
 )

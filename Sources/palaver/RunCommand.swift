@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PalaverBroker
 import PalaverEngine
 import PalaverTUI
 
@@ -47,9 +48,15 @@ struct RunCommand: ParsableCommand {
         valueName: "AGENT=SPEC"))
     var policies: [String] = []
 
+    @OptionGroup var broker: BrokerOptions
+
+    @Option(help: "With --broker: the run's id on the broker (default: SCENARIO-TIME-RANDOM).")
+    var runID: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if let runID, !BrokerNames.isValidRun(runID) { throw ValidationError("--run-id '\(runID)': use letters, digits, - _ . only") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps))") }
         if noRecord && record != nil { throw ValidationError("--record and --no-record contradict each other") }
     }
@@ -63,11 +70,18 @@ struct RunCommand: ParsableCommand {
         let recordPath = noRecord ? nil : (record ?? SessionFiles.newPath(for: scenario.name))
         if let recordPath { try SessionFiles.prepareDirectory(for: recordPath) }
 
-        let options = SessionRun.Options(seed: seed, maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest),
+        var options = SessionRun.Options(seed: seed, maxSteps: steps, speed: speed ?? (interactive ? nil : .fastest),
                                          model: models.model, recordPath: recordPath, catalog: models.catalog)
+        var sinks = LiveRunPresenter.sinks(interactive: interactive)
+        let link = broker.given ? try BrokerRunLink(broker: try broker.url(), run: runID, scenario: scenario, header: options.header, logger: logger) : nil
+        if let link {
+            options.catalog?.dispatch = link.dispatch
+            sinks.append(link.events)
+        }
+        defer { link?.finish() }
         let run: SessionRun
         do {
-            run = try SessionRun(scenario: scenario, options: options, sinks: LiveRunPresenter.sinks(interactive: interactive))
+            run = try SessionRun(scenario: scenario, options: options, sinks: sinks)
         } catch let error as ModelCatalog.Failure {
             throw BadInput(error)
         } catch let error as SessionError {

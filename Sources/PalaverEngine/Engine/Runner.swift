@@ -117,7 +117,13 @@ public final class Runner {
     static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     private func runStep() {
-        for turn in engine.beginStep() { start(turn) }
+        let turns = engine.beginStep()
+        for turn in turns {
+            if case .model(let request) = turn.kind, let remote = providers[turn.agent.index] as? any PrefetchingModelProvider {
+                remote.prefetch(request)
+            }
+        }
+        for turn in turns { start(turn) }
         while engine.isStepOpen {
             let nextDue = frozen ? nil : scripted.map(\.due).min()
             if engine.speed == .fastest, let due = nextDue, liveCalls.isEmpty || due <= virtualNow {
@@ -257,6 +263,9 @@ public final class Runner {
                     liveCalls[agent] = nil
                     engine.finishTurn(of: agent, text: call.text, usage: usage)
                 case .retrying(let attempt, let reason, _):
+                    // A new attempt answers from the start; what the failed one streamed is discarded.
+                    call.text = ""
+                    liveCalls[agent] = call
                     engine.noteRetry(of: agent, attempt: attempt, reason: reason)
                 }
             case .callFailed(let agent, let id, let reason):

@@ -14,6 +14,8 @@ public final class SessionRun {
         public var recordPath: String?
         /// Providers beyond the offline model (HTTP, replay), registered by the caller.
         public var catalog: ModelCatalog?
+        /// The session file's first line; a run also published elsewhere shares it, so both copies are the same.
+        public var header = SessionHeader()
 
         public init(seed: UInt64? = nil, maxSteps: Int? = nil, speed: Speed? = nil,
                     model: String? = nil, recordPath: String? = nil, catalog: ModelCatalog? = nil) {
@@ -49,7 +51,7 @@ public final class SessionRun {
         let providers = try catalog.providers(for: info.agents)
         fanout = EventFanout()
         if let path = options.recordPath {
-            let writer = try SessionWriter(path: path)
+            let writer = try SessionWriter(path: path, header: options.header)
             self.writer = writer
             fanout.add(writer)
         } else {

@@ -6,6 +6,9 @@ public struct ModelCatalog: Sendable {
 
     public var offline: OfflineModel
     private var resolvers: [String: Resolver] = [:]
+    /// Where every agent's calls go instead of its own provider (a broker's work queue for
+    /// `run --broker`); each spec is still resolved here first, so a bad one fails before the run.
+    public var dispatch: (@Sendable (AgentSpec) -> any ModelProvider)?
 
     public init(offline: OfflineModel = OfflineModel()) { self.offline = offline }
 
@@ -46,7 +49,10 @@ public struct ModelCatalog: Sendable {
     public func providers(for agents: [AgentSpec]) throws(Failure) -> [any ModelProvider] {
         var out: [any ModelProvider] = []
         for agent in agents {
-            do throws(Failure) { out.append(try provider(for: agent)) } catch {
+            do throws(Failure) {
+                let own = try provider(for: agent)
+                out.append(dispatch?(agent) ?? own)
+            } catch {
                 throw Failure(spec: error.spec, reason: "\(error.reason) (agent \(agent.id))")
             }
         }

@@ -62,6 +62,13 @@ public protocol ModelProvider: Sendable {
     func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelChunk, any Error>
 }
 
+/// A provider whose calls travel elsewhere (a broker's work queue): the runner
+/// tells it every request of a step before it asks for any one reply, so the
+/// step's calls run at once wherever they are taken.
+public protocol PrefetchingModelProvider: ModelProvider {
+    func prefetch(_ request: ModelRequest)
+}
+
 /// A reply known in full before it is streamed, with the timing a real
 /// provider would show. The runner plays such replies on its own clock, so
 /// runs with these models are deterministic at any speed.

@@ -25,7 +25,8 @@ public struct SessionHeader: Sendable, Equatable {
         return formatter.string(from: Date())
     }
 
-    var line: [UInt8] {
+    /// The header as its JSON line, without the newline.
+    public var line: [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("palaver"); w.string("session")
