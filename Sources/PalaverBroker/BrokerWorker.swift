@@ -94,7 +94,7 @@ public final class BrokerWorker: @unchecked Sendable {
 #if Broker
 /// The worker's thread: owns its connection, consumes requests, publishes replies, acknowledges.
 private final class WorkerLoop: @unchecked Sendable {
-    unowned let worker: BrokerWorker
+    let worker: BrokerWorker
     let keeper: ConnectionKeeper
     /// Replies published but not yet confirmed, with the delivery each one finishes.
     private var awaitingConfirm: [(sequence: UInt64, tag: UInt64)] = []

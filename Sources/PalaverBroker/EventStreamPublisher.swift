@@ -122,7 +122,7 @@ private final class PublisherLoop: @unchecked Sendable {
     let runID: String
     let scenario: String
     let keeper: ConnectionKeeper
-    unowned let owner: EventStreamPublisher
+    let owner: EventStreamPublisher
     private var unconfirmed: [Batch] = []
     private var nextNumber: Int64 = 0
     private var announced = false

@@ -109,7 +109,7 @@ struct RemoteModel: PrefetchingModelProvider, ScriptedModelProvider {
 /// The thread that owns the engine's connection for turns.
 private final class TurnLoop: @unchecked Sendable {
     let runID: String
-    unowned let owner: RemoteTurns
+    let owner: RemoteTurns
     let keeper: ConnectionKeeper
     /// Sent but not yet confirmed, oldest first; all go again on a new connection.
     private var unconfirmed: [(id: String, body: [UInt8], sequence: UInt64)] = []

@@ -2,46 +2,40 @@ import Foundation
 
 /// A `palaver` process left running (a worker, an engine), its output collected to files.
 final class BackgroundPalaver: @unchecked Sendable {
-    let process = Process()
+    let pid: pid_t
     let stdoutPath: String
     let stderrPath: String
+    private var status: Int32?
 
     init(_ arguments: [String], in directory: String, name: String, environment: [String: String] = [:]) throws {
         stdoutPath = directory + "/\(name).out"
         stderrPath = directory + "/\(name).err"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: PalaverProcess.binary).standardizedFileURL
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        pid = try Spawn.start([URL(fileURLWithPath: PalaverProcess.binary).standardizedFileURL.path] + arguments,
+                              stdout: stdoutPath, stderr: stderrPath, directory: directory, environment: environment)
     }
 
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
-    var isRunning: Bool { process.isRunning }
 
     /// kill -9: no goodbye to the broker.
     func kill() {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        guard status == nil else { return }
+        Foundation.kill(pid, SIGKILL)
+        _ = wait()
     }
 
     /// SIGTERM, then wait for it to finish.
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        guard status == nil else { return }
+        Foundation.kill(pid, SIGTERM)
+        _ = wait()
     }
 
     func wait() -> Int32 {
-        process.waitUntilExit()
-        return process.terminationStatus
+        if let status { return status }
+        let result = Spawn.wait(pid)
+        status = result
+        return result
     }
 
     deinit { kill() }

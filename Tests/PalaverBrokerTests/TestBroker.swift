@@ -76,18 +76,8 @@ final class TestBroker: @unchecked Sendable {
 
     @discardableResult
     static func shell(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failure(description: "\(arguments.joined(separator: " ")): \(text)") }
-        return text
+        let (status, output) = try Spawn.run(arguments)
+        guard status == 0 else { throw Failure(description: "\(arguments.joined(separator: " ")): \(output)") }
+        return output
     }
 }
