@@ -23,6 +23,8 @@ public final class BrokerWorker: @unchecked Sendable {
     private let wake = WakePipe()
     /// Turns answered (acknowledged) so far.
     public private(set) var answered = 0
+    /// A file touched every few seconds while the worker is connected: a liveness probe's heartbeat.
+    public var aliveFile: String?
 
     struct Outgoing {
         let replyTo: String
@@ -101,6 +103,7 @@ private final class WorkerLoop: @unchecked Sendable {
     /// Live (streaming) calls in flight on this connection, cancelled if it is lost.
     private var calls: [UInt64: Task<Void, Never>] = [:]
     private var generation = 0
+    private var lastAlive = 0.0
 
     init(worker: BrokerWorker, report: @escaping @Sendable (BrokerStatus) -> Void) {
         self.worker = worker
@@ -125,6 +128,7 @@ private final class WorkerLoop: @unchecked Sendable {
                 return
             }
             guard let connection = keeper.current() else { continue }
+            touchAliveFile()
             if keeper.generation != generation {
                 // A new connection: requests held on the old one are redelivered, so their calls stop.
                 generation = keeper.generation
@@ -153,6 +157,15 @@ private final class WorkerLoop: @unchecked Sendable {
                 keeper.lost(error)
             }
         }
+    }
+
+    private func touchAliveFile() {
+        guard let path = worker.aliveFile, MonotonicSeconds.now() - lastAlive >= 5 else { return }
+        lastAlive = MonotonicSeconds.now()
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        futimens(fd, nil)
+        close(fd)
     }
 
     @discardableResult

@@ -20,6 +20,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Turns answered at once (the broker's prefetch).")
     var concurrency = 4
 
+    @Option(help: "Touch this file every few seconds while connected to the broker (for a liveness probe).")
+    var aliveFile: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -43,6 +46,7 @@ struct WorkerCommand: ParsableCommand {
             own.offline = OfflineModel(settings: turn.offline)
             return try own.provider(for: spec)
         }, log: { line in logger.warning("\(line)") })
+        worker.aliveFile = aliveFile
         let signals = [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

@@ -1,3 +1,5 @@
+// Needs the broker client: built with --traits Broker (scripts/test does).
+#if Broker
 import Foundation
 import Testing
 @testable import PalaverBroker
@@ -130,3 +132,4 @@ struct DistributedRunTests {
         #expect(second.stdout.contains("ended after 4 steps"))
     }
 }
+#endif
