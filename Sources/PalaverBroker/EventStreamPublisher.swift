@@ -2,27 +2,27 @@ import Foundation
 import PalaverEngine
 
 /// An event sink that publishes a run's events, in order, to the run's stream
-/// on the broker. The engine's thread only appends each event's JSON line to a
-/// buffer under a lock; the publisher's own thread takes the buffer every few
-/// milliseconds, publishes it as one message (a batch of whole lines, numbered),
+/// on the broker. The engine's thread only appends each event to a list under
+/// a lock; the publisher's own thread takes the list every few milliseconds,
+/// encodes it and publishes it as one message (a batch of whole lines, numbered),
 /// and keeps it until the broker confirms it, republishing after a reconnect.
 /// The first message is the session header, so the stream concatenated is a
 /// session file. Readers drop a batch number they have seen (a republish).
 public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     public let run: String
     private let lock = NSCondition()
-    private var pending: [UInt8] = []
-    private var pendingEvents = 0
+    private var header: [UInt8]?
+    private var pending: [Event] = []
     private var ended = false
     private var finished = false
     private var published = 0
-    private var encoder = EventEncoder()
     private let wake = WakePipe()
     #if Broker
     private var thread: Thread?
     #endif
-    /// Batches of this size go at once; smaller ones wait at most `latency`.
-    static let batchBytes = 1 << 17
+    /// Batches of this many events go at once; smaller ones wait at most `latency`.
+    static let batchEvents = 2048
+    static let maxBatchEvents = 16384
     static let latency = 0.005
 
     /// Connects (failing fast when the broker cannot be reached at all), declares the stream and starts publishing.
@@ -33,7 +33,7 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
         let first = try AMQPConnection(url: url)
         try EventStreamPublisher.declare(on: first, run: run)
         first.close()
-        pending = header.line + [0x0A]
+        self.header = header.line + [0x0A]
         let worker = PublisherLoop(url: url, run: run, scenario: scenario, report: report, owner: self)
         let thread = Thread { worker.run() }
         thread.name = "palaver-broker-events"
@@ -52,14 +52,14 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     #endif
 
     public func receive(_ event: Event) {
+        var last = false
+        if case .sessionEnded = event.body { last = true }
         lock.lock()
-        encoder.encode(event, into: &pending)
-        pending.append(0x0A)
-        pendingEvents += 1
-        if case .sessionEnded = event.body { ended = true }
-        let full = pending.count >= EventStreamPublisher.batchBytes
+        pending.append(event)
+        if last { ended = true }
+        let full = pending.count == EventStreamPublisher.batchEvents
         lock.unlock()
-        if full || ended { wake.wake() }
+        if full || last { wake.wake() }
     }
 
     /// Waits until every event is published and confirmed (or `timeout` passes); true when all are.
@@ -86,15 +86,22 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     }
 
     // The loop's side: take what is buffered, and say when all is done.
-    fileprivate func take() -> (bytes: [UInt8], events: Int, last: Bool) {
+    fileprivate func take() -> (header: [UInt8]?, events: [Event], last: Bool) {
         lock.lock()
         defer { lock.unlock() }
-        let bytes = pending
-        let count = pendingEvents
-        pending = []
-        pending.reserveCapacity(bytes.count)
-        pendingEvents = 0
-        return (bytes, count, ended)
+        let events: [Event]
+        if pending.count <= EventStreamPublisher.maxBatchEvents {
+            events = pending
+            pending = []
+            pending.reserveCapacity(min(events.count, EventStreamPublisher.batchEvents))
+        } else {
+            // Behind: publish in bounded messages, the rest next time round.
+            events = Array(pending.prefix(EventStreamPublisher.maxBatchEvents))
+            pending.removeFirst(EventStreamPublisher.maxBatchEvents)
+        }
+        let first = header
+        header = nil
+        return (first, events, ended && pending.isEmpty)
     }
 
     fileprivate func confirmed(events: Int, done: Bool) {
@@ -105,7 +112,12 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
         lock.unlock()
     }
 
-    fileprivate func waitForWork(timeout: Double, socket: Int32?) { wake.wait(socket: socket, timeout: timeout) }
+    fileprivate func waitForWork(timeout: Double, socket: Int32?) {
+        lock.lock()
+        let behind = pending.count >= EventStreamPublisher.batchEvents
+        lock.unlock()
+        wake.wait(socket: socket, timeout: behind ? 0 : timeout)
+    }
 }
 
 #if Broker
@@ -126,6 +138,7 @@ private final class PublisherLoop: @unchecked Sendable {
     private var unconfirmed: [Batch] = []
     private var nextNumber: Int64 = 0
     private var announced = false
+    private var encoder = EventEncoder()
     /// At most this many batches wait for confirms; past that the loop waits (and events pile up in memory).
     static let window = 64
 
@@ -147,9 +160,15 @@ private final class PublisherLoop: @unchecked Sendable {
                 owner.waitForWork(timeout: keeper.connection == nil ? max(0.01, keeper.secondsUntilRetry) : EventStreamPublisher.latency, socket: socket)
             }
             if !sawLast {
-                let (bytes, events, last) = owner.take()
+                let (header, events, last) = owner.take()
+                var bytes = header ?? []
+                bytes.reserveCapacity(bytes.count + events.count * 96)
+                for event in events {
+                    encoder.encode(event, into: &bytes)
+                    bytes.append(0x0A)
+                }
                 if !bytes.isEmpty || last {
-                    unconfirmed.append(Batch(number: nextNumber, bytes: bytes, events: events, last: last))
+                    unconfirmed.append(Batch(number: nextNumber, bytes: bytes, events: events.count, last: last))
                     nextNumber += 1
                 }
                 sawLast = last

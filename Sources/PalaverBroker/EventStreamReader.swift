@@ -5,7 +5,7 @@ import PalaverEngine
 /// of event lines in order, each batch once (a batch republished after a
 /// reconnect is dropped by its number). Blocks the calling thread, which must
 /// not be one of Swift's cooperative threads.
-public final class EventStreamReader {
+public final class EventStreamReader: @unchecked Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }

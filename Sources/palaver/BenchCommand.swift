@@ -15,12 +15,14 @@ struct BenchCommand: ParsableCommand {
             replay: open a 1,000,000-event session to its first frame, index it, and seek at random. \
             models: 200 agents call one local Chat Completions endpoint with 100 ms latency; one round's wall time. \
             learning: Q-learning on the classic beer game, all four stages learning; agent-steps per second and the learned team's cost. \
-            coordination: 50 graph-colouring DCOPs (20 variables, 3 colours, density 0.2, soft conflicts) solved exactly and by DSA, MGM and Max-Sum for 100 rounds.
+            coordination: 50 graph-colouring DCOPs (20 variables, 3 colours, density 0.2, soft conflicts) solved exactly and by DSA, MGM and Max-Sum for 100 rounds. \
+            broker (build with --traits Broker; give --broker): events through a run's stream and back, the engine's cost of publishing, \
+            a round of 200 agents with a 100 ms model through 4 workers, the per-turn overhead, and 1,000 agents through 8 worker processes.
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case engine, session, render, replay, models, learning, coordination
+        case engine, session, render, replay, models, learning, coordination, broker
     }
 
     @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -28,6 +30,8 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Messages to route (engine) or events to write (session).")
     var count: Int?
+
+    @OptionGroup var broker: BrokerOptions
 
     func validate() throws {
         if let count, count < 1 { throw ValidationError("--count must be at least 1 (got \(count))") }
@@ -66,6 +70,8 @@ struct BenchCommand: ParsableCommand {
             let report = BeerTrainer(options: options).train()
             let seconds = MonotonicClock.seconds() - started
             print(#"{"bench":"learning","learner":"q","episodes":\#(options.episodes),"agent_steps":\#(report.agentSteps),"seconds":\#(round3(seconds)),"agent_steps_per_second":\#(Int(Double(report.agentSteps) / seconds)),"team_cost_before":\#(report.before.totalCost),"team_cost_after":\#(report.after.totalCost),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        case .broker:
+            try BrokerBench(url: try broker.url(), events: count ?? 500_000).run()
         case .render:
             var state = RenderBenchmark.state(messages: count ?? 1_000_000)
             let frame = RenderBenchmark.frameTime(state: &state)

@@ -17,7 +17,7 @@ struct BrokerRestartTests {
         let engine = try BackgroundPalaver(["run", "--seed", "4", "--steps", "40", "--speed", "8", "--headless", "--record", record,
                                             "--broker", broker.url, "--run-id", "restarted"], in: dir, name: "engine")
         func stepsRecorded() -> Int {
-            ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").components(separatedBy: "\"step_started\"").count - 1
+            ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").components(separatedBy: "{\"type\":\"step\",").count - 1
         }
         #expect(eventually { stepsRecorded() >= 4 }, "the run did not start: \(engine.stderr)")
         try broker.restart()

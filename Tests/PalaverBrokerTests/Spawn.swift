@@ -14,8 +14,11 @@ enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        // Glibc here lacks posix_spawn_file_actions_addchdir_np: a shell changes directory, then becomes the program.
-        let arguments = directory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0] + arguments } ?? arguments
+        // A shell first lets go of descriptors beyond stdio (pipes other tests are reading must not be held
+        // open by this child), changes directory (Glibc here lacks posix_spawn_file_actions_addchdir_np),
+        // then becomes the program.
+        let script = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; cd "$0" && exec "$@""#
+        let arguments = ["/bin/bash", "-c", script, directory ?? FileManager.default.currentDirectoryPath] + arguments
         let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
         var pid: pid_t = 0
         let argv = arguments.map { strdup($0) } + [nil]

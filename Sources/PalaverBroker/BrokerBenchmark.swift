@@ -1,0 +1,122 @@
+import Foundation
+import PalaverEngine
+
+/// `palaver bench broker`: the broker path's throughput and latency, through a real broker.
+public enum BrokerBenchmark {
+    public struct StreamResult: Sendable {
+        public var events: Int
+        /// From the first event handed to the publisher to the last one read back by a reader.
+        public var seconds: Double
+        public var eventsPerSecond: Double { Double(events) / seconds }
+    }
+
+    /// Publishes `events` events of a realistic mix to a fresh run stream while a reader reads them back.
+    public static func stream(url: BrokerURL, events count: Int) throws -> StreamResult {
+        let run = "bench-stream-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let publisher = try EventStreamPublisher(url: url, run: run, header: SessionHeader(), scenario: "bench", report: { _ in })
+        let reader = try EventStreamReader(url: url, run: run)
+        nonisolated(unsafe) var lines = 0
+        nonisolated(unsafe) var readError: (any Error)?
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do {
+                try reader.read(idle: 60) { batch in
+                    lines += batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                    return true
+                }
+            } catch { readError = error }
+            done.signal()
+        }
+        let start = MonotonicSeconds.now()
+        thread.start()
+        SessionBenchmark.events(count: count) { publisher.receive($0) }
+        publisher.receive(Event(step: 0, time: 0, .sessionEnded(Summary(reason: .steps, steps: 0, messages: 0, tokens: 0, durationSeconds: 0))))
+        done.wait()
+        let seconds = MonotonicSeconds.now() - start
+        publisher.finish()
+        if let readError { throw readError }
+        return StreamResult(events: lines - 1, seconds: seconds)
+    }
+
+    /// Messages per second of the engine benchmark without and with a stream publisher as a second sink.
+    public static func engineCost(url: BrokerURL, messages: Int, runs: Int) throws -> (without: Double, with: Double) {
+        var without: [Double] = [], with: [Double] = []
+        for i in 0..<runs {
+            // Interleaved, so drift on a busy machine falls on both.
+            without.append(EngineBenchmark.run(messages: messages).messagesPerSecond)
+            let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(i)-\(UInt32.random(in: 0...UInt32.max))",
+                                                     header: SessionHeader(), scenario: "bench", report: { _ in })
+            with.append(EngineBenchmark.run(messages: messages, also: publisher).messagesPerSecond)
+            publisher.receive(Event(step: 0, time: 0, .sessionEnded(Summary(reason: .steps, steps: 0, messages: 0, tokens: 0, durationSeconds: 0))))
+            publisher.finish(timeout: 300)
+        }
+        return (median(without), median(with))
+    }
+
+    /// One round: every agent's turn sent at once through the work queue; seconds until the last reply finished.
+    public static func round(turns: RemoteTurns, agents: Int, step: Int) -> Double {
+        let requests = requests(agents: agents, step: step)
+        let start = MonotonicSeconds.now()
+        let models = requests.map { turns.model(for: $0.spec) }
+        for (model, request) in zip(models, requests) { (model as? any PrefetchingModelProvider)?.prefetch(request) }
+        let group = DispatchGroup()
+        for (model, request) in zip(models, requests) {
+            if let scripted = model as? any ScriptedModelProvider, scripted.script(for: request) != nil { continue }
+            group.enter()
+            let stream = model.stream(request)
+            Task.detached {
+                do { for try await _ in stream {} } catch {}
+                group.leave()
+            }
+        }
+        group.wait()
+        return MonotonicSeconds.now() - start
+    }
+
+    /// Per-turn time through the broker, one turn at a time (an offline worker answers): the broker's overhead.
+    public static func turnOverhead(turns: RemoteTurns, count: Int) -> [Double] {
+        (0..<count).map { i in
+            let request = requests(agents: 1, step: 100_000 + i)[0]
+            let model = turns.model(for: request.spec)
+            let start = MonotonicSeconds.now()
+            (model as? any PrefetchingModelProvider)?.prefetch(request)
+            _ = (model as? any ScriptedModelProvider)?.script(for: request)
+            return (MonotonicSeconds.now() - start) * 1000
+        }
+    }
+
+    static func requests(agents: Int, step: Int) -> [ModelRequest] {
+        let roster = (0..<agents).map { AgentSpec(id: "a\($0)", name: "A\($0)", role: "bench") }
+        return roster.indices.map { i in
+            // Each request carries only its own agent (index 0 of a one-agent roster); `turn` tells them apart.
+            ModelRequest(agent: AgentID(0), spec: roster[i], roster: [roster[i]], scenarioTitle: "bench", seed: 1, step: step, turn: i,
+                         messages: [ChatMessage(role: .system, content: "You are a benchmark."), ChatMessage(role: .user, name: "you", content: "Say something.")])
+        }
+    }
+
+    public static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
+
+/// A model that thinks for a fixed time, then streams a short reply (the benchmark's stand-in for a real endpoint).
+public struct DelayedModel: ModelProvider {
+    public let label = "delayed"
+    public let delay: Double
+    public init(delay: Double) { self.delay = delay }
+
+    public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelChunk, any Error> {
+        let delay = self.delay
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                for token in ["All", " good", "."] { continuation.yield(.token(token)) }
+                continuation.yield(.finished(Usage(model: "delayed", promptTokens: 10, completionTokens: 3, latencyMs: delay * 1000)))
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import PalaverBroker
+import PalaverEngine
+
+/// `palaver bench broker`: prints one JSON line of broker-path figures.
+struct BrokerBench {
+    let url: BrokerURL
+    let events: Int
+
+    func run() throws {
+        let stream = try BrokerBenchmark.stream(url: url, events: events)
+        let engine = try BrokerBenchmark.engineCost(url: url, messages: 300_000, runs: 3)
+        let slowdown = (1 - engine.with / engine.without) * 100
+
+        // Four in-process workers, each on its own connection and thread, answering with a 100 ms model.
+        let slow = try workers(4, concurrency: 64) { _ in DelayedModel(delay: 0.1) }
+        let turns = try RemoteTurns(url: url, run: "bench-turns-\(getpid())", offline: OfflineSettings(), report: { _ in }, log: { _ in })
+        _ = BrokerBenchmark.round(turns: turns, agents: 200, step: 0)  // warm up
+        let rounds = (1...5).map { BrokerBenchmark.round(turns: turns, agents: 200, step: $0) }
+        slow.forEach { $0.stop() }
+
+        // One offline worker: what the broker adds to a turn.
+        let offline = try workers(1, concurrency: 1) { turn in OfflineModel(settings: turn.offline) }
+        let overhead = BrokerBenchmark.turnOverhead(turns: turns, count: 300)
+        offline.forEach { $0.stop() }
+
+        // 1,000 agents through 8 worker processes (offline): every turn answered, each worker's peak memory.
+        let (thousandSeconds, workerPeakMB) = try thousandAgents(turns: turns)
+        turns.close()
+
+        print(#"{"bench":"broker","stream_events":\#(stream.events),"stream_events_per_second":\#(Int(stream.eventsPerSecond)),"engine_messages_per_second":\#(Int(engine.without)),"engine_messages_per_second_publishing":\#(Int(engine.with)),"engine_slowdown_percent":\#(round3(slowdown)),"round_200x100ms_4_workers_seconds":\#(round3(BrokerBenchmark.median(rounds))),"turn_overhead_median_ms":\#(round3(BrokerBenchmark.median(overhead))),"agents_1000_8_workers_seconds":\#(round3(thousandSeconds)),"worker_peak_rss_mb":\#(round3(workerPeakMB)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+    }
+
+    private func workers(_ count: Int, concurrency: Int, model: @escaping BrokerWorker.ModelFactory) throws -> [BrokerWorker] {
+        try (0..<count).map { _ in
+            let worker = BrokerWorker(url: url, concurrency: concurrency, models: model, log: { _ in })
+            let thread = Thread { try? worker.run(report: { _ in }) }
+            thread.start()
+            return worker
+        }
+    }
+
+    private func thousandAgents(turns: RemoteTurns) throws -> (seconds: Double, workerPeakMB: Double) {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        var env = ProcessInfo.processInfo.environment
+        env["PALAVER_BROKER"] = nil
+        env["PALAVER_BROKER_USER"] = url.user
+        env["PALAVER_BROKER_PASSWORD"] = url.password
+        let pids: [pid_t] = try (0..<8).map { _ in
+            var pid: pid_t = 0
+            let args = [binary, "worker", "--broker", url.tlsAwareText, "--concurrency", "32"]
+            let argv = args.map { strdup($0) } + [nil]
+            let envp = env.map { strdup("\($0)=\($1)") } + [nil]
+            defer { (argv + envp).forEach { free($0) } }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            guard posix_spawn(&pid, binary, &actions, nil, argv, envp) == 0 else { throw BadInput("cannot start worker processes") }
+            return pid
+        }
+        defer {
+            for pid in pids { kill(pid, SIGTERM) }
+            for pid in pids { var status: Int32 = 0; waitpid(pid, &status, 0) }
+        }
+        usleep(500_000)
+        let seconds = BrokerBenchmark.round(turns: turns, agents: 1000, step: 1_000_000)
+        let peak = pids.map { pid -> Double in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+            return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+        }.max() ?? 0
+        return (seconds, peak)
+    }
+}
+
+extension BrokerURL {
+    /// The URL to hand to a child process (credentials travel in its environment, never its arguments).
+    var tlsAwareText: String { "\(tls ? "amqps" : "amqp")://\(host.contains(":") ? "[\(host)]" : host):\(port)/\(virtualHost == "/" ? "" : virtualHost)" }
+}
