@@ -21,7 +21,7 @@ final class BrokerRunLink {
         } catch {
             throw BadInput("\(error)")
         }
-        FileHandle.standardError.write(Data("palaver: run \(id) on \(url) (watch: palaver attach \(url) \(id); copy: palaver pull \(id) -o FILE)\n".utf8))
+        FileHandle.standardError.write(Data("palaver: run \(id) on \(url) (copy it: palaver pull \(id) -o FILE --broker \(url))\n".utf8))
     }
 
     var dispatch: @Sendable (AgentSpec) -> any ModelProvider {
