@@ -72,13 +72,13 @@ public struct Projection: Sendable {
         case .tokenDelta(let agent, let text):
             withAgent(agent) { $0.status = .streaming; $0.streaming += text }
         case .callFinished(let agent, let usage):
-            totalTokens += usage.promptTokens + usage.completionTokens
+            totalTokens = CheckedNumber.sum(totalTokens, CheckedNumber.sum(usage.promptTokens, usage.completionTokens))
             if let price = info?.prices[usage.model] { totalCost += price.cost(of: usage) }
             withAgent(agent) {
                 $0.status = .idle
                 $0.streaming = ""
-                $0.promptTokens += usage.promptTokens
-                $0.completionTokens += usage.completionTokens
+                $0.promptTokens = CheckedNumber.sum($0.promptTokens, usage.promptTokens)
+                $0.completionTokens = CheckedNumber.sum($0.completionTokens, usage.completionTokens)
                 $0.calls += 1
                 $0.lastLatencyMs = usage.latencyMs
                 $0.totalLatencyMs += usage.latencyMs
@@ -86,7 +86,7 @@ public struct Projection: Sendable {
             }
         case .observed(let agent, let readings):
             withAgent(agent) { $0.readings = readings }
-            if let week = readings.first(where: { $0.name == "week" }) { environmentWeek = Int(week.value) }
+            if let week = readings.first(where: { $0.name == "week" }) { environmentWeek = CheckedNumber.clamped(week.value, to: 0...Int(Int32.max)) }
         case .action(let agent, let action):
             withAgent(agent) {
                 $0.lastAction = action

@@ -7,12 +7,14 @@ public struct EventDecoder {
     }
 
     private var agentIndex: [String: Int] = [:]
+    private var hasRoster = false
 
     public init() {}
 
     /// A decoder that already knows the roster, for reading from the middle of a session.
     public init(roster info: SessionInfo) {
         agentIndex = Dictionary(info.agents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        hasRoster = true
     }
 
     public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Event {
@@ -31,28 +33,32 @@ public struct EventDecoder {
     }
 
     private func field(_ o: JSONObject, _ key: String) throws(Failure) -> JSONValue {
-        guard let v = o[key] else { throw Failure(reason: "missing field '\(key)'") }
+        guard let v = o[key] else { throw Failure(reason: "missing field '\(key.excerpt())'") }
         return v
     }
 
     private func string(_ o: JSONObject, _ key: String) throws(Failure) -> String {
-        guard let s = try field(o, key).string else { throw Failure(reason: "field '\(key)' must be a string") }
+        guard let s = try field(o, key).string else { throw Failure(reason: "field '\(key.excerpt())' must be a string") }
         return s
     }
 
-    private func int(_ o: JSONObject, _ key: String) throws(Failure) -> Int {
-        guard let n = try field(o, key).int else { throw Failure(reason: "field '\(key)' must be a whole number") }
+    private func int(_ o: JSONObject, _ key: String, in range: ClosedRange<Int> = CheckedNumber.count) throws(Failure) -> Int {
+        guard let n = CheckedNumber.int(try field(o, key), in: range) else {
+            throw Failure(reason: "field '\(key.excerpt())' must be \(CheckedNumber.describe(range))")
+        }
         return n
     }
 
-    private func double(_ o: JSONObject, _ key: String) throws(Failure) -> Double {
-        guard let n = try field(o, key).double else { throw Failure(reason: "field '\(key)' must be a number") }
+    private func double(_ o: JSONObject, _ key: String, in range: ClosedRange<Double> = CheckedNumber.seconds) throws(Failure) -> Double {
+        guard let n = CheckedNumber.double(try field(o, key), in: range) else {
+            throw Failure(reason: "field '\(key.excerpt())' must be \(CheckedNumber.describe(range))")
+        }
         return n
     }
 
     private func agent(_ o: JSONObject, _ key: String = "agent") throws(Failure) -> AgentID {
         let id = try string(o, key)
-        guard let index = agentIndex[id] else { throw Failure(reason: "unknown agent '\(id)' in field '\(key)'") }
+        guard let index = agentIndex[id] else { throw Failure(reason: "unknown agent '\(id.excerpt())' in field '\(key.excerpt())'") }
         return AgentID(index)
     }
 
@@ -62,15 +68,14 @@ public struct EventDecoder {
         case "system": return .system
         case "environment": return .environment
         default:
-            guard let index = agentIndex[id] else { throw Failure(reason: "unknown sender '\(id)'") }
+            guard let index = agentIndex[id] else { throw Failure(reason: "unknown sender '\(id.excerpt())'") }
             return .agent(AgentID(index))
         }
     }
 
     private func speed(_ text: String) throws(Failure) -> Speed {
-        if text == "max" { return .fastest }
-        guard let f = Double(text), f > 0 else { throw Failure(reason: "bad speed '\(text)'") }
-        return .factor(f)
+        guard let speed = Speed(parsing: text) else { throw Failure(reason: "bad speed '\(text.excerpt())' (0.25 to 64, or max)") }
+        return speed
     }
 
     private mutating func decode(_ o: JSONObject) throws(Failure) -> Event {
@@ -80,31 +85,35 @@ public struct EventDecoder {
         let body: Event.Body
         switch type {
         case "session_started":
+            // A second roster would leave earlier events pointing at agents that no longer exist.
+            guard !hasRoster else { throw Failure(reason: "a session has only one session_started") }
             guard let list = try field(o, "agents").array else { throw Failure(reason: "field 'agents' must be a list") }
             var agents: [AgentSpec] = []
             for item in list {
                 guard let a = item.object else { throw Failure(reason: "each agent must be an object") }
                 agents.append(AgentSpec(id: try string(a, "id"), name: try string(a, "name"), role: try string(a, "role"),
                                         persona: a["persona"]?.string ?? "", model: a["model"]?.string ?? "offline",
-                                        language: a["language"]?.string ?? "en", color: a["color"]?.int))
+                                        language: a["language"]?.string ?? "en", color: CheckedNumber.int(a["color"], in: 0...255)))
             }
             let ruleName = try string(o, "turns")
-            guard let rule = TurnRule(rawValue: ruleName) else { throw Failure(reason: "unknown turn rule '\(ruleName)'") }
+            guard let rule = TurnRule(rawValue: ruleName) else { throw Failure(reason: "unknown turn rule '\(ruleName.excerpt())'") }
             guard case .integer(let seed)? = o["seed"] else { throw Failure(reason: "field 'seed' must be a whole number") }
             agentIndex = Dictionary(agents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            hasRoster = true
             var configuration = EngineConfiguration()
-            if let n = o["mailbox_capacity"]?.int, n > 0 { configuration.mailboxCapacity = n }
-            if let n = o["memory"]?.int, n >= 0 { configuration.memorySize = n }
+            if let n = CheckedNumber.int(o["mailbox_capacity"], in: 1...1_000_000) { configuration.mailboxCapacity = n }
+            if let n = CheckedNumber.int(o["memory"], in: 0...10_000) { configuration.memorySize = n }
             if let r = o["reply_to"]?.string.flatMap(EngineConfiguration.ReplyTo.init(rawValue:)) { configuration.replyTo = r }
             var offline = OfflineSettings()
-            if let r = o["offline_tokens_per_second"]?.double, r > 0 { offline.tokensPerSecond = r }
-            if let ms = o["offline_first_token_ms"]?.double, ms >= 0 { offline.firstTokenDelay = ms / 1000 }
+            if let r = CheckedNumber.double(o["offline_tokens_per_second"], in: 1...10_000) { offline.tokensPerSecond = r }
+            if let ms = CheckedNumber.double(o["offline_first_token_ms"], in: 0...60_000) { offline.firstTokenDelay = ms / 1000 }
             var info = SessionInfo(
                 scenario: try string(o, "scenario"), title: o["title"]?.string ?? "", seed: UInt64(bitPattern: seed),
                 turnRule: rule, agents: agents, maxSteps: try int(o, "max_steps"), speed: try speed(try string(o, "speed")),
                 configuration: configuration, offline: offline)
             for (model, value) in o["prices"]?.object?.fields ?? [] {
-                if let p = value.object, let prompt = p["prompt"]?.double, let completion = p["completion"]?.double {
+                if let p = value.object, let prompt = CheckedNumber.double(p["prompt"], in: 0...1_000_000),
+                   let completion = CheckedNumber.double(p["completion"], in: 0...1_000_000) {
                     info.prices[model] = Price(prompt: prompt, completion: completion)
                 }
             }
@@ -120,7 +129,7 @@ public struct EventDecoder {
                 }
                 var labels: [String: String] = [:]
                 for (k, v) in c["labels"]?.object?.fields ?? [] { if let s = v.string { labels[k] = s } }
-                info.coordination = CoordinationSpec(problem: problem, algorithm: algorithm, talkEvery: c["talk_every"]?.int ?? 0, labels: labels)
+                info.coordination = CoordinationSpec(problem: problem, algorithm: algorithm, talkEvery: CheckedNumber.int(c["talk_every"], in: 0...1000) ?? 0, labels: labels)
             }
             body = .sessionStarted(info)
         case "step":
@@ -149,8 +158,9 @@ public struct EventDecoder {
         case "observation":
             var readings: [Reading] = []
             for item in try field(o, "readings").array ?? [] {
-                guard let pair = item.array, pair.count == 2, let name = pair[0].string, let value = pair[1].double else {
-                    throw Failure(reason: "each reading must be [name, number]")
+                guard let pair = item.array, pair.count == 2, let name = pair[0].string,
+                      let value = CheckedNumber.double(pair[1], in: CheckedNumber.quantity) else {
+                    throw Failure(reason: "each reading must be [name, \(CheckedNumber.describe(CheckedNumber.quantity))]")
                 }
                 readings.append(Reading(name, value))
             }
@@ -158,7 +168,7 @@ public struct EventDecoder {
         case "action":
             body = .action(agent: try agent(o), action: try string(o, "action"))
         case "reward":
-            body = .reward(agent: try agent(o), value: try double(o, "value"))
+            body = .reward(agent: try agent(o), value: try double(o, "value", in: CheckedNumber.quantity))
         case "control":
             let name = try string(o, "control")
             let control: Control
@@ -170,7 +180,7 @@ public struct EventDecoder {
             case "speed": control = .speed(try speed(try string(o, "speed")))
             case "mute": control = .mute(try agent(o))
             case "unmute": control = .unmute(try agent(o))
-            default: throw Failure(reason: "unknown control '\(name)'")
+            default: throw Failure(reason: "unknown control '\(name.excerpt())'")
             }
             body = .control(control)
         case "takeover":
@@ -186,11 +196,11 @@ public struct EventDecoder {
             body = .rejected(command: try string(o, "command"), reason: try string(o, "reason"))
         case "session_ended":
             let reasonName = try string(o, "reason")
-            guard let reason = Summary.Reason(rawValue: reasonName) else { throw Failure(reason: "unknown end reason '\(reasonName)'") }
+            guard let reason = Summary.Reason(rawValue: reasonName) else { throw Failure(reason: "unknown end reason '\(reasonName.excerpt())'") }
             body = .sessionEnded(Summary(reason: reason, steps: try int(o, "steps"), messages: try int(o, "messages"),
                                          tokens: try int(o, "tokens"), durationSeconds: try double(o, "duration")))
         default:
-            throw Failure(reason: "unknown event type '\(type)'")
+            throw Failure(reason: "unknown event type '\(type.excerpt())'")
         }
         return Event(step: step, time: time, body)
     }
@@ -213,12 +223,12 @@ public struct EventDecoder {
             throw Failure(reason: "field 'to' must be \"all\" or a list of agent ids")
         }
         let kindName = try string(o, "kind")
-        guard let kind = MessageKind(rawValue: kindName) else { throw Failure(reason: "unknown message kind '\(kindName)'") }
+        guard let kind = MessageKind(rawValue: kindName) else { throw Failure(reason: "unknown message kind '\(kindName.excerpt())'") }
         var metadata: MessageMetadata?
         if let model = o["model"]?.string {
-            metadata = MessageMetadata(promptTokens: o["prompt_tokens"]?.int ?? 0,
-                                       completionTokens: o["completion_tokens"]?.int ?? 0,
-                                       latencyMs: o["latency_ms"]?.double ?? 0, model: model)
+            metadata = MessageMetadata(promptTokens: o["prompt_tokens"] == nil ? 0 : try int(o, "prompt_tokens"),
+                                       completionTokens: o["completion_tokens"] == nil ? 0 : try int(o, "completion_tokens"),
+                                       latencyMs: o["latency_ms"] == nil ? 0 : try double(o, "latency_ms"), model: model)
         }
         return Message(id: try int(o, "id"), step: step, time: time, sender: try party(try string(o, "from")),
                        recipients: recipients, kind: kind, text: try string(o, "text"), metadata: metadata)

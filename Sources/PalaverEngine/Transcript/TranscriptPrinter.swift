@@ -84,8 +84,9 @@ public final class TranscriptPrinter: EventSink {
     private func clean(_ text: String) -> String { text.sanitizedForTerminal(singleLine: true) }
 
     static func duration(_ seconds: Double) -> String {
-        if seconds < 60 { return String(Int((seconds * 10).rounded()) / 10) + "." + String(Int((seconds * 10).rounded()) % 10) + " s" }
-        let s = Int(seconds.rounded())
+        let tenths = CheckedNumber.clamped(seconds * 10, to: 0...Int.max / 2)
+        if tenths < 600 { return "\(tenths / 10).\(tenths % 10) s" }
+        let s = (tenths + 5) / 10
         return "\(s / 60) min \(s % 60) s"
     }
 }

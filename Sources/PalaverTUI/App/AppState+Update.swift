@@ -312,8 +312,10 @@ extension AppState {
         case "goto", "g":
             guard replay != nil else { say(":goto moves through recordings (palaver replay)", error: true); return [] }
             let parts = argument.split(separator: ":")
-            if parts.count == 2, let m = Int(parts[0]), let sec = Double(parts[1]) { return [.replay(.goToTime(Double(m * 60) + sec))] }
-            if let step = Int(argument) { return [.replay(.goToStep(step))] }
+            // Typed numbers can be anything: checked, so 999999999999999999:0 is refused, not a trap.
+            if parts.count == 2, let m = CheckedNumber.int(parts[0], in: 0...10_000_000),
+               let sec = CheckedNumber.double(parts[1], in: 0...1e9) { return [.replay(.goToTime(Double(m) * 60 + sec))] }
+            if let step = CheckedNumber.int(argument, in: 0...Int.max) { return [.replay(.goToStep(step))] }
             say("goto takes a step (:goto 12) or a time (:goto 01:30)", error: true)
             return []
         case "filter": logFilter = argument; logSelection = nil; return []

@@ -32,8 +32,9 @@ struct AgentPane: Widget {
     /// What the agent's environment shows of it: for the beer game, stock, backlog, last order and cost.
     static func environmentLine(of view: AgentView) -> String? {
         guard let inventory = view.reading("inventory"), let backlog = view.reading("backlog") else { return nil }
-        var parts = ["stock \(Int(inventory))", "owed \(Int(backlog))"]
-        if let line = view.reading("supply_line") { parts.append("on order \(Int(line))") }
+        func whole(_ x: Double) -> Int { CheckedNumber.clamped(x.rounded(.towardZero), to: -Int(Int32.max)...Int(Int32.max)) }
+        var parts = ["stock \(whole(inventory))", "owed \(whole(backlog))"]
+        if let line = view.reading("supply_line") { parts.append("on order \(whole(line))") }
         if let order = view.lastAction?.split(separator: " ").dropFirst().first { parts.append("ordered \(order)") }
         parts.append(String(format: "$%.2f", -view.totalReward))
         if view.invalidActions > 0 { parts.append("\(view.invalidActions) bad repl\(view.invalidActions == 1 ? "y" : "ies")") }
@@ -43,7 +44,7 @@ struct AgentPane: Widget {
     static func counters(of view: AgentView) -> String {
         let tokens = view.promptTokens + view.completionTokens
         var text = "\(tokens.compact)\(view.tokensEstimated ? "~" : "") tok"
-        if view.calls > 0 { text += " · \(Int(view.averageLatencyMs)) ms" }
+        if view.calls > 0 { text += " · \(CheckedNumber.clamped(view.averageLatencyMs.rounded(.down), to: 0...Int(Int32.max))) ms" }
         return text
     }
 

@@ -10,7 +10,7 @@ struct MessageLog: Widget {
     var focused: Bool { state.focus == .log }
 
     static func clock(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds))
+        let s = CheckedNumber.clamped(seconds.rounded(.down), to: 0...Int(Int32.max))
         let m = s / 60
         return (m < 10 ? "0" : "") + "\(m):" + (s % 60 < 10 ? "0" : "") + "\(s % 60)"
     }

@@ -75,7 +75,7 @@ struct MessageDetail: Widget {
         let value = Style(foreground: theme.text, background: theme.panel)
         lines.append(("\(info.name(of: m.sender)) → \(info.names(of: m.recipients))".sanitizedForTerminal(singleLine: true), value.bold()))
         var facts = "step \(m.step) · \(MessageLog.clock(m.time)) · \(m.kind.rawValue) · message #\(m.id)"
-        if let meta = m.metadata { facts += " · \(meta.model) · \(meta.promptTokens)+\(meta.completionTokens) tok · \(Int(meta.latencyMs)) ms" }
+        if let meta = m.metadata { facts += " · \(meta.model) · \(meta.promptTokens)+\(meta.completionTokens) tok · \(CheckedNumber.clamped(meta.latencyMs.rounded(.down), to: 0...Int(Int32.max))) ms" }
         lines.append((facts.sanitizedForTerminal(singleLine: true), label))
         var fate = entry.dropped ? "dropped before delivery" : MessageLog.isWaiting(entry, agents: state.agentCount) ? "waiting in a mailbox: e edits, d drops (from the log)" : "delivered"
         if entry.edited { fate += " · edited in flight" }
