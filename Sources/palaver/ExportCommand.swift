@@ -23,7 +23,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let events = try SessionLoading.events(path)
         let text = SessionExporter.export(events, format: SessionExporter.Format(rawValue: format.rawValue)!)
-        try TextOutput.emit(text, to: output)
+        try TextOutput.emit(text, to: output, json: format == .json)
     }
 }
 
@@ -68,7 +68,7 @@ enum SessionLoading {
         do {
             var reader = try SessionReader(path: path)
             let events = try reader.readAll()
-            for warning in reader.warnings { FileHandle.standardError.write(Data("palaver: warning: \(warning)\n".utf8)) }
+            for warning in reader.warnings { Palaver.warn(warning) }
             return events
         } catch let error as SessionError {
             throw BadInput(error)

@@ -46,10 +46,18 @@ struct Palaver: AsyncParsableCommand {
         }
     }
 
+    /// Messages quote files and servers, which are untrusted: one cleaned line,
+    /// cut short if a file managed to put a whole event into it.
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("palaver: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("palaver: \(message.excerpt(Palaver.messageLimit))\n".utf8))
         Foundation.exit(code)
     }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("palaver: warning: \(message.excerpt(Palaver.messageLimit))\n".utf8))
+    }
+
+    static let messageLimit = 2000
 }
 
 /// Bad input from the user — a flag, a file, a name — with the message to show.

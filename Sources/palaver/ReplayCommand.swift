@@ -45,7 +45,7 @@ struct ReplayCommand: ParsableCommand {
             throw BadInput(error)
         }
         for warning in reader.warnings {
-            FileHandle.standardError.write(Data("palaver: warning: \(warning)\n".utf8))
+            Palaver.warn(warning)
         }
     }
 
@@ -55,7 +55,7 @@ struct ReplayCommand: ParsableCommand {
         let (chosen, _) = WorkbenchTheme.choose(theme)
         let recording = RecordingSource(player: player, speed: speed ?? .factor(1))
         let outcome = Workbench(recording: recording, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: path)).start()
-        if let warning = player.warning { FileHandle.standardError.write(Data("palaver: warning: \(warning)\n".utf8)) }
+        if let warning = player.warning { Palaver.warn(warning) }
         guard case .fork(let step) = outcome else { return }
         let recordPath = SessionFiles.newPath(for: player.info.scenario + "-fork")
         try SessionFiles.prepareDirectory(for: recordPath)
