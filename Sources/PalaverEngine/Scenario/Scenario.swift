@@ -21,6 +21,11 @@ public struct Scenario: Sendable, Equatable {
     /// The file it was loaded from; nil when built in.
     public var path: String?
 
+    /// Most agents a scenario (or a session file) may have. Broadcasts reach
+    /// every mailbox, so a step costs agents² deliveries; past this nothing
+    /// on a screen could show them anyway.
+    public static let agentLimit = 1_000
+
     /// A message that starts the conversation.
     public struct Opening: Sendable, Equatable {
         public var from: Party

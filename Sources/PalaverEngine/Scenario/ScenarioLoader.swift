@@ -52,12 +52,8 @@ public struct ScenarioLoader {
     }
 
     public func load(path: String) throws(ScenarioError) -> Scenario {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(path: path, reason: "cannot read the file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(path: path, reason: "the file is not UTF-8 text")
-        }
+        let text: String
+        do { text = try BoundedYAML.readFile(path) } catch { throw ScenarioError(path: path, line: error.line, reason: error.reason) }
         var scenario = try parse(text, path: path)
         scenario.path = path
         return scenario
@@ -65,29 +61,9 @@ public struct ScenarioLoader {
 
     public func parse(_ text: String, path: String) throws(ScenarioError) -> Scenario {
         let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ScenarioError(path: path, line: ScenarioLoader.line(of: error), reason: "not valid YAML: \(ScenarioLoader.problem(of: error))")
-        } catch {
-            throw ScenarioError(path: path, reason: "not valid YAML: \(error)")
-        }
+        do { node = try BoundedYAML.compose(text) } catch { throw ScenarioError(path: path, line: error.line, reason: error.reason) }
         guard let node else { throw ScenarioError(path: path, reason: "the file is empty") }
         let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try ScenarioReader(path: path).scenario(from: node, fallbackName: fallbackName)
-    }
-
-    static func line(of error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        default: return nil
-        }
-    }
-
-    static func problem(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        default: return "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-        }
     }
 }

@@ -67,7 +67,7 @@ struct ScenarioReader {
             case "turns":
                 let raw = try text(value, name)
                 guard let rule = TurnRule(rawValue: raw) else {
-                    throw fail(value, name, "unknown turn rule '\(raw)' (use \(TurnRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw fail(value, name, "unknown turn rule '\(raw.excerpt())' (use \(TurnRule.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 scenario.turnRule = rule
             case "max_steps": scenario.maxSteps = try int(value, name, in: 1...10_000_000)
@@ -133,7 +133,7 @@ struct ScenarioReader {
                     case "name":
                         env.name = try text(v, "environment.name")
                         guard EnvironmentSpec.known.contains(env.name) else {
-                            throw fail(v, "environment.name", "unknown environment '\(env.name)' (known: \(EnvironmentSpec.known.joined(separator: ", ")))")
+                            throw fail(v, "environment.name", "unknown environment '\(env.name.excerpt())' (known: \(EnvironmentSpec.known.joined(separator: ", ")))")
                         }
                     case "setting": env.setting = try text(v, "environment.setting")
                     default: break
@@ -166,7 +166,11 @@ struct ScenarioReader {
 
     func agents(_ node: Node) throws(ScenarioError) -> [AgentSpec] {
         guard case .sequence(let list) = node, !list.isEmpty else { throw fail(node, "agents", "expected a list of one or more agents") }
+        guard list.count <= Scenario.agentLimit else {
+            throw fail(node, "agents", "\(list.count) agents; a scenario has at most \(Scenario.agentLimit)")
+        }
         var specs: [AgentSpec] = []
+        var ids: Set<String> = []
         for (i, item) in list.enumerated() {
             let at = "agents[\(i)]"
             var spec = AgentSpec(id: "", name: "", role: "")
@@ -212,10 +216,10 @@ struct ScenarioReader {
                 spec.id = ScenarioReader.slug(spec.name)
             }
             guard spec.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                throw fail(item, "\(at).id", "'\(spec.id)' may use only letters, digits, - and _")
+                throw fail(item, "\(at).id", "'\(spec.id.excerpt())' may use only letters, digits, - and _")
             }
-            guard !ScenarioReader.reservedIDs.contains(spec.id) else { throw fail(item, "\(at).id", "'\(spec.id)' is reserved") }
-            guard !specs.contains(where: { $0.id == spec.id }) else { throw fail(item, "\(at).id", "'\(spec.id)' is used by another agent") }
+            guard !ScenarioReader.reservedIDs.contains(spec.id) else { throw fail(item, "\(at).id", "'\(spec.id.excerpt())' is reserved") }
+            guard ids.insert(spec.id).inserted else { throw fail(item, "\(at).id", "'\(spec.id.excerpt())' is used by another agent") }
             if spec.name.isEmpty { spec.name = spec.id }
             guard !spec.role.isEmpty else { throw fail(item, "\(at).role", "missing: every agent needs a role") }
             specs.append(spec)
@@ -241,7 +245,7 @@ struct ScenarioReader {
                     case "user": from = .user
                     default:
                         guard let index = agents.firstIndex(where: { $0.id == raw }) else {
-                            throw fail(value, field, "no agent '\(raw)' (use system, user or an agent id)")
+                            throw fail(value, field, "no agent '\(raw.excerpt())' (use system, user or an agent id)")
                         }
                         from = .agent(AgentID(index))
                     }
@@ -256,7 +260,7 @@ struct ScenarioReader {
                     var resolved: [AgentID] = []
                     for id in ids {
                         guard let index = agents.firstIndex(where: { $0.id == id }) else {
-                            throw fail(value, field, "no agent '\(id)'")
+                            throw fail(value, field, "no agent '\(id.excerpt())'")
                         }
                         resolved.append(AgentID(index))
                     }

@@ -88,6 +88,7 @@ public struct EventDecoder {
             // A second roster would leave earlier events pointing at agents that no longer exist.
             guard !hasRoster else { throw Failure(reason: "a session has only one session_started") }
             guard let list = try field(o, "agents").array else { throw Failure(reason: "field 'agents' must be a list") }
+            guard list.count <= Scenario.agentLimit else { throw Failure(reason: "\(list.count) agents; a session has at most \(Scenario.agentLimit)") }
             var agents: [AgentSpec] = []
             for item in list {
                 guard let a = item.object else { throw Failure(reason: "each agent must be an object") }
@@ -226,9 +227,10 @@ public struct EventDecoder {
         guard let kind = MessageKind(rawValue: kindName) else { throw Failure(reason: "unknown message kind '\(kindName.excerpt())'") }
         var metadata: MessageMetadata?
         if let model = o["model"]?.string {
-            metadata = MessageMetadata(promptTokens: o["prompt_tokens"] == nil ? 0 : try int(o, "prompt_tokens"),
-                                       completionTokens: o["completion_tokens"] == nil ? 0 : try int(o, "completion_tokens"),
-                                       latencyMs: o["latency_ms"] == nil ? 0 : try double(o, "latency_ms"), model: model)
+            let promptTokens = o["prompt_tokens"] == nil ? 0 : try int(o, "prompt_tokens")
+            let completionTokens = o["completion_tokens"] == nil ? 0 : try int(o, "completion_tokens")
+            let latencyMs = o["latency_ms"] == nil ? 0 : try double(o, "latency_ms")
+            metadata = MessageMetadata(promptTokens: promptTokens, completionTokens: completionTokens, latencyMs: latencyMs, model: model)
         }
         return Message(id: try int(o, "id"), step: step, time: time, sender: try party(try string(o, "from")),
                        recipients: recipients, kind: kind, text: try string(o, "text"), metadata: metadata)

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import PalaverEngine
 
 /// Finds and reads theme files: Palaver's own layout, or a base16 scheme as
 /// published (the `palette:` layout or the older flat one).
@@ -50,16 +51,26 @@ public struct ThemeLoader: Sendable {
             if name == Theme.defaultDark.name { return .defaultDark }
             throw Failure(path: name, reason: "no such theme (known: \(available().joined(separator: ", ")))")
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Failure(path: path, reason: "cannot read the file")
+        let text: String
+        do { text = try BoundedYAML.readFile(path, limits: ThemeLoader.limits) } catch {
+            throw Failure(path: path, reason: error.reason)
         }
         return try parse(text, path: path)
     }
 
+    /// A theme is a few dozen colours: anything much bigger is refused before it is built.
+    static let limits: BoundedYAML.Limits = {
+        var l = BoundedYAML.Limits()
+        l.bytes = 1 << 20
+        l.expandedNodes = 100_000
+        l.aliases = 1_000
+        return l
+    }()
+
     public func parse(_ text: String, path: String) throws(Failure) -> Theme {
         let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
-            throw Failure(path: path, reason: "not valid YAML")
+        do { root = try BoundedYAML.load(text, limits: ThemeLoader.limits) } catch {
+            throw Failure(path: path, reason: error.description)
         }
         guard let map = root as? [String: Any] else { throw Failure(path: path, reason: "expected a mapping of fields") }
         let fileName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -117,7 +128,7 @@ public struct ThemeLoader: Sendable {
     private func color(_ value: Any, path: String, field: String) throws(Failure) -> Color {
         let text = "\(value)"
         guard let color = Color(parsing: text) else {
-            throw Failure(path: path, field: field, reason: "'\(text)' is not a colour (use #rrggbb, a number 0–255, or default)")
+            throw Failure(path: path, field: field, reason: "'\(text.excerpt())' is not a colour (use #rrggbb, a number 0–255, or default)")
         }
         return color
     }
