@@ -7,7 +7,12 @@ import Darwin
 /// Reads a file line by line in fixed-size chunks, so memory stays flat
 /// however large the file is. Hands out each line's bytes (without the
 /// newline), its 1-based number, its byte offset, and whether it ended with a newline.
+/// Only regular files are read (a device or FIFO never ends), and a line may
+/// be at most `maxLineLength` bytes, so `/dev/zero` cannot fill memory.
 struct LineReader {
+    /// Far above any real event (a whole model answer), far below trouble.
+    static let maxLineLength = 16 << 20
+
     let path: String
     private let fd: Int32
     private var chunk: [UInt8]
@@ -19,9 +24,9 @@ struct LineReader {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SessionError(path: path, reason: .cannotOpen(String(cString: strerror(errno)))) }
         var st = stat()
-        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
             Glibc.close(fd)
-            throw SessionError(path: path, reason: .cannotOpen("it is a directory"))
+            throw SessionError(path: path, reason: .cannotOpen((st.st_mode & S_IFMT) == S_IFDIR ? "it is a directory" : "not a regular file"))
         }
         if offset > 0 { lseek(fd, off_t(offset), SEEK_SET) }
         fileOffset = offset
@@ -29,6 +34,12 @@ struct LineReader {
     }
 
     func close() { _ = Glibc.close(fd) }
+
+    private func checkLength(_ length: Int, line: Int) throws(SessionError) {
+        guard length <= LineReader.maxLineLength else {
+            throw SessionError(path: path, line: line, reason: .malformed("the line is longer than \(LineReader.maxLineLength >> 20) MB (not a session, or a damaged one)"))
+        }
+    }
 
     /// Calls `body` for each line until it returns false or the file ends.
     /// `firstLine` is the number of the line at the starting offset.
@@ -56,6 +67,7 @@ struct LineReader {
                         length = end - start
                         goOn = try body(UnsafeBufferPointer(rebasing: buf[start..<end]), lineNumber, lineStartOffset, true)
                     } else {
+                        try checkLength(carry.count + end - start, line: lineNumber)
                         carry.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<end]))
                         length = carry.count
                         goOn = try carry.withUnsafeBufferPointer { try body($0, lineNumber, lineStartOffset, true) }
@@ -66,7 +78,10 @@ struct LineReader {
                     start = end + 1
                     if !goOn { return false }
                 }
-                if start < n { carry.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<n])) }
+                if start < n {
+                    try checkLength(carry.count + n - start, line: lineNumber)
+                    carry.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<n]))
+                }
                 return true
             }
             if !keepGoing { return }
