@@ -101,18 +101,19 @@ public enum DisplayWidth {
                     lineWidth += wordWidth
                 } else {
                     if !line.isEmpty { lines.append(trimmed(line)) }
-                    // A word longer than the line is broken across lines.
-                    var rest = Substring(word.drop { $0 == " " })
-                    line = ""
-                    lineWidth = 0
-                    while of(String(rest)) > columns {
-                        let (head, _) = prefix(rest, fitting: columns)
+                    // A word longer than the line is broken across lines. Its width is
+                    // known and kept up to date, so a 1 MB word costs one pass, not one per line.
+                    var rest = word.drop { $0 == " " }
+                    var restWidth = wordWidth - (word.hasPrefix(" ") ? 1 : 0)
+                    while restWidth > columns {
+                        let (head, headWidth) = prefix(rest, fitting: columns)
                         if head.isEmpty { break }
                         lines.append(String(head))
                         rest = rest[head.endIndex...]
+                        restWidth -= headWidth
                     }
                     line = String(rest)
-                    lineWidth = of(line)
+                    lineWidth = restWidth
                 }
                 word = ""
                 wordWidth = 0

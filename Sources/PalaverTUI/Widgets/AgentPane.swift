@@ -88,7 +88,7 @@ struct AgentPane: Widget {
         for (i, message) in recent.enumerated() {
             let latest = i == recent.count - 1 && view.streaming.isEmpty
             let style = Style(foreground: latest ? theme.text : theme.muted)
-            for l in DisplayWidth.wrap(message.text.sanitizedForTerminal(singleLine: true), to: body.width) {
+            for l in DisplayWidth.wrap(MessageLog.shown(message.text).sanitizedForTerminal(singleLine: true), to: body.width) {
                 lines.append((l, style))
             }
         }

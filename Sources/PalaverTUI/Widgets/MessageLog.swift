@@ -15,6 +15,19 @@ struct MessageLog: Widget {
         return (m < 10 ? "0" : "") + "\(m):" + (s % 60 < 10 ? "0" : "") + "\(s % 60)"
     }
 
+    /// How much of one message is laid out on screen: a 1 MB reply would
+    /// otherwise be cleaned and wrapped in full every frame. The rest is noted;
+    /// `palaver export` shows the whole message.
+    static let shownCharacters = 16_384
+
+    static func shown(_ text: String) -> String {
+        guard let cut = text.index(text.startIndex, offsetBy: shownCharacters, limitedBy: text.endIndex), cut < text.endIndex else {
+            return text
+        }
+        let rest = text.utf8.count - text[..<cut].utf8.count
+        return String(text[..<cut]) + " … (\(rest) more bytes: palaver export shows the whole message)"
+    }
+
     /// Is the message still waiting in some mailbox (so it can be edited or dropped)?
     static func isWaiting(_ entry: LogEntry, agents: Int) -> Bool {
         guard !entry.dropped else { return false }
@@ -59,7 +72,7 @@ struct MessageLog: Widget {
         if m.kind == .system { textStyle = muted.fg(theme.muted) }
         if m.kind == .injected { textStyle = Style(foreground: theme.warning, background: base.background) }
         if entry.dropped { textStyle = muted.dim() }
-        for l in DisplayWidth.wrap(m.text.sanitizedForTerminal(singleLine: true), to: max(1, width - indent)) {
+        for l in DisplayWidth.wrap(Self.shown(m.text).sanitizedForTerminal(singleLine: true), to: max(1, width - indent)) {
             out.append(Line([(String(repeating: " ", count: indent), base), (l, textStyle)]))
         }
         return out

@@ -81,7 +81,7 @@ struct MessageDetail: Widget {
         if entry.edited { fate += " · edited in flight" }
         lines.append((fate, label))
         lines.append(("", value))
-        for l in DisplayWidth.wrap(m.text.sanitizedForTerminal(), to: width) { lines.append((l, value)) }
+        for l in DisplayWidth.wrap(MessageLog.shown(m.text).sanitizedForTerminal(), to: width) { lines.append((l, value)) }
         let inner = Overlay.frame("Message", width: width + 4, height: min(area.height - 2, lines.count + 2), in: area, theme: theme, buffer: &buffer)
         for (row, line) in lines.prefix(inner.height).enumerated() {
             buffer.write(line.0, x: inner.x, y: inner.y + row, style: line.1, limit: inner.maxX)
