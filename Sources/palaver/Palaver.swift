@@ -20,6 +20,9 @@ struct Palaver: AsyncParsableCommand {
     /// with a one-line message, 1 for anything internal.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // A file-size limit (ulimit -f) then fails the write like a full disk,
+        // which the run reports, instead of killing the process silently.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -81,6 +81,7 @@ public final class Runner {
     private func loop() -> Summary.Reason {
         while true {
             tick()
+            stopIfRecordingFailed()
             if engine.stopped { return .stopped }
             if engine.step >= engine.info.maxSteps || engine.environment?.isOver == true { return .steps }
             if !engine.mayStep {
@@ -137,6 +138,7 @@ public final class Runner {
                 }
                 receive(waitForInput(until: deadline))
             }
+            stopIfRecordingFailed()
             if engine.stopped { break }
             if !frozen { playDueTokens() }
         }
@@ -276,6 +278,15 @@ public final class Runner {
         }
     }
 
+    /// A recording that cannot be written (a full disk) stops the run at once,
+    /// saying so where the run is watched, rather than going on unrecorded
+    /// and telling only at exit. The file keeps every line written before.
+    private func stopIfRecordingFailed() {
+        guard let failure = writer?.failure, !engine.stopped else { return }
+        engine.emit(.rejected(command: "record", reason: "\(failure); the run stops here (the file holds everything before)"))
+        engine.apply(.stop)
+    }
+
     /// Waits `seconds` of virtual time, still taking commands and chunks.
     private func pause(forVirtual seconds: Double) {
         let factor = engine.speed.factor
@@ -283,6 +294,7 @@ public final class Runner {
         let until = MonotonicClock.seconds() + seconds / factor
         while MonotonicClock.seconds() < until {
             receive(waitForInput(until: until))
+            stopIfRecordingFailed()
             if engine.stopped || !engine.mayStep { return }
         }
     }
