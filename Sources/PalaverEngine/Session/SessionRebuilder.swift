@@ -31,7 +31,7 @@ public struct SessionRebuilder {
             }
             let recorded = expected[position]
             if !Self.same(event, recorded) {
-                mismatch = "event \(position + 1) differs: recorded \(recorded.body), rebuilt \(event.body)"
+                mismatch = "event \(position + 1) differs: recorded \(String(describing: recorded.body).excerpt(160)), rebuilt \(String(describing: event.body).excerpt(160))"
             }
             position += 1
         }
@@ -119,9 +119,9 @@ public struct SessionRebuilder {
             case .callCancelled(let agent, let reason):
                 engine.cancelCall(of: agent, reason: reason)
             case .rejected(let command, _):
-                throw fail("a rejected \(command) cannot be replayed")
+                throw fail("a rejected \(command.excerpt()) cannot be replayed")
             case .delivered, .callStarted, .mailboxFull, .observed, .action, .reward, .control, .sessionEnded:
-                throw fail("\(event.body) was not expected here")
+                throw fail("\(String(describing: event.body).excerpt(160)) was not expected here")
             }
             if let mismatch = check.mismatch { throw fail(mismatch) }
             i += 1
