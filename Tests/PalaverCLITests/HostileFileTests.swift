@@ -70,6 +70,27 @@ import Testing
         }
     }
 
+    @Test func endlessFilesAndEndlessLinesAreRefused() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for arguments in [["replay", "/dev/zero", "--headless"], ["export", "/dev/zero"], ["run", "/dev/zero", "--headless", "--no-record"]] {
+            let out = try PalaverProcess.run(arguments)
+            #expect(out.status == 2, "\(arguments): \(out.stderr)")
+            #expect(out.stderr.contains("/dev/zero") && out.stderr.contains("not a regular file"), "\(out.stderr)")
+        }
+        let scenario = dir + "/replayer.yaml"
+        try "name: r\nagents:\n  - name: A\n    role: r\n    model: replay:/dev/zero\n".write(toFile: scenario, atomically: true, encoding: .utf8)
+        let model = try PalaverProcess.run(["run", scenario, "--headless", "--no-record", "--steps", "1"])
+        #expect(model.status == 2 && model.stderr.contains("not a regular file"), "\(model.stderr)")
+
+        let long = dir + "/long.jsonl"
+        let lines = try String(contentsOfFile: Self.example, encoding: .utf8).split(separator: "\n").prefix(2).joined(separator: "\n")
+        try (lines + "\n" + String(repeating: "x", count: 17 << 20) + "\n").write(toFile: long, atomically: true, encoding: .utf8)
+        let out = try PalaverProcess.run(["replay", long, "--headless"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("\(long):3: the line is longer than 16 MB"), "\(out.stderr)")
+    }
+
     @Test func aScenarioNameCannotLeaveTheSessionsFolder() throws {
         let dir = try PalaverProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -81,5 +102,33 @@ import Testing
         #expect(made == ["escape.yaml", "sessions"])
         let recorded = try FileManager.default.contentsOfDirectory(atPath: dir + "/sessions")
         #expect(recorded.count == 1 && recorded[0].hasSuffix("-outside-x-evil.jsonl"), "\(recorded)")
+    }
+}
+
+/// A recording that cannot be written any more (a full disk, a file-size
+/// limit) stops the run at once, says so, and exits non-zero; what was
+/// written before still replays.
+@Suite struct FullDiskTests {
+    @Test func aFileSizeLimitMidRunStopsTheRunAndSaysSo() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/run.jsonl"
+        let binary = URL(fileURLWithPath: PalaverProcess.binary).standardizedFileURL.path
+        // 16 KB of file: the header and the first steps fit, the rest does not.
+        let out = try PalaverProcess.run(["-c", "ulimit -f 16; exec '\(binary)' run --headless --speed max --steps 400 --record '\(path)'"],
+                                         executable: "/bin/sh")
+        #expect(out.status == 1, "\(out.stderr)")
+        #expect(out.stdout.contains("can't record"), "the transcript says so where the run is watched")
+        #expect(out.stderr.contains("cannot write"))
+        #expect(!out.stdout.contains("step limit reached"), "the run stopped instead of going on unrecorded")
+        let reread = try PalaverProcess.run(["replay", path, "--headless"])
+        #expect(reread.status == 0, "\(reread.stderr)")
+        #expect(reread.lines.count > 3)
+    }
+
+    @Test func anUnwritableFileFromTheStartIsBadInput() throws {
+        let out = try PalaverProcess.run(["run", "--headless", "--steps", "2", "--record", "/dev/full"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("/dev/full"))
     }
 }

@@ -132,6 +132,25 @@ struct WorkbenchTerminalTests {
         #expect(!other.screen.contains("▶ running"))
     }
 
+    /// A crash (a Swift trap is SIGILL, abort() SIGABRT, a stack overflow SIGSEGV)
+    /// still leaves the alternate screen and turns mouse reporting off.
+    @Test(arguments: ["ILL", "ABRT", "SEGV"]) func crashSignalsRestoreTheTerminal(signal: String) throws {
+        let term = Tmux("cd \(cwd) && SWIFT_BACKTRACE=enable=no \(binary) run --speed 2 --steps 400 --no-record")
+        #expect(term.waitFor(text: "▶ running"))
+        func flag(_ name: String) -> String {
+            term.tmux(["display-message", "-p", "-t", term.session, "#{\(name)}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(flag("alternate_on") == "1")
+        let shell = flag("pane_pid")
+        try #require(!shell.isEmpty)
+        _ = system("pkill -\(signal) -P \(shell)")
+        #expect(term.waitFor(text: "PALAVER_EXIT="))
+        #expect(!term.screen.contains("PALAVER_EXIT=0"))
+        #expect(flag("alternate_on") == "0")
+        #expect(flag("mouse_any_flag") == "0")
+        #expect(flag("cursor_flag") == "1")
+    }
+
     @Test func replayPauseStepBackForkInjectAndQuit() throws {
         // From a folder of its own: the fork is recorded under sessions/ there, not in the checkout.
         try FileManager.default.createDirectory(atPath: dir + "/sessions", withIntermediateDirectories: true)

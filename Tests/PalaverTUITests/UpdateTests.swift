@@ -171,3 +171,16 @@ import Testing
         for binding in keymap.bindings { for key in binding.keys { #expect(seen.insert(key).inserted, "\(key) bound twice") } }
     }
 }
+
+/// Typed numbers are untrusted too: a huge :goto is refused, not a trap.
+@Suite struct HostileCommandTests {
+    @Test func gotoWithAbsurdNumbersIsRefused() throws {
+        var s = try ScreenFixtures.state(steps: 4, width: 120, height: 40)
+        s.replay = ReplayStatus(path: "x.jsonl")
+        for line in ["goto 999999999999999999:0", "goto 99999999999999999999", "goto -5", "goto 1:nan", "goto 1:inf"] {
+            #expect(s.runCommand(line) == [], "\(line)")
+        }
+        #expect(s.runCommand("goto 12") == [.replay(.goToStep(12))])
+        #expect(s.runCommand("goto 01:30") == [.replay(.goToTime(90))])
+    }
+}

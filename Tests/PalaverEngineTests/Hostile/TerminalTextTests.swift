@@ -33,3 +33,24 @@ import Testing
         #expect(parsed.object?["text"]?.string == Self.attack)
     }
 }
+
+/// A long unbroken word (a model streaming a base64 blob) wraps in one pass
+/// into full lines that give back the word.
+@Suite struct LongWordWrapTests {
+    @Test func aLongWordBreaksIntoFullLines() {
+        let word = String((0..<200_000).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) })
+        let lines = DisplayWidth.wrap("start " + word + " end", to: 37)
+        #expect(lines.first == "start")
+        #expect(lines.last?.hasSuffix("end") == true)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 37 })
+        #expect(lines.dropFirst().dropLast().allSatisfy { $0.count == 37 })
+        #expect(lines.dropFirst().joined().hasPrefix(word))
+    }
+
+    @Test func wideCharactersInALongWordStillFit() {
+        let word = String(repeating: "a中", count: 5_000)
+        let lines = DisplayWidth.wrap(word, to: 7)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 7 })
+        #expect(lines.joined() == word)
+    }
+}
