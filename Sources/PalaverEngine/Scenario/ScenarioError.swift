@@ -15,7 +15,8 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         var place = path
         if let line { place += ":\(line)" }
-        if let field { return "\(place): \(field): \(reason)" }
-        return "\(place): \(reason)"
+        // Field names and reasons can quote the file, which is untrusted.
+        if let field { return "\(place): \(field.excerpt(100)): \(reason.excerpt(1000))" }
+        return "\(place): \(reason.excerpt(1000))"
     }
 }

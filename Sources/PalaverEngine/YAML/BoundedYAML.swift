@@ -113,8 +113,15 @@ public enum BoundedYAML {
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            // Per open collection: its anchor (if any) and the expanded nodes inside it so far.
-            var open: [(anchor: String?, size: Int)] = []
+            // Per open collection: its anchor (if any), the expanded nodes inside it
+            // so far, and for a mapping whether its next node is a key.
+            var open: [(anchor: String?, size: Int, mapping: Bool, keyNext: Bool)] = []
+            /// Called as each node starts: is it a mapping key? Keys alternate with values.
+            func startsKey() -> Bool {
+                guard let last = open.indices.last, open[last].mapping else { return false }
+                defer { open[last].keyNext.toggle() }
+                return open[last].keyNext
+            }
             var anchored: [String: Int] = [:]
             var total = 0
             var aliases = 0
@@ -140,9 +147,12 @@ public enum BoundedYAML {
                 case YAML_STREAM_END_EVENT:
                     return nil
                 case YAML_SCALAR_EVENT:
-                    // Counted while its collection is open; added to the total when that closes.
+                    _ = startsKey()
                     if !add(1, anchor: anchorName(event.data.scalar.anchor)) { return tooBig(line, limits) }
                 case YAML_ALIAS_EVENT:
+                    // Aliased or composite keys are what made Yams' duplicate-key check
+                    // explode, and no Palaver file needs them.
+                    if startsKey() { return Failure(line: line, reason: "mapping keys must be plain text, not an alias") }
                     aliases += 1
                     guard aliases <= limits.aliases else {
                         return Failure(line: line, reason: "more than \(limits.aliases) aliases")
@@ -153,7 +163,8 @@ public enum BoundedYAML {
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                     let anchor = event.type == YAML_SEQUENCE_START_EVENT
                         ? anchorName(event.data.sequence_start.anchor) : anchorName(event.data.mapping_start.anchor)
-                    open.append((anchor, 0))
+                    if startsKey() { return Failure(line: line, reason: "mapping keys must be plain text, not a list or mapping") }
+                    open.append((anchor, 0, event.type == YAML_MAPPING_START_EVENT, true))
                     guard open.count <= limits.depth else {
                         return Failure(line: line, reason: "nested deeper than \(limits.depth) levels")
                     }
