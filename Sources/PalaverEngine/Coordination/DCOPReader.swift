@@ -12,7 +12,8 @@ public enum DCOPReader {
     }
 
     public static func read(_ path: String) throws(Failure) -> DCOPProblem {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Failure(reason: "\(path): cannot read the file") }
+        let text: String
+        do { text = try BoundedYAML.readFile(path) } catch { throw Failure(reason: "\(path): \(error)") }
         return try parse(text, path: path)
     }
 
@@ -23,9 +24,9 @@ public enum DCOPReader {
         func fail(_ why: String) -> Failure { Failure(reason: "\(path): \(why)") }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw fail("the file is empty") }
+            guard let node = try BoundedYAML.compose(text) else { throw fail("the file is empty") }
             root = node
-        } catch let f as Failure { throw f } catch { throw fail("not valid YAML: \(error)") }
+        } catch let f as Failure { throw f } catch { throw fail("\(error)") }
         guard let top = root.mapping else { throw fail("expected a mapping with domains, variables and constraints") }
         func field(_ name: String) -> Node? { top[Node(name)] }
 
