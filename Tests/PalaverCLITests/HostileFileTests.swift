@@ -91,6 +91,13 @@ import Testing
         #expect(out.stderr.contains("\(long):3: the line is longer than 16 MB"), "\(out.stderr)")
     }
 
+    @Test func aProblemFileFromProcIsNeverEchoed() throws {
+        let out = try PalaverProcess.run(["solve", "/proc/self/environ"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("not a regular file"), "\(out.stderr)")
+        #expect(!out.stderr.contains("PATH="), "the environment reached the error")
+    }
+
     @Test func aScenarioNameCannotLeaveTheSessionsFolder() throws {
         let dir = try PalaverProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
