@@ -30,7 +30,7 @@ public enum BeerPolicySpec: Hashable, Sendable, CustomStringConvertible {
         switch head.lowercased() {
         case "base-stock", "basestock":
             guard let rest else { throw Failure(reason: "'\(shown)': base-stock needs a level, e.g. base-stock:28") }
-            guard let level = CheckedNumber.whole(rest.trimmingCharacters(in: .whitespaces), in: Self.levelRange) else {
+            guard let level = CheckedNumber.int(rest.trimmingCharacters(in: .whitespaces), in: Self.levelRange) else {
                 throw Failure(reason: "'\(shown)': the base-stock level must be a whole number from 0 to \(BeerGame.maximumOrder)")
             }
             self = .baseStock(level)
@@ -68,7 +68,7 @@ public enum BeerPolicySpec: Hashable, Sendable, CustomStringConvertible {
             }
             for (i, item) in values.enumerated() {
                 guard let number = Double(item.trimmingCharacters(in: .whitespaces)),
-                      let value = CheckedNumber.real(number, in: range) else {
+                      let value = CheckedNumber.double(number, in: range) else {
                     throw Failure(reason: "'\(text)': \(parts[0]) must be a number from \(format(range.lowerBound)) to \(format(range.upperBound)) (got '\(excerpt(String(item)))')")
                 }
                 if values.count == 1 {
