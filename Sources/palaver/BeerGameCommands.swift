@@ -124,7 +124,7 @@ struct TrainCommand: ParsableCommand {
 
     @Argument(help: "The environment: beer-game.") var game: String
     @Option(help: "Training episodes (36 weeks each).") var episodes: Int = 60_000
-    @Option(help: "q (Q-learning) or sarsa.") var learner: TabularLearner.Kind = .q
+    @Option(help: "q (Q-learning, week by week), sarsa, or level (each stage learns one order-up-to level from the team's costs).") var learner: TabularLearner.Kind = .q
     @Option(help: "Who learns: all, or a stage name (retailer, wholesaler, distributor, factory); comma-separated for several.") var agents: String = "all"
     @Option(help: "The game to train on: classic, sterman-1989, uniform or normal.") var setting: BeerGameSettings.Setting = .classic
     @OptionGroup var team: BeerTeamOptions
@@ -161,7 +161,8 @@ struct TrainCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         do { try report.file.write(to: out) } catch { throw BadInput("\(out): cannot write: \(error.localizedDescription)") }
         let who = options.learning.map { BeerGameSettings.stages[$0] }.joined(separator: ", ")
-        print("trained \(who) with \(learner == .q ? "Q-learning" : "SARSA") on \(setting.rawValue) demand: \(episodes) episodes, \(report.agentSteps) agent-steps in \(String(format: "%.1f", seconds)) s")
+        let how = ["q": "Q-learning", "sarsa": "SARSA", "level": "order-up-to levels learned from the team's costs"][learner.rawValue] ?? learner.rawValue
+        print("trained \(who) with \(how) in the \(setting.rawValue) game: \(episodes) episodes, \(report.agentSteps) agent-steps in \(String(format: "%.1f", seconds)) s")
         print("learning curve (team cost on held-out games, lower is better):")
         print("  \(Sparkline.render(report.curve))  $\(Int(report.curve.first ?? 0)) → $\(Int(report.curve.last ?? 0))")
         print("before training: $\(String(format: "%.2f", report.before.totalCost))   after: $\(String(format: "%.2f", report.after.totalCost)) (the best snapshot on validation games is kept)")

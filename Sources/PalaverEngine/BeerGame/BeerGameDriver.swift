@@ -76,9 +76,13 @@ public final class BeerGameDriver: EnvironmentDriver {
         case .baseStock(let p): why = "keeping \(p.level) on hand and on order"
         case .sterman(let p): why = "expecting about \(CheckedNumber.clamped(p.expectedDemand, to: 0...BeerGame.maximumOrder)) a week"
         case .learned(let p):
-            let offset = n - o.incomingOrder
             let at = p.currentState.map { p.encoder.label(state: $0) } ?? "?"
-            why = "learned policy at [\(at)]: the incoming \(o.incomingOrder) \(offset >= 0 ? "+" : "−") \(abs(offset))"
+            if p.encoder.actionKind == .target, let s = p.currentState {
+                why = "learned policy at [\(at)]: \(p.encoder.label(offset: p.table.greedy(s))) on the inventory position \(o.position)"
+            } else {
+                let offset = n - o.incomingOrder
+                why = "learned policy at [\(at)]: the incoming \(o.incomingOrder) \(offset >= 0 ? "+" : "−") \(abs(offset))"
+            }
         }
         return (EnvironmentAction(value: n, text: "order \(n)", valid: true), "Ordering \(n) (\(why)).")
     }

@@ -1,7 +1,13 @@
 /// Turns a beer-game observation into a table row: the inventory position
 /// (net stock plus supply line) and the incoming order, each in buckets.
-/// Actions are `order = incoming order + offset`, offsets from a small set.
+/// Actions are `order = incoming order + offset`, offsets from a small set,
+/// or (`target`) an order-up-to level: order what lifts the inventory position to it.
 public struct BeerStateEncoder: Hashable, Sendable {
+    public enum ActionKind: String, Hashable, Sendable {
+        case offset
+        case target
+    }
+    public var actionKind = ActionKind.offset
     public var positionMin = -16
     public var positionBucket = 2
     public var positionCount = 40
@@ -43,7 +49,10 @@ public struct BeerStateEncoder: Hashable, Sendable {
     }
 
     @inline(__always)
-    public func order(_ action: Int, _ o: BeerObservation) -> Int { min(BeerGame.maximumOrder, max(0, o.incomingOrder + offsets[action])) }
+    public func order(_ action: Int, _ o: BeerObservation) -> Int {
+        let order = actionKind == .offset ? o.incomingOrder + offsets[action] : offsets[action] - o.position
+        return min(BeerGame.maximumOrder, max(0, order))
+    }
 
     /// A state's meaning, for the policy graph: the position range and incoming-order range.
     public func describe(_ state: Int) -> (position: ClosedRange<Int>, incoming: ClosedRange<Int>) {
@@ -57,6 +66,7 @@ public struct BeerStateEncoder: Hashable, Sendable {
 
     public func label(offset action: Int) -> String {
         let x = offsets[action]
+        if actionKind == .target { return "up to \(x)" }
         return x == 0 ? "+0" : "\(x > 0 ? "+" : "−")\(abs(x))"
     }
 }

@@ -35,6 +35,7 @@ public struct BeerTrainer {
 
     /// Runs the training; `progress` hears the fraction done now and then.
     public func train(progress: (Double) -> Void = { _ in }) -> Report {
+        if options.learner == .level { return LevelTrainer(options: options).train(progress: progress) }
         let o = options
         let encoder = BeerStateEncoder()
         var learners = (0..<4).map { TabularLearner(kind: o.learner, states: encoder.stateCount, actions: encoder.actionCount,

@@ -32,7 +32,8 @@ public struct PolicyFile: Sendable, Equatable {
         var w = JSONWriter(capacity: 1 << 16)
         w.beginObject()
         w.key("format"); w.string("palaver-policy")
-        w.key("version"); w.int(1)
+        let targets = policies.contains { $0.encoder.actionKind == .target }
+        w.key("version"); w.int(targets ? 2 : 1)
         w.key("learner"); w.string(learner.rawValue)
         w.key("setting"); w.string(setting.rawValue)
         w.key("episodes"); w.int(episodes)
@@ -47,6 +48,7 @@ public struct PolicyFile: Sendable, Equatable {
             w.key("positions"); w.int(e.positionCount)
             w.key("incoming_bucket"); w.int(e.incomingBucket)
             w.key("incomings"); w.int(e.incomingCount)
+            if targets { w.key("actions"); w.string(e.actionKind.rawValue) }
             w.key("offsets"); w.beginArray(); for x in e.offsets { w.int(x) }; w.endArray()
             w.key("q"); w.beginArray(); for v in p.table.values { w.exactNumber(v) }; w.endArray()
             w.key("visits"); w.beginArray(); for v in p.table.visits { w.int(v) }; w.endArray()
@@ -81,8 +83,11 @@ public struct PolicyFile: Sendable, Equatable {
         func bad(_ why: String) -> Failure { Failure(reason: "\(path): \(why)") }
         guard let value = try? JSONParser.parse(text), let o = value.object else { throw bad("not a JSON object") }
         guard o["format"]?.string == "palaver-policy" else { throw bad("not a Palaver policy file (no \"format\": \"palaver-policy\")") }
-        guard o["version"]?.int == 1 else { throw bad("unsupported version \(o["version"]?.int.map(String.init) ?? "?") (this Palaver reads 1)") }
-        guard let learner = o["learner"]?.string.flatMap(TabularLearner.Kind.init(rawValue:)) else { throw bad("'learner' must be q or sarsa") }
+        // Version 2 adds "actions": "target" (order-up-to levels); 1 has offsets only.
+        guard let version = o["version"]?.int, version == 1 || version == 2 else {
+            throw bad("unsupported version \(o["version"]?.int.map(String.init) ?? "?") (this Palaver reads 1 and 2)")
+        }
+        guard let learner = o["learner"]?.string.flatMap(TabularLearner.Kind.init(rawValue:)) else { throw bad("'learner' must be q, sarsa or level") }
         guard let setting = o["setting"]?.string.flatMap(BeerGameSettings.Setting.init(rawValue:)) else { throw bad("'setting' must be one of \(BeerGameSettings.Setting.names)") }
         guard let list = o["policies"]?.array, !list.isEmpty else { throw bad("'policies' is missing or empty") }
         var policies: [LearnedPolicy] = []
@@ -110,6 +115,12 @@ public struct PolicyFile: Sendable, Equatable {
                 throw bad("policy \(n + 1): 'offsets' must be whole numbers from \(Limits.position.lowerBound) to \(Limits.position.upperBound)")
             }
             e.offsets = offsets
+            if version >= 2, let kind = item.object?["actions"] {
+                guard let k = kind.string.flatMap(BeerStateEncoder.ActionKind.init(rawValue:)) else {
+                    throw bad("policy \(n + 1): 'actions' must be offset or target")
+                }
+                e.actionKind = k
+            }
             // Both factors are at most 10,000, so the products cannot overflow.
             guard e.stateCount * e.actionCount <= Limits.cells else {
                 throw bad("policy \(n + 1): positions × incomings × offsets is \(e.stateCount * e.actionCount) cells; at most \(Limits.cells) are read")

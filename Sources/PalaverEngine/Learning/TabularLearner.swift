@@ -5,6 +5,9 @@ public struct TabularLearner: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case q
         case sarsa
+        /// Not a week-by-week learner: each stage learns one order-up-to level from the team's
+        /// episode costs (see `LevelTrainer`).
+        case level
     }
 
     public var kind: Kind
@@ -33,7 +36,7 @@ public struct TabularLearner: Sendable {
         var target = r
         if let next {
             switch kind {
-            case .q: target += discount * table.maxValue(next.state)
+            case .q, .level: target += discount * table.maxValue(next.state)
             case .sarsa: target += discount * table.value(next.state, next.action)
             }
         }
