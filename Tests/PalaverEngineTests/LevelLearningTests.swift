@@ -2,7 +2,8 @@ import Testing
 @testable import PalaverEngine
 
 /// Learning order-up-to levels from the team's costs reaches the best base-stock team of each game.
-@Suite struct LevelLearningTests {
+/// One at a time: each trains for seconds, and the machine's other tests need a core.
+@Suite(.serialized) struct LevelLearningTests {
     func train(_ setting: BeerGameSettings.Setting, seed: UInt64, learning: [Int] = [0, 1, 2, 3],
                others: [Int]? = nil) async throws -> BeerTrainer.Report {
         var options = BeerTrainer.Options()
