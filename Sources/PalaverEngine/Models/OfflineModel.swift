@@ -1,7 +1,8 @@
-/// The built-in model: no network, no key. Deterministic for a seed, it
-/// answers in character — from the agent's role and persona, in its language,
-/// in a voice of its own — to what the agent just heard, and never says the
-/// same line twice in a row. It streams and reports usage and latency the way a
+/// The built-in model: a scripted stand-in, no network, no key. Deterministic
+/// for a seed, it answers in character — from the agent's role and persona, in
+/// its language, in a voice of its own — to what the agent heard: it follows
+/// what the user told it, keeps a stance put in its mouth, moderates when it
+/// is the moderator, and never says the same line twice in a row. It streams and reports usage and latency the way a
 /// real provider does, so the rest of Palaver cannot tell the difference.
 public struct OfflineModel: ScriptedModelProvider {
     public var label: String { "offline" }
@@ -40,25 +41,14 @@ public struct OfflineModel: ScriptedModelProvider {
     public func reply(to request: ModelRequest) -> String {
         if let beer = OfflineBeerPlayer.reply(to: request) { return beer }
         if let line = OfflineCoordinationVoice.reply(to: request) { return line }
-        let heard = OfflineModel.mostPressing(in: request)
         let previous = request.messages.last { $0.role == .assistant }?.content
         let voice = OfflineVoice.for(request.spec)
         var attempt: UInt64 = 0
         while true {
-            let line = voice.compose(request: request, heard: heard, attempt: attempt)
+            let line = voice.compose(request: request, attempt: attempt)
             if line != previous || attempt > 6 { return line }
             attempt += 1
         }
-    }
-
-    /// What to answer: among what arrived since the agent last spoke, a
-    /// message from the user or one naming the agent comes first; otherwise the latest.
-    static func mostPressing(in request: ModelRequest) -> ChatMessage? {
-        let fresh = request.messages.suffix(max(1, request.unread)).filter { $0.role == .user }
-        let name = request.spec.name.lowercased(), id = "@" + request.spec.id.lowercased()
-        if let fromUser = fresh.last(where: { $0.name == "you" }) { return fromUser }
-        if let naming = fresh.last(where: { $0.content.lowercased().contains(name) || $0.content.lowercased().contains(id) }) { return naming }
-        return fresh.last ?? request.messages.last { $0.role == .user }
     }
 
     /// Splits text into the pieces it streams in: words with their leading

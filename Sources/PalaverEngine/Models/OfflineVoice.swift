@@ -1,7 +1,10 @@
 import Foundation
 
 /// How one offline agent talks: a temperament (chosen from the agent's id, so
-/// different agents sound different) and a language.
+/// different agents sound different) and a language. It composes a reply from
+/// what it heard — the user's instructions and facts first, then the person it
+/// answers, quoted in whole clauses — and its position: a stance it was given,
+/// else its persona's points that nothing it was told has ruled out.
 struct OfflineVoice {
     enum Temperament: Int, CaseIterable { case blunt, warm, analytical, wry }
 
@@ -13,128 +16,205 @@ struct OfflineVoice {
         return OfflineVoice(temperament: t, chinese: spec.language.lowercased().hasPrefix("zh"))
     }
 
-    func compose(request: ModelRequest, heard: ChatMessage?, attempt: UInt64) -> String {
+    static func isModerator(_ spec: AgentSpec) -> Bool {
+        let role = spec.role.lowercased()
+        return ["moderator", "chair", "facilitator", "host"].contains { role.contains($0) }
+    }
+
+    func compose(request: ModelRequest, attempt: UInt64) -> String {
         let spec = request.spec
         let salt = DeterministicRandom.hash(spec.id)
         func pick<T>(_ options: [T], _ slot: UInt64) -> T {
             options[DeterministicRandom.index(options.count, request.seed, salt, UInt64(request.turn), slot, attempt)]
         }
+        let hearing = OfflineHearing(request)
+        let names = request.roster.map(\.name)
         let points = OfflineVoice.points(from: spec, chinese: chinese)
-        // Walk the talking points in turn so an agent develops its case instead of looping.
-        let point = points[(request.turn + Int(salt % 7) + Int(attempt)) % points.count]
-        // Answer people by name; a system prompt or the user is not someone to argue with.
-        let heardPerson = heard.flatMap { $0.name == "system" || $0.name == "you" ? nil : $0 }
-        let fromUser = heard?.name == "you"
-        let who = heardPerson?.name ?? ""
-        let names = request.roster.map { $0.name.lowercased() }
-        let topic = heard.map { OfflineVoice.topic(of: $0.content, chinese: chinese, ignoring: names) } ?? ""
-        // Hand the floor to someone other than the one being answered, when there is anyone.
-        var others = request.roster.filter { $0.id != spec.id && $0.name != heardPerson?.name }
-        if others.isEmpty { others = request.roster.filter { $0.id != spec.id } }
-        let other = others.isEmpty ? "" : pick(others, 3).name
-
-        func fill(_ template: String) -> String {
-            template.replacingAll("{who}", with: who).replacingAll("{topic}", with: topic)
-                .replacingAll("{other}", with: other).replacingAll("{role}", with: spec.role)
-                .replacingAll("{title}", with: request.scenarioTitle)
+        if OfflineVoice.isModerator(spec) && !chinese {
+            return OfflineModerator(request: request, hearing: hearing, points: points, attempt: attempt).compose()
         }
+        let fresh = hearing.freshDirectives
+        var addressee = hearing.mostPressing(for: spec)
+        for d in fresh { if case .address(let name) = d.kind { addressee = hearing.latestByName.last { $0.name == name } ?? addressee } }
 
-        if chinese {
-            let opener = fromUser ? fill(pick(OfflineVoice.chineseUserOpeners, 1))
-                : heardPerson == nil ? "关于“\(request.scenarioTitle)”，" : fill(pick(OfflineVoice.chineseOpeners[temperament.rawValue], 1))
-            let closer = fill(pick(OfflineVoice.chineseClosers, 2))
-            return opener + point + closer
+        var parts: [String] = []
+        // 1. What the user just said: acknowledged first, in the user's own words.
+        for d in fresh.suffix(2) {
+            if let ack = acknowledgement(of: d, hearing: hearing, points: points, names: names) { parts.append(ack) }
         }
-        let opener = fromUser ? fill(pick(OfflineVoice.userOpeners, 1))
-            : heardPerson == nil ? fill(pick(OfflineVoice.firstOpeners, 1))
-            : fill(pick(OfflineVoice.openers[temperament.rawValue], 1))
-        let body = fill(pick(OfflineVoice.framings, 4)).replacingAll("{point}", with: point)
-        let closer = fill(pick(OfflineVoice.closers[temperament.rawValue], 2))
-        return [opener, body, closer].filter { !$0.isEmpty }.joined(separator: " ")
+        // 2. Where the conversation is: open it (once), or answer someone in their own words.
+        if !hearing.isBrief {
+            if !hearing.conversationStarted && !hearing.hasSpoken {
+                parts.append(chinese ? "关于“\(request.scenarioTitle)”，我先说。" : pick(OfflineVoice.openers, 1))
+            } else if let heard = addressee, let moderator = request.roster.first(where: { $0.name == heard.name }),
+                      OfflineVoice.isModerator(moderator), fresh.isEmpty {
+                parts.append(answer(moderator: heard, spec: spec, hearing: hearing, names: names))
+            } else if let heard = addressee, fresh.isEmpty || fresh.contains(where: { if case .address = $0.kind { return true }; return false }) {
+                parts.append(response(to: heard, names: names, pick: pick))
+            } else if !hearing.hasSpoken, !hearing.latestByName.isEmpty, !chinese {
+                parts.append("I've heard " + OfflineVoice.list(hearing.latestByName.map(\.name)) + ".")
+            }
+        }
+        // 3. Its position.
+        parts.append(position(request: request, hearing: hearing, points: points, pick: pick))
+        // 4. Hand the floor on, unless told to keep it short.
+        if !hearing.isBrief {
+            var others = request.roster.filter { $0.id != spec.id && $0.name != addressee?.name }
+            if others.isEmpty { others = request.roster.filter { $0.id != spec.id } }
+            let other = others.isEmpty ? "" : pick(others, 3).name
+            let closer = chinese ? pick(OfflineVoice.chineseClosers, 2) : pick(OfflineVoice.closers[temperament.rawValue], 2)
+            parts.append(other.isEmpty ? "" : closer.replacingAll("{other}", with: other))
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: chinese ? "" : " ")
     }
+
+    /// A line that shows the agent took in what the user said.
+    func acknowledgement(of d: Directive, hearing: OfflineHearing, points: [String], names: [String]) -> String? {
+        let said = OfflineVoice.sentence(d.text)
+        let bare = said.dropLast().description
+        if chinese {
+            if case .fact = d.kind { return "收到：\(bare)。" }
+            return "明白：\(bare)。"
+        }
+        switch d.kind {
+        case .fact(let blocked):
+            if !blocked.isEmpty {
+                let shown = blocked.map { OfflineVoice.original($0, in: d.text) }.joined(separator: " ")
+                return "Noted: \(bare), so \(shown) is off the table."
+            }
+            if points.contains(where: { OfflineVoice.settles(d, $0) }) { return "Noted: \(bare). That settles one of my concerns." }
+            return "Noted: \(bare)."
+        case .avoid: return "Understood, I'll leave \(d.subject) aside."
+        case .focus: return "You asked about \(d.subject)."
+        case .brief: return nil
+        case .specific: return "Concretely:"
+        case .propose: return "My proposal:"
+        case .summarise:
+            let claims = hearing.latestByName.suffix(3).compactMap { h in
+                Quote.claim(in: h.text, names: names, maxWords: 10).map { "\(h.name) says “\($0)”" }
+            }
+            return claims.isEmpty ? "Where we stand: nobody has made a case yet." : "Where we stand: " + claims.joined(separator: "; ") + ". As for me:"
+        case .address: return nil
+        case .concede:
+            guard let h = hearing.others.last,
+                  let claim = Quote.claim(in: h.text, names: names) else { return "I'll concede that the others have a point." }
+            return "I'll grant \(h.name) this: “\(claim)”. My point stands:"
+        case .question: return "You asked: \(said)"
+        case .instruction: return "Understood: \(bare)."
+        }
+    }
+
+    /// Answers a person by name, quoting what they said.
+    func response(to heard: OfflineHearing.Heard, names: [String], pick: ([String], UInt64) -> String) -> String {
+        let claim = Quote.claim(in: heard.text, names: names)
+        if chinese {
+            guard let claim else { return "\(heard.name)，我听到了。" }
+            return "\(heard.name)说“\(claim)”，" + pick(OfflineVoice.chineseReactions[temperament.rawValue], 5)
+        }
+        guard let claim else { return "\(heard.name), I hear you." }
+        let reaction = pick(OfflineVoice.reactions[temperament.rawValue], 5)
+        return pick(["\(heard.name), you say “\(claim)”. \(reaction)", "“\(claim)”, says \(heard.name). \(reaction)"], 6)
+    }
+
+    /// Does what the moderator asked, when it asked this agent: grant a point, or answer.
+    func answer(moderator heard: OfflineHearing.Heard, spec: AgentSpec, hearing: OfflineHearing, names: [String]) -> String {
+        let lower = heard.text.lowercased()
+        guard lower.contains(spec.name.lowercased()) else { return chinese ? "\(heard.name)，好的。" : "Noted, \(heard.name)." }
+        if ["grant", "concede", "convince", "answer", "disagree"].contains(where: { lower.contains($0) }),
+           let other = hearing.latestByName.last(where: { $0.name != heard.name && $0.name != spec.name && heard.text.contains($0.name) }),
+           let claim = Quote.claim(in: other.text, names: names) {
+            return chinese ? "\(heard.name)，我承认\(other.name)说的“\(claim)”有道理。但是"
+                : "Fair, \(heard.name). I'll grant \(other.name) this: “\(claim)”. My point stands:"
+        }
+        return chinese ? "\(heard.name)，我直接回答：" : "\(heard.name), to answer you directly:"
+    }
+
+    /// The agent's view this turn: a stance it was given, or a persona point nothing has ruled out.
+    func position(request: ModelRequest, hearing: OfflineHearing, points: [String], pick: ([String], UInt64) -> String) -> String {
+        if let stance = OfflineStance.find(in: hearing.ownLines, points: points) {
+            if chinese { return "我坚持：\(stance.core)。" }
+            return pick(stance.justGiven ? OfflineStance.firstRestated : OfflineStance.restated, 7) + " " + stance.core + "."
+        }
+        let ruledOut = hearing.ruledOut
+        let usable = points.filter { point in
+            Keywords.of(point).allSatisfy { !ruledOut.contains($0) } && !hearing.facts.contains { OfflineVoice.settles($0, point) }
+        }
+        guard !usable.isEmpty else {
+            return chinese ? "这样的话，我听大家的安排。" : "With that settled, I'll go with what the rest of you decide."
+        }
+        let salt = Int(DeterministicRandom.hash(request.spec.id) % 7)
+        // Walk the points in turn so an agent develops its case instead of looping.
+        var choice = usable[(request.turn + salt) % usable.count]
+        let active = hearing.activeDirectives
+        let steer = Set(active.filter { [.focus, .question, .instruction].contains($0.kind) }.flatMap(\.words))
+        if !steer.isEmpty, let best = usable.max(by: { OfflineVoice.overlap($0, steer) < OfflineVoice.overlap($1, steer) }),
+           OfflineVoice.overlap(best, steer) > 0 {
+            choice = best
+        }
+        if active.contains(where: { $0.kind == .specific && $0.fresh }) {
+            choice = usable.max { OfflineVoice.concreteness($0) < OfflineVoice.concreteness($1) } ?? choice
+        }
+        if active.contains(where: { $0.kind == .propose && $0.fresh }),
+           let offer = usable.first(where: { p in OfflineVoice.offerWords.contains { p.lowercased().contains($0) } }) {
+            choice = offer
+        }
+        return choice
+    }
+
+    static func overlap(_ text: String, _ words: Set<String>) -> Int { Set(Keywords.of(text)).intersection(words).count }
+
+    /// Whether a fact the user gave answers one of the agent's points (two shared words or more).
+    static func settles(_ fact: Directive, _ point: String) -> Bool {
+        guard case .fact(let blocked) = fact.kind, blocked.isEmpty else { return false }
+        return overlap(point, Set(fact.words)) >= 2
+    }
+
+    /// Numbers and named days make a point concrete.
+    static func concreteness(_ text: String) -> Int {
+        let lower = text.lowercased()
+        let digits = text.contains { $0.isNumber } ? 3 : 0
+        let named = ["one", "two", "three", "four", "five", "eleven", "twelve", "percent", "monday", "tuesday",
+                     "wednesday", "thursday", "friday", "week", "day", "hour"].filter { lower.contains($0) }.count
+        return digits + named
+    }
+
+    static let offerWords = ["rather", "i can", "we can", "should", "propose", "i want", "we need", "let's", "would"]
 
     /// The agent's talking points: its persona's sentences, or its role.
     static func points(from spec: AgentSpec, chinese: Bool) -> [String] {
-        let separators: Set<Character> = chinese ? ["。", "！", "？", ".", "!", "?"] : [".", "!", "?", "。"]
-        var sentences: [String] = []
-        var current = ""
-        for ch in spec.persona {
-            current.append(ch)
-            if separators.contains(ch) {
-                let s = current.trimmingWhitespace
-                if s.count > 3 { sentences.append(s) }
-                current = ""
-            }
-        }
-        let tail = current.trimmingWhitespace
-        if tail.count > 3 { sentences.append(tail + (chinese ? "。" : ".")) }
+        let sentences = Quote.sentences(of: spec.persona).filter { $0.count > 3 }
         // Persona lines written as instructions ("You are…") are not things to say aloud.
         let sayable = sentences.filter { !$0.lowercased().hasPrefix("you ") && !$0.hasPrefix("你是") }
+            .map { s in ".!?。！？".contains(s.last!) ? s : s + (chinese ? "。" : ".") }
         if !sayable.isEmpty { return sayable }
         return chinese ? ["作为\(spec.role)，我有自己的看法。"] : ["As the \(spec.role), I see this from my own angle."]
     }
 
-    /// What the last message was about: its most telling word, or for CJK a short phrase.
-    static func topic(of text: String, chinese: Bool, ignoring names: [String] = []) -> String {
-        let isCJK: (Character) -> Bool = { $0.unicodeScalars.first.map { $0.value >= 0x3400 && $0.value <= 0x9FFF } ?? false }
-        let cjkCount = text.reduce(0) { $0 + (isCJK($1) ? 1 : 0) }
-        if cjkCount > 0 && (chinese || cjkCount > text.count / 3) {
-            // The longest clause that names nobody is the substance; its opening words are the topic.
-            let clauses = text.split { "，。！？；：,.!?;:“”\"".contains($0) }.map { String($0.filter(isCJK)) }
-            let substantive = clauses.filter { clause in !names.contains { !$0.isEmpty && clause.lowercased().contains($0) } }
-            var best = substantive.max { $0.count < $1.count } ?? clauses.max { $0.count < $1.count } ?? ""
-            for lead in ["我们", "我", "关于", "作为"] where best.hasPrefix(lead) { best.removeFirst(lead.count) }
-            if !best.isEmpty { return String(best.prefix(4)) }
-        }
-        let words = Keywords.of(text).filter {
-            $0.count >= 4 && !$0.contains("'") && !templateWords.contains($0) && !names.contains($0)
-        }
-        // The longest word usually carries the subject; the first of equals wins.
-        var best: String?
-        for word in words where word.count > (best?.count ?? 0) { best = word }
-        guard let best else { return "this" }
-        // Keep the speaker's own capitalisation (Friday, not friday).
-        if let range = text.range(of: best, options: .caseInsensitive) { return String(text[range]) }
-        return best
+    /// A phrase as the user capitalised it.
+    static func original(_ word: String, in text: String) -> String {
+        if let r = text.range(of: word, options: .caseInsensitive) { return String(text[r]) }
+        return word
     }
 
-    /// Words our own templates use: never mistaken for what a message is about.
-    static let templateWords: Set<String> = {
-        let all = (firstOpeners + userOpeners + openers.flatMap { $0 } + framings + closers.flatMap { $0 }).joined(separator: " ")
-        return Set(Keywords.of(all))
-    }()
+    /// Text ending in one full stop or question mark.
+    static func sentence(_ text: String) -> String {
+        var t = text.trimmingWhitespace
+        while let last = t.last, ".!。！".contains(last) { t.removeLast() }
+        if let last = t.last, "?？".contains(last) { return t }
+        return t + "."
+    }
 
-    static let firstOpeners = [
-        "Let me open.", "Here is where I stand.", "To start us off:", "Before anyone else weighs in:",
-    ]
+    static func list(_ names: [String]) -> String {
+        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
 
-    /// Answers to the person at the keyboard, who stepped in to ask.
-    static let userOpeners = [
-        "You asked about {topic}, so here is my straight answer.", "Fair question on {topic}.",
-        "Since you ask about {topic}:", "On your point about {topic}:",
-    ]
+    static let openers = ["Let me open.", "Here is where I stand.", "I'll go first.", "To start us off, here is my view."]
 
-    static let chineseUserOpeners = ["你问到“{topic}”，我直说：", "好问题。", "关于你说的“{topic}”，"]
-
-    static let openers: [[String]] = [
-        // blunt
-        ["{who}, I don't buy it.", "No, {who}: {topic} is the wrong place to start.",
-         "Let's be direct about {topic}.", "{who} is half right.", "That argument about {topic} won't hold."],
-        // warm
-        ["I like where {who} is going with {topic}.", "Thanks, {who}, that helps.",
-         "{who}, fair point about {topic}.", "I hear you, {who}.", "Good, {who} raised {topic}."],
-        // analytical
-        ["Let's break {topic} down.", "Two things about {topic}, {who}.",
-         "The evidence on {topic} points one way.", "If we follow {who}'s logic on {topic}, then:",
-         "Let me separate the claims about {topic}."],
-        // wry
-        ["Ah, {topic} again.", "Well, {who}, that's one way to see it.", "Bold of you, {who}.",
-         "Everyone loves talking about {topic}.", "{who}, I admire the optimism."],
-    ]
-
-    static let framings = [
-        "{point}", "As the {role}, I keep coming back to this: {point}", "My view hasn't changed. {point}",
-        "Here's what matters to me. {point}", "{point}",
+    static let reactions: [[String]] = [
+        ["I don't buy it.", "That's not the whole story.", "I see it differently."],
+        ["That's fair.", "I take the point.", "I hear you."],
+        ["Let's test that.", "That needs evidence.", "Fair, but look at the other side."],
+        ["Bold.", "If only it were that simple.", "Optimistic."],
     ]
 
     static let closers: [[String]] = [
@@ -144,14 +224,11 @@ struct OfflineVoice {
         ["Your move, {other}.", "Over to you, {other}, brave soul.", "", "{other}, surprise me."],
     ]
 
-    static let chineseOpeners: [[String]] = [
-        ["{who}，我不同意。", "直说吧，关于“{topic}”，", "{who}只说对了一半。"],
-        ["{who}说得有道理。", "谢谢{who}，", "我理解{who}的意思，"],
-        ["我们把“{topic}”拆开来看。", "关于“{topic}”，有两点。", "按{who}的逻辑，"],
-        ["又是“{topic}”。", "{who}，这也是一种看法。", "有意思，{who}。"],
+    static let chineseReactions: [[String]] = [
+        ["我不同意。", "这不是全部。"], ["有道理。", "我理解。"], ["我们看看证据。", "这需要数据支持。"], ["说得轻巧。", "想得真乐观。"],
     ]
 
-    static let chineseClosers = ["{other}，你怎么看？", "这一点我们能达成共识吗？", "", "{other}，你同意吗？", "Over to you, {other}."]
+    static let chineseClosers = ["{other}，你怎么看？", "这一点我们能达成共识吗？", "", "{other}，你同意吗？"]
 }
 
 extension String {
