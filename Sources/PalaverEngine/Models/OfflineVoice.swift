@@ -35,6 +35,10 @@ struct OfflineVoice {
         }
         let fresh = hearing.freshDirectives
         var addressee = hearing.mostPressing(for: spec)
+        // A moderator calling on this agent comes before anyone else who named it.
+        if let called = hearing.others.last(where: { h in
+            h.fresh && h.text.contains(spec.name) && request.roster.contains { $0.name == h.name && OfflineVoice.isModerator($0) }
+        }) { addressee = called }
         for d in fresh { if case .address(let name) = d.kind { addressee = hearing.latestByName.last { $0.name == name } ?? addressee } }
 
         var parts: [String] = []
@@ -59,9 +63,13 @@ struct OfflineVoice {
         parts.append(position(request: request, hearing: hearing, points: points, pick: pick))
         // 4. Hand the floor on, unless told to keep it short.
         if !hearing.isBrief {
-            var others = request.roster.filter { $0.id != spec.id && $0.name != addressee?.name }
-            if others.isEmpty { others = request.roster.filter { $0.id != spec.id } }
-            let other = others.isEmpty ? "" : pick(others, 3).name
+            // Draw in whoever has been quiet longest: someone not heard from yet, else the least recent speaker.
+            var others = request.roster.filter { $0.id != spec.id && $0.name != addressee?.name }.map(\.name)
+            if others.isEmpty { others = request.roster.filter { $0.id != spec.id }.map(\.name) }
+            let heardFrom = hearing.latestByName.map(\.name)
+            let unheard = others.filter { !heardFrom.contains($0) }
+            let quietest = heardFrom.first { others.contains($0) }
+            let other = !unheard.isEmpty ? pick(unheard, 3) : quietest ?? (others.isEmpty ? "" : pick(others, 3))
             let closer = chinese ? pick(OfflineVoice.chineseClosers, 2) : pick(OfflineVoice.closers[temperament.rawValue], 2)
             parts.append(other.isEmpty ? "" : closer.replacingAll("{other}", with: other))
         }
