@@ -57,6 +57,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Episodes to average over (seeds from --seed on).") var episodes: Int = 1
     @Option(help: "The first episode's seed.") var seed: UInt64 = BeerTrainer.heldOutSeed
     @Flag(help: "One JSON object per line: total_cost, stage_costs, bullwhip.") var json = false
+    @Option(help: "Also write the first game's orders and net stock per stage, with customer demand, as an SVG chart.") var chart: String?
     @Flag(help: "Search for the cheapest team of base-stock levels (stage by stage until nothing improves) and evaluate it.") var bestBaseStock = false
 
     func validate() throws {
@@ -75,6 +76,13 @@ struct EvalCommand: ParsableCommand {
             players = levels.map { .baseStock(BaseStockPolicy(level: $0)) }
         }
         let result = BeerEvaluation.run(players, settings: settings, episodes: episodes, firstSeed: seed)
+        if let chart {
+            let picture = BullwhipChart.play(players, settings: settings, seed: seed)
+            let title = "beer game · \(setting.rawValue) · seed \(seed) · team $\(String(format: "%.2f", picture.costs.reduce(0, +)))"
+            do { try picture.svg(title: title).write(toFile: chart, atomically: true, encoding: .utf8) } catch {
+                throw BadInput("--chart \(chart): cannot write: \(error.localizedDescription)")
+            }
+        }
         let names = BeerGameSettings.stages
         if json {
             var w = JSONWriter()

@@ -51,6 +51,18 @@ import PalaverEngine
         #expect(object["policies"]?.object?["factory"]?.string == "sterman:theta=0,alpha=1,beta=1,stock=20")
     }
 
+    @Test func evalDrawsTheBullwhipAsSVG() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try PalaverProcess.run(["eval", "beer-game", "--policy", "all=sterman", "--chart", dir + "/whip.svg"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let svg = try String(contentsOfFile: dir + "/whip.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        // Four stages' orders and stock, and customer demand.
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 9)
+        #expect(BeerGameSettings.stages.allSatisfy { svg.contains($0 + " $") })
+    }
+
     /// The bar is erased before the summary, even in a terminal narrower than the bar.
     @Test(.enabled(if: Tmux.available)) func trainingLeavesNoProgressBarBehind() throws {
         let dir = try PalaverProcess.temporaryDirectory()
