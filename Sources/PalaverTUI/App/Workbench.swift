@@ -49,13 +49,14 @@ public final class Workbench {
     /// Told when each frame reaches the terminal, with how many inputs had been read by then (benchmarks).
     public var onPaint: ((_ time: Double, _ inputsRead: Int) -> Void)?
 
-    public init(source: any EventSource, controls: any Controls, options: Options) {
+    /// - Parameter state: what to start from (benchmarks start from a huge log); a fresh state by default.
+    public init(source: any EventSource, controls: any Controls, options: Options, state: AppState? = nil) {
         self.source = source
         self.controls = controls
         self.options = options
-        state = AppState(theme: options.noColor ? .monochrome : options.theme,
-                         themeNames: options.themeLoader.available())
-        state.sessionPath = options.sessionPath
+        self.state = state ?? AppState(theme: options.noColor ? .monochrome : options.theme,
+                                       themeNames: options.themeLoader.available())
+        self.state.sessionPath = options.sessionPath
     }
 
     /// A live run: its engine is the source and takes the commands.

@@ -73,22 +73,34 @@ public final class NCursesBackend: Backend {
         return a
     }
 
+    /// Writes each chunk of one style at the column the buffer gives it. The
+    /// buffer measures with `DisplayWidth`; ncurses advances by libc `wcwidth`,
+    /// and the two disagree on some clusters (emoji joined by ZWJ, skin tones,
+    /// some variation selectors). Such a cell is written alone, as a stand-in
+    /// that libc measures as the buffer does, so nothing after it shifts.
     public func apply(_ diff: BufferDiff) {
         for run in diff.runs {
             var i = 0
             while i < run.cells.count {
-                // Write runs of one style in one call; continuation cells are covered by their wide character.
                 let style = run.cells[i].style
-                let startX = run.x + i
+                var startX: Int?
                 scratch.removeAll(keepingCapacity: true)
                 while i < run.cells.count, run.cells[i].style == style {
                     let cell = run.cells[i]
-                    if !cell.isContinuation {
-                        for scalar in cell.character.unicodeScalars { scratch.append(wchar_t(bitPattern: scalar.value)) }
+                    // Continuation cells are covered by their wide character.
+                    if cell.isContinuation { i += 1; continue }
+                    if NCursesBackend.libcWidth(of: cell.character) != Int(cell.width) {
+                        guard scratch.isEmpty else { break }
+                        startX = run.x + i
+                        appendStandIn(for: cell)
+                        i += 1
+                        break
                     }
+                    if startX == nil { startX = run.x + i }
+                    for scalar in cell.character.unicodeScalars { scratch.append(wchar_t(bitPattern: scalar.value)) }
                     i += 1
                 }
-                guard !scratch.isEmpty else { continue }
+                guard let startX, !scratch.isEmpty else { continue }
                 let pair = pair(for: style)
                 let attrs = attributes(for: style)
                 scratch.withUnsafeBufferPointer { text in
@@ -96,6 +108,31 @@ public final class NCursesBackend: Backend {
                 }
             }
         }
+    }
+
+    /// Columns libc gives a character (the sum over its scalars); -1 for one it cannot print.
+    static func libcWidth(of character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : -1 }
+        var total = 0
+        for scalar in character.unicodeScalars {
+            let w = Int(wcwidth(wchar_t(bitPattern: scalar.value)))
+            if w < 0 { return -1 }
+            total += w
+        }
+        return total
+    }
+
+    /// The cluster's first scalar when libc measures it no wider than the cell, padded with spaces to the cell's width.
+    private func appendStandIn(for cell: Cell) {
+        var used = 0
+        if let first = cell.character.unicodeScalars.first {
+            let w = Int(wcwidth(wchar_t(bitPattern: first.value)))
+            if w > 0 && w <= Int(cell.width) {
+                scratch.append(wchar_t(bitPattern: first.value))
+                used = w
+            }
+        }
+        for _ in used..<Int(cell.width) { scratch.append(wchar_t(bitPattern: 0x20)) }
     }
 
     public func present() {

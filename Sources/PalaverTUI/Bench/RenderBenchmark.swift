@@ -9,6 +9,10 @@ public enum RenderBenchmark {
         public var maxLagMs: Double
         public var framesPainted: Int
         public var eventsIngested: Int
+        /// Median and worst milliseconds from a key written to the terminal to the frame showing it.
+        public var keyToPaintMs: Double = .nan
+        public var keyToPaintWorstMs: Double = .nan
+        public var keys = 0
     }
 
     static let phrases = [
@@ -71,89 +75,133 @@ public enum RenderBenchmark {
         return times[times.count / 2]
     }
 
-    /// Feeds `rate` events a second for `seconds` from another thread while
-    /// painting at up to 30 fps, as the workbench does; reports the worst lag
-    /// between an event arriving and a frame showing it.
+    /// Runs the real workbench loop (on a `PipeTerminal` of the state's size)
+    /// while another thread feeds it `rate` events a second for `seconds`, and
+    /// a third presses Tab every 50 ms. Reports how long each key took to
+    /// reach a painted frame (from the moment it was written to the terminal)
+    /// and the worst lag between events arriving and a frame showing them.
     public static func ingest(state: inout AppState, rate: Int = 100_000, seconds: Double = 5) -> Result {
-        let queue = EventQueue()
-        let agents = state.agentCount
-        let producedUntil = ProducerClock()
-        let producer = Thread {
-            let start = MonotonicClock.seconds()
-            var sent = 0
-            var id = 10_000_000
-            while true {
-                let elapsed = MonotonicClock.seconds() - start
-                if elapsed >= seconds { break }
-                let due = Int(elapsed * Double(rate))
-                while sent < due {
-                    let agent = AgentID(sent % agents)
-                    if sent % 20 == 0 {
-                        id += 1
-                        let m = Message(id: id, step: id, time: elapsed, sender: .agent(agent), recipients: .all, kind: .chat,
-                                        text: phrases[sent % phrases.count])
-                        queue.receive(Event(step: id, time: elapsed, .messageSent(m)))
-                    } else {
-                        queue.receive(Event(step: id, time: elapsed, .tokenDelta(agent: agent, text: " tok")))
-                    }
-                    sent += 1
-                }
-                producedUntil.set(MonotonicClock.seconds(), count: sent)
-                usleep(500)
-            }
-            producedUntil.finish()
-        }
-        var previous: Buffer?
-        var maxLag = 0.0
-        var frames = 0
-        var ingested = 0
-        producer.start()
-        var lastPaint = 0.0
-        while !producedUntil.finished || true {
-            let now = MonotonicClock.seconds()
-            let wait = lastPaint + 1.0 / 30 - now
-            if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
-            // Everything produced before this moment must be on the frame painted now.
-            let cutoff = producedUntil.oldestUnseen()
-            let events = queue.drain()
-            ingested += events.count
-            state.now = MonotonicClock.seconds()
-            state.receive(events)
-            let frame = AppView.render(state)
-            _ = BufferDiff(from: previous, to: frame)
-            previous = frame
+        let source = FloodSource(agents: state.agentCount, rate: rate, seconds: seconds)
+        let terminal = PipeTerminal(width: state.width, height: state.height)
+        let workbench = Workbench(source: source, controls: source,
+                                  options: .init(theme: state.theme, noColor: false, sessionPath: nil), state: state)
+        let keys = KeyLog()
+        nonisolated(unsafe) var frames = 0
+        nonisolated(unsafe) var maxLag = 0.0
+        nonisolated(unsafe) var paints: [(time: Double, inputs: Int)] = []
+        workbench.onPaint = { time, inputs in
             frames += 1
-            let painted = MonotonicClock.seconds()
-            lastPaint = painted
-            if let cutoff { maxLag = max(maxLag, (painted - cutoff) * 1000) }
-            if producedUntil.finished && queue.drain().isEmpty { break }
+            paints.append((time, inputs))
+            if let arrived = source.oldestTaken() { maxLag = max(maxLag, (time - arrived) * 1000) }
         }
-        return Result(frameMs: 0, maxLagMs: maxLag, framesPainted: frames, eventsIngested: ingested)
+        let typist = Thread {
+            let start = MonotonicClock.seconds()
+            while MonotonicClock.seconds() - start < seconds {
+                keys.note(MonotonicClock.seconds())
+                terminal.type("\t")
+                usleep(50_000)
+            }
+            terminal.type("q")
+        }
+        typist.start()
+        _ = workbench.run(on: terminal)
+        // Key k (1-based) is shown by the first frame painted after k inputs were read.
+        var latencies: [Double] = []
+        var next = 0
+        for (k, written) in keys.times.enumerated() {
+            while next < paints.count && paints[next].inputs < k + 1 { next += 1 }
+            guard next < paints.count else { break }
+            latencies.append((paints[next].time - written) * 1000)
+        }
+        latencies.sort()
+        return Result(frameMs: 0, maxLagMs: maxLag, framesPainted: frames, eventsIngested: source.produced,
+                      keyToPaintMs: latencies.isEmpty ? .nan : latencies[latencies.count / 2],
+                      keyToPaintWorstMs: latencies.last ?? .nan, keys: latencies.count)
     }
 
-    /// When the producer last handed over events, for measuring lag.
-    final class ProducerClock: @unchecked Sendable {
+    final class KeyLog: @unchecked Sendable {
         private let lock = NSLock()
-        private var firstUnseen: Double?
+        private var written: [Double] = []
+        func note(_ t: Double) { lock.withLock { written.append(t) } }
+        var times: [Double] { lock.withLock { written } }
+    }
+
+    /// A flood of messages and tokens from a thread, as an event source.
+    final class FloodSource: EventSource, Controls, @unchecked Sendable {
+        private let lock = NSLock()
+        private var pending: [Event] = []
+        private var firstPending: Double?
+        private var oldest: Double?
         private var done = false
+        private var stopped = false
         private var count = 0
+        private let agents: Int, rate: Int, seconds: Double
 
-        func set(_ time: Double, count: Int) {
+        init(agents: Int, rate: Int, seconds: Double) {
+            self.agents = agents
+            self.rate = rate
+            self.seconds = seconds
+        }
+
+        var produced: Int { lock.withLock { count } }
+
+        func start(wake: @escaping @Sendable () -> Void) {
+            let thread = Thread { [self] in
+                let start = MonotonicClock.seconds()
+                var sent = 0
+                var id = 10_000_000
+                while true {
+                    let now = MonotonicClock.seconds()
+                    let elapsed = now - start
+                    if elapsed >= seconds || lock.withLock({ stopped }) { break }
+                    let due = Int(elapsed * Double(rate))
+                    var batch: [Event] = []
+                    while sent < due {
+                        let agent = AgentID(sent % agents)
+                        if sent % 20 == 0 {
+                            id += 1
+                            let m = Message(id: id, step: id, time: elapsed, sender: .agent(agent), recipients: .all, kind: .chat,
+                                            text: phrases[sent % phrases.count])
+                            batch.append(Event(step: id, time: elapsed, .messageSent(m)))
+                        } else {
+                            batch.append(Event(step: id, time: elapsed, .tokenDelta(agent: agent, text: " tok")))
+                        }
+                        sent += 1
+                    }
+                    let first = lock.withLock {
+                        let wasEmpty = pending.isEmpty
+                        if wasEmpty && !batch.isEmpty { firstPending = now }
+                        pending += batch
+                        count = sent
+                        return wasEmpty && !batch.isEmpty
+                    }
+                    if first { wake() }
+                    usleep(500)
+                }
+                lock.withLock { done = true }
+                wake()
+            }
+            thread.start()
+        }
+
+        func take(now: Double) -> SourceUpdate {
             lock.withLock {
-                if firstUnseen == nil && count > self.count { firstUnseen = time }
-                self.count = count
+                defer { pending.removeAll(keepingCapacity: true); firstPending = nil }
+                if let firstPending { oldest = min(oldest ?? firstPending, firstPending) }
+                return SourceUpdate(events: pending)
             }
         }
 
-        /// The time of the earliest batch not yet drained, and forget it.
-        func oldestUnseen() -> Double? {
+        /// When the oldest events taken since the last frame arrived; forgets it.
+        func oldestTaken() -> Double? {
             lock.withLock {
-                defer { firstUnseen = nil }
-                return firstUnseen
+                defer { oldest = nil }
+                return oldest
             }
         }
 
-        func finish() { lock.withLock { done = true } }
-        var finished: Bool { lock.withLock { done } }
+        func stop() { lock.withLock { stopped = true } }
+        var isFinished: Bool { lock.withLock { done } }
+        func perform(_ request: ControlRequest) -> ControlOutcome { .done }
     }
 }
