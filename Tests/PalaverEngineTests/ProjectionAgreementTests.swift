@@ -68,7 +68,8 @@ struct Fingerprint: Equatable, CustomStringConvertible {
         for i in 0..<p.log.count {
             let entry = p.log[i]
             let m = entry.message
-            lines.append("#\(m.id) s\(m.step) t\(m.time) \(m.sender)→\(m.recipients) \(m.kind) «\(m.text)» d\(entry.deliveries) e\(entry.edited) x\(entry.dropped)")
+            lines.append("#\(m.id) s\(m.step) t\(m.time) \(m.sender)→\(m.recipients) \(m.kind) «\(m.text)» d\(entry.deliveries) e\(entry.edited) x\(entry.dropped) "
+                + "pending \(entry.pending.members) read \(entry.readBy.members) original \(entry.originalText ?? "-") droppedFor \(entry.droppedFor.members)")
         }
         for (edge, count) in p.edges.sorted(by: { "\($0.key)" < "\($1.key)" }) { lines.append("edge \(edge) \(count)") }
         for step in p.plan { lines.append("plan \(step.step) " + step.values.map { "\($0.variable)=\($0.value)" }.joined(separator: " ")) }

@@ -76,6 +76,31 @@ import Testing
         }
         #expect(folds[0] == folds[1])
     }
+
+    @Test func eachLogEntryKnowsWhoStillHasItPending() {
+        let (engine, log) = Fixtures.engine(3, capacity: 2)
+        engine.start(opening: [(.agent(AgentID(0)), Outgoing(to: .all, text: "first"))])
+        var p = Projection()
+        for event in log.events { p.apply(event) }
+        #expect(p.log[0].pending.members == [AgentID(1), AgentID(2)], "a broadcast waits for everyone but its sender")
+        // Agent 2's mailbox (capacity 2) fills up: the third message never reaches it.
+        engine.apply(.inject(text: "second", from: .user, to: .one(AgentID(2))))
+        engine.apply(.inject(text: "third", from: .user, to: .some([AgentID(1), AgentID(2)])))
+        _ = engine.beginStep() // agent 0 acts, nothing delivered to 1 or 2
+        engine.apply(.edit(messageID: 1, text: "first, edited"))
+        var q = Projection()
+        for event in log.events { q.apply(event) }
+        #expect(q.log[1].pending.members == [AgentID(2)])
+        #expect(q.log[2].pending.members == [AgentID(1)], "refused by agent 2's full mailbox: not waiting there for ever")
+        #expect(q.log[0].originalText == "first")
+        #expect(q.log[0].readBeforeEdit.isEmpty, "nobody had read it")
+        engine.apply(.drop(messageID: 3))
+        var r = Projection()
+        for event in log.events { r.apply(event) }
+        #expect(r.log[2].pending.isEmpty && r.log[2].dropped)
+        #expect(r.log[2].droppedFor.members == [AgentID(1)])
+    }
+
 }
 
 extension Event {

@@ -56,16 +56,28 @@ public struct Projection: Sendable {
             break
         case .messageSent(let message), .injected(let message):
             record(message)
-        case .delivered(let id, _):
-            if let i = logPosition(of: id) { log[i].deliveries += 1 }
+        case .delivered(let id, let agent):
+            if let i = logPosition(of: id) {
+                log[i].deliveries += 1
+                log[i].pending.remove(agent)
+                log[i].readBy.insert(agent)
+            }
         case .edited(let id, let text):
             if let i = logPosition(of: id) {
+                // Who read it before the edit saw the original.
+                if log[i].originalText == nil { log[i].originalText = log[i].message.text }
+                log[i].readBeforeEdit = log[i].readBy
                 log[i].message = log[i].message.withText(text)
                 log[i].edited = true
             }
         case .dropped(let id):
-            if let i = logPosition(of: id) { log[i].dropped = true }
+            if let i = logPosition(of: id) {
+                log[i].dropped = true
+                log[i].droppedFor = log[i].pending
+                log[i].pending = AgentMask()
+            }
         case .mailboxFull(let agent, let id):
+            if let i = logPosition(of: id) { log[i].pending.remove(agent) }
             notice("\(name(agent))'s mailbox is full: message \(id) was not delivered", error: true)
         case .callStarted(let agent, let model):
             withAgent(agent) { $0.status = model == Engine.humanModel ? .awaitingUser : .thinking; $0.streaming = "" }
@@ -125,7 +137,13 @@ public struct Projection: Sendable {
     }
 
     private mutating func record(_ message: Message) {
-        log.append(LogEntry(message: message))
+        var entry = LogEntry(message: message)
+        switch message.recipients {
+        case .one(let id): entry.pending.insert(id)
+        case .some(let ids): for id in ids { entry.pending.insert(id) }
+        case .all: for i in agents.indices where AgentID(i) != message.sender.agent { entry.pending.insert(AgentID(i)) }
+        }
+        log.append(entry)
         if info?.coordination != nil {
             if plan.last?.step != message.step { plan.append(PlanStep(step: message.step)) }
             if message.kind == .action, let said = ValueMessage.parse(message.text) {
@@ -227,8 +245,20 @@ public struct LogEntry: Sendable {
     public var message: Message
     /// How many mailboxes it has been delivered from so far.
     public var deliveries = 0
+    /// Recipients it still waits for in their mailboxes (not yet delivered, dropped or refused by a full mailbox).
+    public var pending = AgentMask()
+    /// Recipients it was delivered to.
+    public var readBy = AgentMask()
     public var edited = false
+    /// The text before the first edit, and who had read it by the last edit (they saw the older text).
+    public var originalText: String?
+    public var readBeforeEdit = AgentMask()
     public var dropped = false
+    /// Recipients it was dropped for (it still waited for them).
+    public var droppedFor = AgentMask()
+
+    /// Still waiting in some mailbox: it can be edited or dropped.
+    public var isWaiting: Bool { !pending.isEmpty }
 
     public init(message: Message) { self.message = message }
 }

@@ -32,28 +32,71 @@ public enum SessionExporter {
         return (info, out)
     }
 
+    /// A readable transcript that tells what happened to each message: edits
+    /// (old → new, and who read the old text), drops (for whom), injections,
+    /// takeovers and hand-backs, and turns a person typed.
     static func markdown(_ events: [Event]) -> String {
-        let (info, messages) = messages(events)
-        guard let info else { return "" }
+        var projection = Projection()
+        enum Item { case message(id: Int), takeover(AgentID, active: Bool, step: Int) }
+        var items: [Item] = []
+        for event in events {
+            projection.apply(event)
+            switch event.body {
+            case .messageSent(let m), .injected(let m): items.append(.message(id: m.id))
+            case .takeover(let agent, let active): items.append(.takeover(agent, active: active, step: event.step))
+            default: break
+            }
+        }
+        guard let info = projection.info else { return "" }
+        func names(_ mask: AgentMask) -> String { mask.members.map { escape(info.name(of: .agent($0))) }.joined(separator: ", ") }
+        func quoted(_ text: String) -> String { text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n") }
         var lines = ["# \(info.title)", "",
                      "Scenario `\(info.scenario)` · seed \(info.seed) · \(info.turnRule.rawValue) turns · \(info.agents.count) agents", "",
                      "| agent | role | model |", "|---|---|---|"]
         for a in info.agents { lines.append("| \(escape(a.name)) | \(escape(a.role)) | \(escape(a.model)) |") }
         lines.append("")
         var step = -1
-        for m in messages {
-            if m.step != step {
-                step = m.step
-                lines.append("## Step \(step)")
-                lines.append("")
-            }
-            let note = m.kind == .injected ? " *(injected)*" : m.metadata?.model == Engine.humanModel ? " *(typed by a person)*" : ""
-            lines.append("**\(escape(info.name(of: m.sender))) → \(escape(info.names(of: m.recipients)))**\(note)")
-            lines.append("")
-            lines.append(m.text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n"))
+        func heading(_ s: Int) {
+            guard s != step else { return }
+            step = s
+            lines.append("## Step \(step)")
             lines.append("")
         }
-        if case .sessionEnded(let s)? = events.last?.body {
+        for item in items {
+            switch item {
+            case .takeover(let agent, let active, let s):
+                heading(s)
+                let name = escape(info.name(of: .agent(agent)))
+                lines.append(active ? "*You took over \(name).*" : "*\(name) was handed back to its model.*")
+                lines.append("")
+            case .message(let id):
+                guard let position = projection.logPosition(of: id) else { continue }
+                let entry = projection.log[position]
+                let m = entry.message
+                heading(m.step)
+                var notes: [String] = []
+                if m.kind == .injected { notes.append(m.sender == .user ? "injected" : "injected as \(escape(info.name(of: m.sender)))") }
+                if m.metadata?.model == Engine.humanModel { notes.append("typed by a person") }
+                if entry.dropped {
+                    notes.append("dropped before \(names(entry.droppedFor)) read it" + (entry.readBy.isEmpty ? "" : "; \(names(entry.readBy)) had read it"))
+                }
+                if entry.originalText != nil {
+                    notes.append("edited in flight" + (entry.readBeforeEdit.isEmpty ? "" : "; \(names(entry.readBeforeEdit)) read the original"))
+                }
+                let note = notes.isEmpty ? "" : " *(\(notes.joined(separator: "; ")))*"
+                lines.append("**\(escape(info.name(of: m.sender))) → \(escape(info.names(of: m.recipients)))**\(note)")
+                lines.append("")
+                if let original = entry.originalText {
+                    lines.append(quoted("~~" + original + "~~"))
+                    lines.append(">")
+                    lines.append(quoted("→ " + m.text))
+                } else {
+                    lines.append(quoted(m.text))
+                }
+                lines.append("")
+            }
+        }
+        if let s = projection.ended {
             lines.append("---")
             lines.append("Ended after \(s.steps) steps (\(s.reason.rawValue)): \(s.messages) messages, \(s.tokens) tokens.")
         }

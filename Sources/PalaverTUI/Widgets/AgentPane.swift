@@ -13,7 +13,7 @@ struct AgentPane: Widget {
     var focused: Bool { state.focus == .agent(index) }
 
     /// The status word and its style, as the pane and the compact list show it.
-    static func status(of view: AgentView, theme: Theme, now: Double) -> (String, Style) {
+    static func status(of view: AgentView, theme: Theme, now: Double, ended: Bool = false) -> (String, Style) {
         let base = Style(foreground: theme.muted)
         if view.muted { return ("⏸ muted", base) }
         switch view.status {
@@ -25,7 +25,7 @@ struct AgentPane: Widget {
         case .error: return ("✗ error", Style(foreground: theme.error, attributes: .bold))
         case .retrying: return ("↻ retrying", Style(foreground: theme.warning, attributes: .bold))
         case .suspended: return ("⏸ request paused", Style(foreground: theme.warning))
-        case .idle: return view.takenOver ? ("✋ taken over by you", Style(foreground: theme.warning, attributes: .bold)) : ("· waiting", base)
+        case .idle: return view.takenOver ? ("✋ taken over by you", Style(foreground: theme.warning, attributes: .bold)) : (ended ? "· done" : "· waiting", base)
         }
     }
 
@@ -59,7 +59,7 @@ struct AgentPane: Widget {
         guard inner.width > 2, inner.height > 0 else { return }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
 
-        let (statusText, statusStyle) = Self.status(of: view, theme: theme, now: state.now)
+        let (statusText, statusStyle) = Self.status(of: view, theme: theme, now: state.now, ended: state.projection.ended != nil)
         let counters = Self.counters(of: view)
         buffer.write(statusText, x: content.x, y: content.y, style: statusStyle, limit: content.maxX)
         let countersX = content.maxX - DisplayWidth.of(counters)
@@ -132,7 +132,7 @@ struct CompactAgentList: Widget {
             let selected = state.focus == .agent(i)
             let nameStyle = Style(foreground: theme.agentColor(view.spec.color ?? i), attributes: selected ? [.bold, .reverse] : .bold)
             var x = buffer.write("● " + DisplayWidth.truncate(view.spec.name.sanitizedForTerminal(singleLine: true), to: 12), x: row.x + 1, y: row.y, style: nameStyle, limit: row.maxX)
-            let (status, statusStyle) = AgentPane.status(of: view, theme: theme, now: state.now)
+            let (status, statusStyle) = AgentPane.status(of: view, theme: theme, now: state.now, ended: state.projection.ended != nil)
             x = buffer.write(" " + status + " ", x: x, y: row.y, style: statusStyle, limit: row.maxX)
             let latest = view.streaming.isEmpty ? (view.recent.last.flatMap { state.projection.message(id: $0)?.text } ?? "") : view.streaming
             buffer.write(latest.sanitizedForTerminal(singleLine: true), x: x + 1, y: row.y, style: Style(foreground: theme.muted), limit: row.maxX)

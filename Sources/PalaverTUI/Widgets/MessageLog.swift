@@ -28,16 +28,9 @@ struct MessageLog: Widget {
         return String(text[..<cut]) + " … (\(rest) more bytes: palaver export shows the whole message)"
     }
 
-    /// Is the message still waiting in some mailbox (so it can be edited or dropped)?
-    static func isWaiting(_ entry: LogEntry, agents: Int) -> Bool {
-        guard !entry.dropped else { return false }
-        let expected: Int
-        switch entry.message.recipients {
-        case .all: expected = agents - (entry.message.sender.agent == nil ? 0 : 1)
-        case .one: expected = 1
-        case .some(let ids): expected = ids.count
-        }
-        return entry.deliveries < expected
+    /// Is the message still waiting in some mailbox of a run still going (so it can be edited or dropped)?
+    static func isWaiting(_ entry: LogEntry, in projection: Projection) -> Bool {
+        entry.isWaiting && projection.ended == nil
     }
 
     /// The lines of one entry: a head line with who and when, then the text wrapped under it.
@@ -64,7 +57,7 @@ struct MessageLog: Widget {
         ]
         if m.kind == .injected { head.append(("  injected", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         if entry.dropped { head.append(("  ✗ dropped", Style(foreground: theme.error, background: base.background))) }
-        else if Self.isWaiting(entry, agents: state.agentCount) { head.append(("  ⧗ waiting", Style(foreground: theme.info, background: base.background))) }
+        else if Self.isWaiting(entry, in: state.projection) { head.append(("  ⧗ waiting", Style(foreground: theme.info, background: base.background))) }
         if entry.edited { head.append(("  ✎ edited", Style(foreground: theme.info, background: base.background))) }
         var out = [Line(head)]
         let indent = width >= 50 ? 6 : 2

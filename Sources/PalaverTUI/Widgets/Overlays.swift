@@ -77,8 +77,20 @@ struct MessageDetail: Widget {
         var facts = "step \(m.step) · \(MessageLog.clock(m.time)) · \(m.kind.rawValue) · message #\(m.id)"
         if let meta = m.metadata { facts += " · \(meta.model) · \(meta.promptTokens)+\(meta.completionTokens) tok · \(CheckedNumber.clamped(meta.latencyMs.rounded(.down), to: 0...Int(Int32.max))) ms" }
         lines.append((facts.sanitizedForTerminal(singleLine: true), label))
-        var fate = entry.dropped ? "dropped before delivery" : MessageLog.isWaiting(entry, agents: state.agentCount) ? "waiting in a mailbox: e edits, d drops (from the log)" : "delivered"
-        if entry.edited { fate += " · edited in flight" }
+        func names(_ mask: AgentMask) -> String { mask.members.map { info.name(of: .agent($0)) }.joined(separator: ", ") }
+        var fate: String
+        if entry.dropped {
+            fate = "dropped before \(names(entry.droppedFor)) read it" + (entry.readBy.isEmpty ? "" : " · read by \(names(entry.readBy))")
+        } else if MessageLog.isWaiting(entry, in: state.projection) {
+            fate = "waiting for \(names(entry.pending)): e edits, d drops (from the log)"
+        } else if entry.isWaiting {
+            fate = "never read by \(names(entry.pending)) (the run ended)"
+        } else {
+            fate = entry.readBy.isEmpty ? "not delivered" : "delivered"
+        }
+        if let original = entry.originalText {
+            fate += " · edited in flight" + (entry.readBeforeEdit.isEmpty ? "" : " (\(names(entry.readBeforeEdit)) read the original: “\(DisplayWidth.truncate(original, to: 40))”)")
+        }
         lines.append((fate, label))
         lines.append(("", value))
         for l in DisplayWidth.wrap(MessageLog.shown(m.text).sanitizedForTerminal(), to: width) { lines.append((l, value)) }
