@@ -35,11 +35,17 @@ struct StatusBar: Widget {
             ("  " + stepText, bar),
             ("  " + (state.replay?.speed ?? p.speed).description, bar),
         ]
-        let optional: [(String, Style)] = [
-            ("  " + state.modelLabel.sanitizedForTerminal(singleLine: true), muted),
-        ] + (state.sessionPath.map { [("  " + $0.sanitizedForTerminal(singleLine: true), muted)] } ?? [])
+        let label = state.modelLabel.sanitizedForTerminal(singleLine: true)
+        // The offline model is a script, not a language model: say so, and how to get a real one.
+        let modelTexts = label == "offline" && state.replay == nil
+            ? ["  offline: a scripted stand-in (--model ollama:NAME for a real one)", "  scripted offline stand-in · --model for real", "  offline stand-in", "  offline"]
+            : ["  " + label]
+        var optional: [(String, Style)] = []
         var right = state.replay == nil ? "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok " : "\(p.totalTokens.compact) tok "
         if p.info.map({ !$0.prices.isEmpty }) == true { right += String(format: " $%.4f ", p.totalCost) }
+        let free = area.width - Line(essential).width - DisplayWidth.of(right) - 1
+        if let fits = modelTexts.first(where: { DisplayWidth.of($0) <= free }) { optional.append((fits, muted)) }
+        optional += state.sessionPath.map { [("  " + $0.sanitizedForTerminal(singleLine: true), muted)] } ?? []
         var spans = essential
         var used = Line(essential).width
         let rightWidth = DisplayWidth.of(right)
