@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
             replay: open a 1,000,000-event session to its first frame, index it, and seek at random. \
             models: 200 agents call one local Chat Completions endpoint with 100 ms latency; one round's wall time. \
             learning: Q-learning on the classic beer game, all four stages learning; agent-steps per second and the learned team's cost. \
-            coordination: 50 graph-colouring DCOPs (20 variables, 3 colours, density 0.2, soft conflicts) solved exactly and by DSA, MGM and Max-Sum for 100 rounds. \
+            coordination: soft graph-colouring DCOPs (3 colours, density 0.2) — 50 of 20 variables and 10 of 50 (pyDCOP's benchmark size; --count sets both) — solved exactly (30 s limit each at 50 variables) and by DSA, MGM and Max-Sum for 100 rounds: gaps to the optimum (or the best the exact solver found) and exact solve times. \
             broker (build with --traits Broker; give --broker): events through a run's stream and back, the engine's cost of publishing, \
             a round of 200 agents with a 100 ms model through 4 workers, the per-turn overhead, and 1,000 agents through 8 worker processes.
             """
@@ -60,9 +60,17 @@ struct BenchCommand: ParsableCommand {
             let r = try Self.blocking { try await ModelsBenchmark.run(agents: agents) }
             print(#"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_concurrency":\#(r.peakConcurrency),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         case .coordination:
-            let r = try CoordinationBenchmark.run(instances: count ?? 50)
-            func pct(_ a: DCOPRun.Algorithm) -> Double { round3((r.gaps[a] ?? 0) * 100) }
-            print(#"{"bench":"coordination","instances":\#(r.instances),"variables":20,"colors":3,"density":0.2,"rounds":100,"dsa_gap_percent":\#(pct(.dsa)),"mgm_gap_percent":\#(pct(.mgm)),"mgm_plain_gap_percent":\#(round3(r.plainMGMGap * 100)),"maxsum_gap_percent":\#(pct(.maxsum)),"exact_median_seconds":\#(round3(r.medianExactSeconds)),"exact_worst_seconds":\#(round3(r.worstExactSeconds)),"mgm_messages":\#(r.messages[.mgm] ?? 0),"maxsum_messages":\#(r.messages[.maxsum] ?? 0),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let small = try CoordinationBenchmark.run(instances: count ?? 50, variables: 20)
+            let large = try CoordinationBenchmark.run(instances: count ?? 10, variables: 50, exactTimeout: 30)
+            func family(_ f: CoordinationBenchmark.Family) -> String {
+                func pct(_ x: Double?) -> Double { round3((x ?? 0) * 100) }
+                var out = #"{"variables":\#(f.variables),"instances":\#(f.instances),"exact_proven":\#(f.proven),"exact_median_seconds":\#(round3(f.medianExactSeconds)),"exact_worst_seconds":\#(round3(f.worstExactSeconds))"#
+                for a in CoordinationBenchmark.heuristics {
+                    out += #","\#(a.rawValue)_median_gap_percent":\#(pct(f.medianGaps[a])),"\#(a.rawValue)_mean_gap_percent":\#(pct(f.meanGaps[a])),"\#(a.rawValue)_messages":\#(f.messages[a] ?? 0)"#
+                }
+                return out + #","mgm_plain_mean_gap_percent":\#(pct(f.plainMGMGap))}"#
+            }
+            print(#"{"bench":"coordination","colors":3,"density":0.2,"rounds":100,"ours":\#(family(small)),"pydcop_size":\#(family(large)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
         case .learning:
             var options = BeerTrainer.Options()
             options.episodes = count ?? 60_000

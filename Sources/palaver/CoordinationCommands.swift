@@ -3,6 +3,7 @@ import Foundation
 import PalaverEngine
 
 extension DCOPRun.Algorithm: ExpressibleByArgument {}
+extension DSAAgent.Variant: ExpressibleByArgument {}
 
 struct SolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,9 +22,14 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Seed for the start and for DSA's coin flips.") var seed: UInt64 = 1
     @Flag(help: "One JSON object: assignment, cost, violations, messages, rounds.") var json = false
     @Option(help: "Record the agents' messages as a session file.") var record: String?
+    @Option(help: "DSA: variant A (move only to improve), B (also sideways while in conflict) or C (also sideways always).") var dsaVariant: DSAAgent.Variant = .b
+    @Option(help: "DSA: chance that a variable makes a move its variant allows.") var dsaProbability: Double = 0.7
+    @Option(help: "exact: seconds before it stops and reports the best assignment found and its proven bound.") var timeout: Double = 60
     @Option(help: "MGM: chance that a variable whose neighbourhood has settled tries a random value (0 for plain MGM).") var mgmRestart: Double = 0.1
 
     func validate() throws {
+        if !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0 (got \(timeout))") }
+        if !(dsaProbability > 0 && dsaProbability <= 1) { throw ValidationError("--dsa-probability must be above 0 and at most 1 (got \(dsaProbability))") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
         if !(0...1).contains(mgmRestart) { throw ValidationError("--mgm-restart must be between 0 and 1 (got \(mgmRestart))") }
     }
@@ -35,7 +41,15 @@ struct SolveCommand: ParsableCommand {
         run.rounds = rounds
         run.seed = seed
         run.mgmRestart = mgmRestart
+        run.dsaVariant = dsaVariant
+        run.dsaProbability = dsaProbability
         run.problemPath = file
+        run.exactTimeout = timeout
+        if isatty(2) != 0 {
+            run.exactProgress = { p in
+                FileHandle.standardError.write(Data(String(format: "\rexact: %.0f s, %d nodes, best so far %@, nothing better than %@ ", p.seconds, p.nodes, NumberText.thousandths(p.best * problem.sign + 0), NumberText.thousandths(p.bound * problem.sign + 0)).utf8))
+            }
+        }
         let started = MonotonicClock.seconds()
         let result: DCOPRun.Result
         if let record {
@@ -47,6 +61,7 @@ struct SolveCommand: ParsableCommand {
             result = run.run()
         }
         let seconds = MonotonicClock.seconds() - started
+        if run.exactProgress != nil && seconds >= 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let pairs = problem.describe(result.assignment)
         if json {
             var w = JSONWriter()
@@ -62,6 +77,10 @@ struct SolveCommand: ParsableCommand {
             w.key("violations"); w.int(result.violations)
             w.key("messages"); w.int(result.messages)
             w.key("rounds"); w.int(result.rounds)
+            if algo == .exact {
+                w.key("optimal"); w.bool(result.optimal)
+                if let bound = result.bound { w.key("bound"); Self.number((bound * 1e6).rounded() / 1e6, &w) }
+            }
             w.key("seconds"); w.number(seconds)
             w.endObject()
             print(String(decoding: w.bytes, as: UTF8.self))
@@ -73,6 +92,12 @@ struct SolveCommand: ParsableCommand {
         print(String(format: "cost: %@  hard violations: %d  messages: %d  rounds: %d  (%.2f s)",
                      NumberText.thousandths(result.cost), result.violations, result.messages, result.rounds, seconds))
         if result.curve.count > 1 { print("cost by round: \(Sparkline.render(result.curve))") }
+        if algo == .exact {
+            if result.optimal { print("optimal (proven)") } else {
+                let bound = NumberText.thousandths(result.bound ?? 0)
+                print("stopped after \(NumberText.thousandths(timeout)) s (--timeout): best found above; no assignment does better than \(bound)")
+            }
+        }
     }
 }
 

@@ -1,45 +1,63 @@
 /// Graph colouring instances solved exactly and by each algorithm: how far
-/// each lands from the optimum on average, and how long an exact solve takes.
+/// each lands from the optimum, and how long an exact solve takes. Two
+/// families: our small ones (20 variables) and the size pyDCOP users
+/// benchmark with (`pydcop generate graph_coloring -v 50 -c 3 -g random -p 0.2
+/// --soft`: 50 variables, 3 colours, an edge with probability 0.2, a random
+/// cost 0…9 for each pair of colours).
 public enum CoordinationBenchmark {
-    public struct Result: Sendable {
+    public struct Family: Sendable {
+        public var variables: Int
         public var instances: Int
-        /// Mean of (cost / optimum − 1) per algorithm, after `rounds` rounds.
-        public var gaps: [DCOPRun.Algorithm: Double]
-        public var worstExactSeconds: Double
+        /// Median and mean of (cost / optimum − 1) per algorithm, after `rounds` rounds.
+        public var medianGaps: [DCOPRun.Algorithm: Double]
+        public var meanGaps: [DCOPRun.Algorithm: Double]
         public var medianExactSeconds: Double
+        public var worstExactSeconds: Double
+        /// Mean messages per run.
         public var messages: [DCOPRun.Algorithm: Int]
-        /// Plain MGM (no restarts), for comparison.
+        /// Plain MGM (no restarts), mean gap, for comparison.
         public var plainMGMGap: Double
+        /// Instances the exact solver proved optimal within its time limit (gaps are to the best it found otherwise).
+        public var proven: Int
     }
 
-    public static func run(instances: Int = 50, variables: Int = 20, colors: Int = 3, density: Double = 0.2, rounds: Int = 100) throws -> Result {
-        var gapSums: [DCOPRun.Algorithm: Double] = [:]
+    public static let heuristics: [DCOPRun.Algorithm] = [.dsa, .mgm, .maxsum]
+
+    public static func run(instances: Int, variables: Int, colors: Int = 3, density: Double = 0.2, rounds: Int = 100, exactTimeout: Double? = nil) throws -> Family {
+        var gaps: [DCOPRun.Algorithm: [Double]] = [:]
         var messages: [DCOPRun.Algorithm: Int] = [:]
         var exactTimes: [Double] = []
         var plain = 0.0
+        var proven = 0
+        func gap(_ cost: Double, _ optimum: Double) -> Double { optimum > 0 ? cost / optimum - 1 : (cost > 1e-9 ? 1 : 0) }
         for i in 0..<instances {
             let text = DCOPGenerator.graphColoring(variables: variables, colors: colors, density: density, seed: UInt64(i + 1))
             let problem = try DCOPReader.parse(text, path: "instance \(i + 1)")
             let started = MonotonicClock.seconds()
-            let exact = DCOPRun(problem: problem, algorithm: .exact).run()
+            var exactRun = DCOPRun(problem: problem, algorithm: .exact)
+            exactRun.exactTimeout = exactTimeout
+            let exact = exactRun.run()
             exactTimes.append(MonotonicClock.seconds() - started)
-            for algorithm in [DCOPRun.Algorithm.dsa, .mgm, .maxsum] {
+            if exact.optimal { proven += 1 }
+            for algorithm in heuristics {
                 var run = DCOPRun(problem: problem, algorithm: algorithm)
                 run.rounds = rounds
                 run.seed = UInt64(i + 1)
                 let r = run.run()
-                gapSums[algorithm, default: 0] += exact.cost > 0 ? r.cost / exact.cost - 1 : (r.cost > 1e-9 ? 1 : 0)
+                gaps[algorithm, default: []].append(gap(r.cost, exact.cost))
                 messages[algorithm, default: 0] += r.messages
             }
             var run = DCOPRun(problem: problem, algorithm: .mgm)
             run.rounds = rounds
             run.seed = UInt64(i + 1)
             run.mgmRestart = 0
-            plain += exact.cost > 0 ? run.run().cost / exact.cost - 1 : 0
+            plain += gap(run.run().cost, exact.cost)
         }
         exactTimes.sort()
-        return Result(instances: instances, gaps: gapSums.mapValues { $0 / Double(instances) },
-                      worstExactSeconds: exactTimes.last ?? 0, medianExactSeconds: exactTimes[exactTimes.count / 2],
-                      messages: messages.mapValues { $0 / instances }, plainMGMGap: plain / Double(instances))
+        func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+        return Family(variables: variables, instances: instances, medianGaps: gaps.mapValues(median),
+                      meanGaps: gaps.mapValues { $0.reduce(0, +) / Double(max(1, $0.count)) },
+                      medianExactSeconds: median(exactTimes), worstExactSeconds: exactTimes.last ?? 0,
+                      messages: messages.mapValues { $0 / max(1, instances) }, plainMGMGap: plain / Double(max(1, instances)), proven: proven)
     }
 }

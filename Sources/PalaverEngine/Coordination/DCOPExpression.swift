@@ -9,9 +9,11 @@ public indirect enum DCOPExpression: Sendable {
     case variable(String)
     case unary(String, DCOPExpression)
     case binary(String, DCOPExpression, DCOPExpression)
+    /// Left to right at one precedence (`a + b - c`, `a * b / c`): a list, not a deep tree, so long sums stay shallow.
+    case chain(DCOPExpression, [(String, DCOPExpression)])
     case compare([String], [DCOPExpression])
-    case and(DCOPExpression, DCOPExpression)
-    case or(DCOPExpression, DCOPExpression)
+    case and([DCOPExpression])
+    case or([DCOPExpression])
     case conditional(then: DCOPExpression, condition: DCOPExpression, otherwise: DCOPExpression)
     case call(String, [DCOPExpression])
 
@@ -21,11 +23,13 @@ public indirect enum DCOPExpression: Sendable {
     }
 
     public static let functions: Set<String> = ["abs", "min", "max"]
+    /// Deepest nesting of brackets, `not`, signs, powers and conditionals.
+    public static let depthLimit = 100
 
     public static func parse(_ text: String) throws(Failure) -> DCOPExpression {
         var parser = Parser(tokens: try tokenize(text), source: text)
         let e = try parser.expression()
-        guard parser.atEnd else { throw Failure(reason: "unexpected '\(parser.peek?.text ?? "")' in '\(text)'") }
+        guard parser.atEnd else { throw Failure(reason: "unexpected '\(parser.peek?.text ?? "")' in '\(excerpt(text))'") }
         return e
     }
 
@@ -35,9 +39,22 @@ public indirect enum DCOPExpression: Sendable {
         case .constant: return []
         case .variable(let n): return [n]
         case .unary(_, let e): return e.variables
-        case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): return a.variables.union(b.variables)
-        case .compare(_, let es), .call(_, let es): return es.reduce(into: Set()) { $0.formUnion($1.variables) }
+        case .binary(_, let a, let b): return a.variables.union(b.variables)
+        case .chain(let first, let rest): return rest.reduce(into: first.variables) { $0.formUnion($1.1.variables) }
+        case .compare(_, let es), .call(_, let es), .and(let es), .or(let es): return es.reduce(into: Set()) { $0.formUnion($1.variables) }
         case .conditional(let t, let c, let o): return t.variables.union(c.variables).union(o.variables)
+        }
+    }
+
+    /// Nodes in the tree: the work of one evaluation.
+    public var size: Int {
+        switch self {
+        case .constant, .variable: return 1
+        case .unary(_, let e): return 1 + e.size
+        case .binary(_, let a, let b): return 1 + a.size + b.size
+        case .chain(let first, let rest): return rest.reduce(1 + first.size) { $0 + $1.1.size }
+        case .compare(_, let es), .call(_, let es), .and(let es), .or(let es): return es.reduce(1) { $0 + $1.size }
+        case .conditional(let t, let c, let o): return 1 + t.size + c.size + o.size
         }
     }
 
@@ -53,25 +70,11 @@ public indirect enum DCOPExpression: Sendable {
             guard let x = v.number else { throw Failure(reason: "'\(op)' needs a number, got '\(v)'") }
             return .number(op == "-" ? -x : x)
         case .binary(let op, let a, let b):
-            let l = try a.evaluate(values), r = try b.evaluate(values)
-            if op == "+", case .text(let s) = l, case .text(let t) = r { return .text(s + t) }
-            guard let x = l.number, let y = r.number else { throw Failure(reason: "'\(op)' needs numbers, got '\(l)' and '\(r)'") }
-            switch op {
-            case "+": return .number(x + y)
-            case "-": return .number(x - y)
-            case "*": return .number(x * y)
-            case "/":
-                guard y != 0 else { throw Failure(reason: "division by zero") }
-                return .number(x / y)
-            case "//":
-                guard y != 0 else { throw Failure(reason: "division by zero") }
-                return .number((x / y).rounded(.down))
-            case "%":
-                guard y != 0 else { throw Failure(reason: "division by zero") }
-                return .number(x - y * (x / y).rounded(.down))
-            case "**": return .number(pow(x, y))
-            default: throw Failure(reason: "unknown operator '\(op)'")
-            }
+            return try Self.apply(op, try a.evaluate(values), try b.evaluate(values))
+        case .chain(let first, let rest):
+            var l = try first.evaluate(values)
+            for (op, e) in rest { l = try Self.apply(op, l, try e.evaluate(values)) }
+            return l
         case .compare(let ops, let operands):
             var left = try operands[0].evaluate(values)
             for (i, op) in ops.enumerated() {
@@ -103,12 +106,14 @@ public indirect enum DCOPExpression: Sendable {
                 left = right
             }
             return .bool(true)
-        case .and(let a, let b):
-            let l = try a.evaluate(values)
-            return l.truthy ? try b.evaluate(values) : l
-        case .or(let a, let b):
-            let l = try a.evaluate(values)
-            return l.truthy ? l : try b.evaluate(values)
+        case .and(let es):
+            var l = try es[0].evaluate(values)
+            for e in es.dropFirst() where l.truthy { l = try e.evaluate(values) }
+            return l
+        case .or(let es):
+            var l = try es[0].evaluate(values)
+            for e in es.dropFirst() where !l.truthy { l = try e.evaluate(values) }
+            return l
         case .conditional(let t, let c, let o):
             return try c.evaluate(values).truthy ? t.evaluate(values) : o.evaluate(values)
         case .call(let name, let args):
@@ -122,6 +127,33 @@ public indirect enum DCOPExpression: Sendable {
             case "min": return .number(xs.min()!)
             default: return .number(xs.max()!)
             }
+        }
+    }
+
+    /// The start of an expression for an error message.
+    static func excerpt(_ source: String) -> String {
+        let line = source.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 80 ? line.prefix(79) + "…" : line
+    }
+
+    static func apply(_ op: String, _ l: DCOPValue, _ r: DCOPValue) throws(Failure) -> DCOPValue {
+        if op == "+", case .text(let s) = l, case .text(let t) = r { return .text(s + t) }
+        guard let x = l.number, let y = r.number else { throw Failure(reason: "'\(op)' needs numbers, got '\(l)' and '\(r)'") }
+        switch op {
+        case "+": return .number(x + y)
+        case "-": return .number(x - y)
+        case "*": return .number(x * y)
+        case "/":
+            guard y != 0 else { throw Failure(reason: "division by zero") }
+            return .number(x / y)
+        case "//":
+            guard y != 0 else { throw Failure(reason: "division by zero") }
+            return .number((x / y).rounded(.down))
+        case "%":
+            guard y != 0 else { throw Failure(reason: "division by zero") }
+            return .number(x - y * (x / y).rounded(.down))
+        case "**": return .number(pow(x, y))
+        default: throw Failure(reason: "unknown operator '\(op)'")
         }
     }
 
@@ -161,7 +193,7 @@ public indirect enum DCOPExpression: Sendable {
             } else if c == "'" || c == "\"" {
                 var j = i + 1
                 while j < chars.count, chars[j] != c { j += 1 }
-                guard j < chars.count else { throw Failure(reason: "unterminated string in '\(source)'") }
+                guard j < chars.count else { throw Failure(reason: "unterminated string in '\(excerpt(source))'") }
                 tokens.append(Token(kind: .text, text: String(chars[(i + 1)..<j])))
                 i = j + 1
             } else {
@@ -173,7 +205,7 @@ public indirect enum DCOPExpression: Sendable {
                     tokens.append(Token(kind: .op, text: String(c)))
                     i += 1
                 } else {
-                    throw Failure(reason: "'\(c)' is not supported in '\(source)'")
+                    throw Failure(reason: "'\(c)' is not supported in '\(excerpt(source))'")
                 }
             }
         }
@@ -184,6 +216,15 @@ public indirect enum DCOPExpression: Sendable {
         var tokens: [Token]
         let source: String
         var position = 0
+        var depth = 0
+
+        /// Counts one level of nesting; too deep is an error, not a stack overflow.
+        mutating func enter() throws(Failure) {
+            depth += 1
+            guard depth <= DCOPExpression.depthLimit else {
+                throw Failure(reason: "the expression is nested more than \(DCOPExpression.depthLimit) deep")
+            }
+        }
 
         var atEnd: Bool { position >= tokens.count }
         var peek: Token? { atEnd ? nil : tokens[position] }
@@ -195,29 +236,37 @@ public indirect enum DCOPExpression: Sendable {
         }
 
         mutating func expression() throws(Failure) -> DCOPExpression {
+            try enter()
+            defer { depth -= 1 }
             let value = try disjunction()
             if take("if") {
                 let condition = try disjunction()
-                guard take("else") else { throw Failure(reason: "'if' without 'else' in '\(source)'") }
+                guard take("else") else { throw Failure(reason: "'if' without 'else' in '\(excerpt(source))'") }
                 return .conditional(then: value, condition: condition, otherwise: try expression())
             }
             return value
         }
 
         mutating func disjunction() throws(Failure) -> DCOPExpression {
-            var e = try conjunction()
-            while take("or") { e = .or(e, try conjunction()) }
-            return e
+            let first = try conjunction()
+            var es = [first]
+            while take("or") { es.append(try conjunction()) }
+            return es.count == 1 ? first : .or(es)
         }
 
         mutating func conjunction() throws(Failure) -> DCOPExpression {
-            var e = try negation()
-            while take("and") { e = .and(e, try negation()) }
-            return e
+            let first = try negation()
+            var es = [first]
+            while take("and") { es.append(try negation()) }
+            return es.count == 1 ? first : .and(es)
         }
 
         mutating func negation() throws(Failure) -> DCOPExpression {
-            if take("not") { return .unary("not", try negation()) }
+            if take("not") {
+                try enter()
+                defer { depth -= 1 }
+                return .unary("not", try negation())
+            }
             return try comparison()
         }
 
@@ -233,26 +282,30 @@ public indirect enum DCOPExpression: Sendable {
         }
 
         mutating func sum() throws(Failure) -> DCOPExpression {
-            var e = try product()
+            let first = try product()
+            var rest: [(String, DCOPExpression)] = []
             while let t = peek, t.kind == .op, t.text == "+" || t.text == "-" {
                 position += 1
-                e = .binary(t.text, e, try product())
+                rest.append((t.text, try product()))
             }
-            return e
+            return rest.isEmpty ? first : .chain(first, rest)
         }
 
         mutating func product() throws(Failure) -> DCOPExpression {
-            var e = try signed()
+            let first = try signed()
+            var rest: [(String, DCOPExpression)] = []
             while let t = peek, t.kind == .op, ["*", "/", "//", "%"].contains(t.text) {
                 position += 1
-                e = .binary(t.text, e, try signed())
+                rest.append((t.text, try signed()))
             }
-            return e
+            return rest.isEmpty ? first : .chain(first, rest)
         }
 
         mutating func signed() throws(Failure) -> DCOPExpression {
             if let t = peek, t.kind == .op, t.text == "-" || t.text == "+" {
                 position += 1
+                try enter()
+                defer { depth -= 1 }
                 return .unary(t.text, try signed())
             }
             return try power()
@@ -260,12 +313,16 @@ public indirect enum DCOPExpression: Sendable {
 
         mutating func power() throws(Failure) -> DCOPExpression {
             let base = try atom()
-            if take("**") { return .binary("**", base, try signed()) }
+            if take("**") {
+                try enter()
+                defer { depth -= 1 }
+                return .binary("**", base, try signed())
+            }
             return base
         }
 
         mutating func atom() throws(Failure) -> DCOPExpression {
-            guard let t = peek else { throw Failure(reason: "'\(source)' ends too soon") }
+            guard let t = peek else { throw Failure(reason: "'\(excerpt(source))' ends too soon") }
             position += 1
             switch t.kind {
             case .number:
@@ -277,7 +334,7 @@ public indirect enum DCOPExpression: Sendable {
                 switch t.text {
                 case "True": return .constant(.bool(true))
                 case "False": return .constant(.bool(false))
-                case "if", "else", "and", "or", "not": throw Failure(reason: "unexpected '\(t.text)' in '\(source)'")
+                case "if", "else", "and", "or", "not": throw Failure(reason: "unexpected '\(t.text)' in '\(excerpt(source))'")
                 default: break
                 }
                 if take("(") {
@@ -287,7 +344,7 @@ public indirect enum DCOPExpression: Sendable {
                     var args: [DCOPExpression] = []
                     if !take(")") {
                         repeat { args.append(try expression()) } while take(",")
-                        guard take(")") else { throw Failure(reason: "missing ')' in '\(source)'") }
+                        guard take(")") else { throw Failure(reason: "missing ')' in '\(excerpt(source))'") }
                     }
                     return .call(t.text, args)
                 }
@@ -295,10 +352,10 @@ public indirect enum DCOPExpression: Sendable {
             case .op:
                 if t.text == "(" {
                     let e = try expression()
-                    guard take(")") else { throw Failure(reason: "missing ')' in '\(source)'") }
+                    guard take(")") else { throw Failure(reason: "missing ')' in '\(excerpt(source))'") }
                     return e
                 }
-                throw Failure(reason: "unexpected '\(t.text)' in '\(source)'")
+                throw Failure(reason: "unexpected '\(t.text)' in '\(excerpt(source))'")
             }
         }
     }

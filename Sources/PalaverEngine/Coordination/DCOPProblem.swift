@@ -48,7 +48,8 @@ public struct DCOPProblem: Sendable {
         self.agents = agents
     }
 
-    var sign: Double { objective == .max ? -1 : 1 }
+    /// 1 for min, −1 for max: internal (minimised) cost × sign is the cost in the problem's own terms.
+    public var sign: Double { objective == .max ? -1 : 1 }
 
     /// Total cost (minimised form) of a full assignment of domain indices.
     public func internalCost(_ assignment: [Int]) -> Double {

@@ -12,21 +12,17 @@ public enum DCOPReader {
     }
 
     public static func read(_ path: String) throws(Failure) -> DCOPProblem {
-        let text: String
-        do { text = try BoundedYAML.readFile(path) } catch { throw Failure(reason: "\(path): \(error)") }
-        return try parse(text, path: path)
+        try parse(try DCOPFile.text(path), path: path)
     }
 
     /// Largest cost table built for one constraint.
     static let tableLimit = 4_000_000
+    /// Table cells × expression nodes for a whole file (about 2 s of building).
+    static let workLimit = 40_000_000
 
     public static func parse(_ text: String, path: String = "problem") throws(Failure) -> DCOPProblem {
-        func fail(_ why: String) -> Failure { Failure(reason: "\(path): \(why)") }
-        let root: Node
-        do {
-            guard let node = try BoundedYAML.compose(text) else { throw fail("the file is empty") }
-            root = node
-        } catch let f as Failure { throw f } catch { throw fail("\(error)") }
+        func fail(_ why: String) -> Failure { Failure(path: path, why) }
+        let root = try DCOPFile.compose(text, path: path)
         guard let top = root.mapping else { throw fail("expected a mapping with domains, variables and constraints") }
         func field(_ name: String) -> Node? { top[Node(name)] }
 
@@ -41,6 +37,8 @@ public enum DCOPReader {
             let valuesNode = v.mapping?[Node("values")] ?? v
             let values = try domainValues(valuesNode, fail: { fail("domain '\(name)': \($0)") })
             guard !values.isEmpty else { throw fail("domain '\(name)' has no values") }
+            guard domains[name] == nil else { throw fail("domain '\(name)' is declared twice") }
+            guard Set(values).count == values.count else { throw fail("domain '\(name)' lists a value twice") }
             domains[name] = values
         }
 
@@ -61,7 +59,12 @@ public enum DCOPReader {
             variables.append(.init(name: name, domain: domain, owner: 0, unary: Array(repeating: 0, count: domain.count)))
         }
         guard !variables.isEmpty else { throw fail("no variables") }
-        let index = Dictionary(uniqueKeysWithValues: variables.enumerated().map { ($1.name, $0) })
+        var index: [String: Int] = [:]
+        for (i, v) in variables.enumerated() {
+            // `1` and `'1'` are different YAML keys but the same name in an expression.
+            guard index[v.name] == nil else { throw fail("variable '\(v.name)' is declared twice") }
+            index[v.name] = i
+        }
         for (vi, text) in unaryExpressions {
             let name = variables[vi].name
             let e: DCOPExpression
@@ -77,13 +80,27 @@ public enum DCOPReader {
 
         // Constraints.
         var constraints: [DCOPProblem.Constraint] = []
+        var constraintNames = Set<String>()
+        var work = 0
         for (k, v) in field("constraints")?.mapping ?? [:] {
             guard let name = k.string, let spec = v.mapping else { throw fail("each constraint must be a mapping") }
+            guard constraintNames.insert(name).inserted else { throw fail("constraint '\(name)' is declared twice") }
             let type = spec[Node("type")]?.string ?? "intention"
-            func makeTable(_ scope: [Int], _ costOf: ([DCOPValue]) throws(Failure) -> Double) throws(Failure) -> DCOPProblem.Constraint {
+            func makeTable(_ scope: [Int], effort: Int, _ costOf: ([DCOPValue]) throws(Failure) -> Double) throws(Failure) -> DCOPProblem.Constraint {
                 let sizes = scope.map { variables[$0].domain.count }
-                let count = sizes.reduce(1, *)
-                guard count <= tableLimit else { throw fail("constraint '\(name)': \(count) value combinations is too many (limit \(tableLimit))") }
+                var count = 1
+                for size in sizes {
+                    let (product, overflow) = count.multipliedReportingOverflow(by: size)
+                    guard !overflow, product <= tableLimit else {
+                        throw fail("constraint '\(name)' over \(scope.count) variables has too many value combinations (limit \(tableLimit))")
+                    }
+                    count = product
+                }
+                // Building every table costs combinations × expression size; the whole file has a budget.
+                work += count * max(1, effort)
+                guard work <= workLimit else {
+                    throw fail("constraint '\(name)': building the cost tables would take too long (limit \(workLimit) expression steps per file; the tables so far need \(work))")
+                }
                 var strides = Array(repeating: 1, count: scope.count)
                 for k in stride(from: scope.count - 2, through: 0, by: -1) { strides[k] = strides[k + 1] * sizes[k + 1] }
                 var table = [Double](repeating: 0, count: count)
@@ -110,7 +127,7 @@ public enum DCOPReader {
                 scope.sort()
                 guard !scope.isEmpty else { throw fail("constraint '\(name)': the function uses no variable") }
                 let names = scope.map { variables[$0].name }
-                constraints.append(try makeTable(scope) { (values) throws(Failure) -> Double in
+                constraints.append(try makeTable(scope, effort: e.size) { (values) throws(Failure) -> Double in
                     do {
                         guard let x = try e.evaluate(Dictionary(uniqueKeysWithValues: zip(names, values))).number else {
                             throw fail("constraint '\(name)': the function must give a number")
@@ -150,7 +167,7 @@ public enum DCOPReader {
                         costs[parts] = cost
                     }
                 }
-                constraints.append(try makeTable(scope) { (values) throws(Failure) -> Double in
+                constraints.append(try makeTable(scope, effort: scope.count) { (values) throws(Failure) -> Double in
                     if let c = costs[values.map(\.description)] { return c }
                     guard let fallback else { throw fail("constraint '\(name)': no cost for \(values.map(\.description).joined(separator: " ")) and no default") }
                     return fallback
@@ -165,6 +182,9 @@ public enum DCOPReader {
         if let list = field("agents")?.sequence { agents = list.compactMap(\.string) }
         else if let map = field("agents")?.mapping { agents = map.compactMap { $0.key.string } }
         if agents.isEmpty { agents = variables.map { "a_\($0.name)" } }
+        if let twice = agents.indices.first(where: { agents[..<$0].contains(agents[$0]) }).map({ agents[$0] }) {
+            throw fail("agent '\(twice)' is declared twice")
+        }
         for i in variables.indices {
             if let hint = hintedOwner[i], let a = agents.firstIndex(of: hint) { variables[i].owner = a } else { variables[i].owner = i % agents.count }
         }
@@ -176,6 +196,9 @@ public enum DCOPReader {
                            constraints: constraints, agents: agents)
     }
 
+    /// Most values a range domain may have.
+    static let rangeLimit = 100_000
+
     /// A list of values, or pyDCOP's range form `[0 .. 9]` / `"0 .. 9"`.
     static func domainValues(_ node: Node, fail: (String) -> Failure) throws(Failure) -> [DCOPValue] {
         func scalar(_ n: Node) -> DCOPValue? {
@@ -186,17 +209,25 @@ public enum DCOPReader {
         }
         func range(_ text: String) -> [DCOPValue]? {
             let parts = text.components(separatedBy: "..").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b, b - a < 100_000 else { return nil }
+            guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b else { return nil }
+            let (span, overflow) = b.subtractingReportingOverflow(a)
+            guard !overflow, span < rangeLimit else { return nil }
             return (a...b).map { .number(Double($0)) }
         }
         if let list = node.sequence {
             if list.count == 1, let s = list[0].string, let r = range(s) { return r }
+            if list.count == 1, let s = list[0].string, s.contains(" .. ") {
+                throw fail("the range '\(s.prefix(60))' must be two whole numbers, low .. high, at most \(rangeLimit) values")
+            }
             return try list.map { (n) throws(Failure) -> DCOPValue in
                 guard let v = scalar(n) else { throw fail("values must be numbers or text") }
                 return v
             }
         }
         if let s = node.string, let r = range(s) { return r }
+        if let s = node.sequence?.first?.string ?? node.string, s.contains("..") {
+            throw fail("the range '\(s.prefix(60))' must be two whole numbers, low .. high, at most \(rangeLimit) values")
+        }
         throw fail("'values' must be a list (or a range like 0 .. 9)")
     }
 }

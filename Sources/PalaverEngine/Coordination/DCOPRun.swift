@@ -20,6 +20,10 @@ public struct DCOPRun {
         public var rounds: Int
         /// Cost (own terms) after each round.
         public var curve: [Double]
+        /// Exact only: false when the time limit stopped the search (the assignment is then the best found).
+        public var optimal = false
+        /// Exact only: the proven bound in the problem's own terms (no assignment is better).
+        public var bound: Double?
     }
 
     public let problem: DCOPProblem
@@ -30,6 +34,12 @@ public struct DCOPRun {
     public var keepBest = true
     /// MGM's restart probability for settled variables (0: plain MGM).
     public var mgmRestart = 0.1
+    /// DSA's variant and the chance a variable acts on a move it may make.
+    public var dsaVariant = DSAAgent.Variant.b
+    public var dsaProbability = 0.7
+    /// The exact solver's time limit in seconds (nil: none), and where it reports progress.
+    public var exactTimeout: Double?
+    public var exactProgress: ((ExactSolver.Progress) -> Void)?
 
     public init(problem: DCOPProblem, algorithm: Algorithm) {
         self.problem = problem
@@ -45,7 +55,11 @@ public struct DCOPRun {
                 agent.restart = mgmRestart
                 return agent
             case .maxsum: return MaxSumAgent(problem: problem, index: i, seed: seed, start: start)
-            case .dsa: return DSAAgent(problem: problem, index: i, seed: seed, start: start)
+            case .dsa:
+                let agent = DSAAgent(problem: problem, index: i, seed: seed, start: start)
+                agent.variant = dsaVariant
+                agent.probability = dsaProbability
+                return agent
             case .exact: preconditionFailure("the exact solver runs no agents")
             }
         }
@@ -77,9 +91,10 @@ public struct DCOPRun {
 
     public func run(sink: any EventSink = DiscardingSink()) -> Result {
         if algorithm == .exact {
-            let r = ExactSolver(problem: problem).solve()
-            return Result(algorithm: .exact, assignment: r.assignment, cost: r.internalCost * problem.sign,
-                          violations: problem.violations(r.assignment).count, messages: 0, rounds: 0, curve: [r.internalCost * problem.sign])
+            let r = ExactSolver(problem: problem).solve(timeout: exactTimeout, progress: exactProgress)
+            return Result(algorithm: .exact, assignment: r.assignment, cost: r.internalCost * problem.sign + 0,
+                          violations: problem.violations(r.assignment).count, messages: 0, rounds: 0, curve: [r.internalCost * problem.sign],
+                          optimal: r.optimal, bound: r.lowerBound * problem.sign + 0)
         }
         let initial = start()
         let agents = makeAgents(start: initial)

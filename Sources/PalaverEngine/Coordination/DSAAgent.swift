@@ -1,8 +1,19 @@
-/// The Distributed Stochastic Algorithm (variant B): each round every variable
-/// moves to its best response with probability `p` when that improves, or
-/// when it is in conflict and an equally good other value exists.
+/// The Distributed Stochastic Algorithm, in the three variants pyDCOP offers.
+/// Each round every variable finds its best response to its neighbours' last
+/// values and, with probability `probability`, moves to it when the variant
+/// allows:
+/// - A: only when that lowers its local cost;
+/// - B: also to an equally good other value while one of its constraints is
+///   above its own least cost (a conflict that a sideways move may untie);
+/// - C: also to an equally good other value, always.
+/// Ties pick at random among the equally good values.
 public final class DSAAgent: DCOPAgent {
+    public enum Variant: String, Sendable, CaseIterable { case a = "A", b = "B", c = "C" }
+
+    public var variant: Variant = .b
     public var probability = 0.7
+    /// Each constraint's least cost, for variant B's conflict test.
+    private lazy var floors: [Double] = problem.constraints.map { $0.table.min() ?? 0 }
 
     override func round(step: Int, outgoing: inout [Outgoing]) {
         for v in owned {
@@ -12,11 +23,16 @@ public final class DSAAgent: DCOPAgent {
                 let best = costs.min()!
                 let candidates = costs.indices.filter { costs[$0] <= best + 1e-9 && $0 != values[v] }
                 let improves = best < current - 1e-9
-                let inConflict = constraintsOf[v].contains { problem.constraints[$0].cost(values) > 0 }
-                guard !candidates.isEmpty, improves || inConflict, uniform() < probability else { continue }
+                let sideways: Bool
+                switch variant {
+                case .a: sideways = false
+                case .b: sideways = constraintsOf[v].contains { problem.constraints[$0].cost(values) > floors[$0] + 1e-9 }
+                case .c: sideways = true
+                }
+                guard !candidates.isEmpty, improves || sideways, uniform() < probability else { continue }
                 values[v] = candidates[Int(random.next() % UInt64(candidates.count))]
             }
-            announce(v, outgoing: &outgoing)
+            if announced[v] != values[v] { announce(v, outgoing: &outgoing) }
         }
     }
 }
