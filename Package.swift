@@ -77,7 +77,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "PalaverTUITests", dependencies: ["PalaverTUI", "PalaverEngine"]),
-        .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine", "palaver"]),
+        .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine", "PalaverModels", "palaver"]),
         .testTarget(name: "PalaverBrokerTests", dependencies: ["PalaverBroker", "PalaverEngine", "PalaverModels", "palaver"]),
     ],
     swiftLanguageModes: [.v6]

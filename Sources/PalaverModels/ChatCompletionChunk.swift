@@ -44,6 +44,12 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case timedOut(String)
     case connection(String)
     case empty
+    /// HTTP 200 and not one byte: llama.cpp's servers answer so when the prompt overflows the context window.
+    case emptyBody
+    /// The stream ended without a finish reason: the server cut the reply off.
+    case cutOff(hadText: Bool)
+    /// The whole call ran past its deadline (retries included).
+    case deadline(seconds: Double)
     case invalidSpec(String)
 
     public var description: String {
@@ -54,6 +60,12 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
         case .timedOut(let what): return "timed out \(what)"
         case .connection(let why): return "connection failed: \(why)"
         case .empty: return "the model replied with nothing"
+        case .emptyBody:
+            return "the server answered with an empty reply (HTTP 200, no body); the prompt may be longer than the model's context window: set context_tokens for this agent below the server's"
+        case .cutOff(let hadText):
+            return "the server ended the reply \(hadText ? "part-way" : "before any text") without finishing it (a local server may cut a reply off when another request arrives)"
+        case .deadline(let seconds):
+            return "no complete reply within \(NumberText.thousandths(seconds)) s (the call deadline; change it with --call-timeout)"
         case .invalidSpec(let why): return why
         }
     }
@@ -62,7 +74,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     public var isTransient: Bool {
         switch self {
         case .http(let status, _): return status == 429 || status >= 500
-        case .timedOut, .connection: return true
+        case .timedOut, .connection, .cutOff: return true
         default: return false
         }
     }

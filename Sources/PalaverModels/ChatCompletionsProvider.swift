@@ -6,9 +6,11 @@ import PalaverEngine
 
 /// A streaming provider for the OpenAI Chat Completions API, which OpenAI,
 /// Ollama, vLLM, llama.cpp's server, LM Studio and most gateways speak.
-/// Passing failures (429, 5xx, dropped connections, timeouts) are retried with
-/// exponential backoff and jitter, honouring Retry-After; each retry is
-/// reported in the stream so the screen and the session show it.
+/// Passing failures (429, 5xx, dropped connections, timeouts, a reply cut off
+/// before its finish) are retried with exponential backoff and full jitter,
+/// honouring Retry-After; each retry is reported in the stream so the screen
+/// and the session show it. A reply cut off mid-way is asked again from the
+/// start (the runner discards the partial text on the retry).
 public struct ChatCompletionsProvider: ModelProvider {
     public struct Settings: Sendable {
         public var model: String
@@ -21,8 +23,10 @@ public struct ChatCompletionsProvider: ModelProvider {
         public var connectTimeout: Double = 5
         /// Longest wait for the next piece of a reply.
         public var idleTimeout: Double = 60
+        /// Longest a whole call may take, retries included (`--call-timeout`).
+        public var callTimeout: Double = ChatCompletionsProvider.defaultCallTimeout
         public var maxRetries = 4
-        /// First backoff, in seconds; doubled each retry, plus up to as much again of jitter.
+        /// First backoff, in seconds; each retry waits a random time up to twice the one before.
         public var backoff: Double = 0.5
 
         public init(model: String, baseURL: String, apiKey: String? = nil) {
@@ -32,9 +36,14 @@ public struct ChatCompletionsProvider: ModelProvider {
         }
     }
 
+    public static let defaultCallTimeout: Double = 300
+    public static let userAgent = "palaver/\(PalaverVersion.current)"
+
     public let settings: Settings
     private let client: HTTPClient
     private let gate: EndpointGate
+    /// Every configured secret: the key and the extra headers' values.
+    let redactor: SecretRedactor
 
     public var label: String { settings.model }
 
@@ -42,14 +51,13 @@ public struct ChatCompletionsProvider: ModelProvider {
         self.settings = settings
         self.client = client
         self.gate = gate
+        redactor = SecretRedactor([settings.apiKey] + settings.extraHeaders.map(\.1))
     }
 
     public func stream(_ request: ModelRequest) -> AsyncThrowingStream<ModelChunk, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    try await gate.acquire()
-                    defer { Task { await gate.release() } }
                     try await run(request, continuation: continuation)
                     continuation.finish()
                 } catch {
@@ -82,99 +90,126 @@ public struct ChatCompletionsProvider: ModelProvider {
         return w.bytes
     }
 
+    /// Timing shared by a call's attempts.
+    struct CallClock {
+        let started = MonotonicClock.seconds()
+        let deadline: Double
+        /// Seconds spent waiting for a place in the endpoint's in-flight limit.
+        var queued = 0.0
+        init(timeout: Double) { deadline = started + timeout }
+    }
+
     private func run(_ request: ModelRequest, continuation: AsyncThrowingStream<ModelChunk, any Error>.Continuation) async throws {
-        let started = Date()
+        var clock = CallClock(timeout: settings.callTimeout)
         var attempt = 0
         while true {
             try Task.checkCancellation()
-            var streamedAnything = false
+            var streamed = false
+            let waitFrom = MonotonicClock.seconds()
+            try await gate.acquire()
+            clock.queued += MonotonicClock.seconds() - waitFrom
+            var failure: (any Error)?
+            var learned: Int?
             do {
-                try await attemptOnce(request, started: started, streamed: &streamedAnything, continuation: continuation)
-                return
-            } catch let error as ModelError {
-                // A failure after text has streamed cannot be retried without saying things twice.
-                guard error.isTransient, !streamedAnything, attempt < settings.maxRetries else { throw error }
-                attempt += 1
-                let delay = retryDelay(after: error, attempt: attempt)
-                continuation.yield(.retrying(attempt: attempt, reason: error.description, delay: delay))
-                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                try await attemptOnce(request, clock: clock, streamed: &streamed, continuation: continuation)
+            } catch {
+                failure = error
+                if case .cutOff? = error as? ModelError { learned = await gate.lowerLimitAfterCutOff() }
             }
+            await gate.release()
+            guard let failure else { return }
+            guard let error = failure as? ModelError else { throw failure }
+            let remaining = clock.deadline - MonotonicClock.seconds()
+            guard error.isTransient, attempt < settings.maxRetries, remaining > 0 else { throw error }
+            attempt += 1
+            let delay = min(retryDelay(after: error, attempt: attempt), remaining)
+            var reason = error.description
+            if let learned {
+                reason += "; Palaver now sends at most \(learned) request\(learned == 1 ? "" : "s") at a time to \(settings.baseURL)"
+                    + " (for llama-cpp-python, --interrupt_requests False lets it queue them)"
+            }
+            if streamed { reason += "; the partial reply is discarded and asked again" }
+            continuation.yield(.retrying(attempt: attempt, reason: reason, delay: delay))
+            try await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1e9))
         }
     }
 
-    private func retryDelay(after error: ModelError, attempt: Int) -> Double {
+    /// Retry-After when the server gave one; else full jitter over a doubling
+    /// ceiling, so agents that failed together do not all come back together.
+    func retryDelay(after error: ModelError, attempt: Int) -> Double {
         if case .http(_, let message) = error, let range = message.range(of: "retry after "),
            let seconds = Double(message[range.upperBound...].prefix { $0.isNumber || $0 == "." }) {
             return min(60, seconds)
         }
-        let base = settings.backoff * pow(2, Double(attempt - 1))
-        return min(30, base + Double.random(in: 0...base))
+        let ceiling = min(30, settings.backoff * pow(2, Double(attempt)))
+        return Double.random(in: (ceiling / 10)...ceiling)
     }
 
-    private func attemptOnce(_ request: ModelRequest, started: Date, streamed: inout Bool,
+    private func attemptOnce(_ request: ModelRequest, clock: CallClock, streamed: inout Bool,
                              continuation: AsyncThrowingStream<ModelChunk, any Error>.Continuation) async throws {
         var http = HTTPClientRequest(url: settings.baseURL.trimmingSlash + "/chat/completions")
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
         http.headers.add(name: "Accept", value: "text/event-stream")
+        http.headers.add(name: "User-Agent", value: Self.userAgent)
         if let key = settings.apiKey { http.headers.add(name: "Authorization", value: "Bearer \(key)") }
         for (name, value) in settings.extraHeaders { http.headers.add(name: name, value: value) }
         http.body = .bytes(ByteBuffer(bytes: body(for: request)))
 
         let response: HTTPClientResponse
+        let sent = MonotonicClock.seconds()
         do {
             try await gate.checkReachable(settings.baseURL)
             response = try await client.execute(http, timeout: .milliseconds(Int64(settings.connectTimeout * 1000)))
         } catch {
-            let failure = Self.describe(error, redacting: settings.apiKey, server: settings.baseURL)
+            let failure = Self.describe(error, redactor: redactor, server: settings.baseURL)
             if case .connection = failure { await gate.noteConnectionFailed() }
             throw failure
         }
         await gate.noteAnswered()
         guard response.status == .ok else {
             let text = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
-            var message = Self.errorMessage(in: text) ?? (text.isEmpty ? response.status.reasonPhrase : String(text.prefix(200)))
-            if let retryAfter = response.headers.first(name: "Retry-After") { message += " (retry after \(retryAfter) s)" }
-            throw ModelError.http(status: Int(response.status.code), message: Self.redact(message, settings.apiKey))
+            // Redact first: a cut could leave a piece of a secret too short to recognise.
+            var message = Self.errorMessage(in: text).map(redactor.redact)
+                ?? (text.isEmpty ? response.status.reasonPhrase : String(redactor.redact(text).prefix(200)))
+            if let retryAfter = response.headers.first(name: "Retry-After") { message += " (retry after \(redactor.redact(retryAfter)) s)" }
+            throw ModelError.http(status: Int(response.status.code), message: message)
         }
-        var events = ServerSentEvents()
-        var text = ""
-        var usage: (prompt: Int, completion: Int)?
-        var finished = false
-        func handle(_ payloads: [String]) throws {
-            for payload in payloads {
-                guard let chunk = try ChatCompletionChunk.parse(payload) else { finished = true; continue }
-                if let error = chunk.error { throw ModelError.http(status: 200, message: Self.redact(error, settings.apiKey)) }
-                if !chunk.content.isEmpty {
-                    streamed = true
-                    text += chunk.content
-                    continuation.yield(.token(chunk.content))
-                }
-                if let u = chunk.usage { usage = u }
-                if chunk.finishReason != nil && usage != nil { finished = true }
-            }
-        }
+        var reply = ReplyReader(redactor: redactor)
         do {
-            for try await buffer in response.body.timingOutBetweenParts(after: settings.idleTimeout) {
-                try handle(events.feed(buffer.readableBytesView))
+            for try await buffer in response.body.timingOut(betweenParts: settings.idleTimeout, deadline: clock.deadline,
+                                                            callTimeout: settings.callTimeout) {
+                for token in try reply.feed(buffer.readableBytesView) {
+                    streamed = true
+                    continuation.yield(.token(token))
+                }
             }
+            for token in try reply.finish() { continuation.yield(.token(token)) }
         } catch let error as ModelError {
+            if error.isTransient { await gate.noteConnectionFailed() }
             throw error
         } catch {
-            throw Self.describe(error, redacting: settings.apiKey)
+            // The server went away mid-reply: check it is there before the next call waits on it.
+            await gate.noteConnectionFailed()
+            throw Self.describe(error, redactor: redactor)
         }
-        try handle(events.finish())
-        guard finished || !text.isEmpty else { throw ModelError.connection("the stream ended before the reply did") }
-        guard !text.trimmingWhitespace.isEmpty else { throw ModelError.empty }
-        let latency = Date().timeIntervalSince(started) * 1000
-        if let usage {
-            continuation.yield(.finished(Usage(model: settings.model, promptTokens: usage.prompt, completionTokens: usage.completion, latencyMs: latency.rounded())))
+        let now = MonotonicClock.seconds()
+        let timing = (latency: ((now - clock.started) * 1000).rounded(), queued: (clock.queued * 1000).rounded(),
+                      firstToken: reply.firstTokenAt.map { (($0 - sent) * 1000).rounded() },
+                      streaming: reply.firstTokenAt.map { ((now - $0) * 1000).rounded() })
+        var usage: Usage
+        if let counted = reply.usage {
+            usage = Usage(model: settings.model, promptTokens: counted.prompt, completionTokens: counted.completion, latencyMs: timing.latency)
         } else {
             // No usage from the server: estimate (about four characters a token) and say so.
-            let prompt = request.messages.reduce(0) { $0 + $1.content.count / 4 + 4 }
-            continuation.yield(.finished(Usage(model: settings.model, promptTokens: prompt, completionTokens: max(1, text.count / 4),
-                                               latencyMs: latency.rounded(), estimated: true)))
+            let prompt = request.messages.reduce(0) { $0 + TokenEstimate.tokens(in: $1.content) + 4 }
+            usage = Usage(model: settings.model, promptTokens: prompt, completionTokens: max(1, TokenEstimate.tokens(in: reply.text)),
+                          latencyMs: timing.latency, estimated: true)
         }
+        usage.queuedMs = timing.queued
+        usage.firstTokenMs = timing.firstToken
+        usage.streamMs = timing.streaming
+        continuation.yield(.finished(usage))
     }
 
     static func errorMessage(in body: String) -> String? {
@@ -182,15 +217,10 @@ public struct ChatCompletionsProvider: ModelProvider {
         return object["error"]?.object?["message"]?.string ?? object["error"]?.string ?? object["message"]?.string
     }
 
-    static func redact(_ text: String, _ key: String?) -> String {
-        guard let key, key.count >= 4 else { return text }
-        return text.replacingOccurrences(of: key, with: "[redacted]")
-    }
-
-    static func describe(_ error: any Error, redacting key: String?, server: String? = nil) -> ModelError {
+    static func describe(_ error: any Error, redactor: SecretRedactor, server: String? = nil) -> ModelError {
         if let e = error as? ModelError { return e }
         if error is CancellationError { return .connection("cancelled") }
-        let text = redact("\(error)", key)
+        let text = redactor.redact("\(error)")
         let place = server.map { " at \($0)" } ?? ""
         if text.contains("Connection refused") || text.contains("errno: 111") { return .connection("nothing is listening\(place) (connection refused)") }
         if text.contains("Name or service not known") || text.contains("nodename nor servname") { return .connection("cannot find the server\(place)") }
@@ -203,51 +233,4 @@ public struct ChatCompletionsProvider: ModelProvider {
 
 extension String {
     var trimmingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
-}
-
-extension HTTPClientResponse.Body {
-    /// The body's parts, failing with a timeout when the next part is slower than `seconds`.
-    func timingOutBetweenParts(after seconds: Double) -> AsyncThrowingStream<ByteBuffer, any Error> {
-        let body = self
-        return AsyncThrowingStream { continuation in
-            let watchdog = IdleWatchdog(seconds: seconds) { continuation.finish(throwing: ModelError.timedOut("waiting for the next part of the reply")) }
-            let task = Task {
-                do {
-                    for try await part in body {
-                        watchdog.kick()
-                        continuation.yield(part)
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-                watchdog.stop()
-            }
-            continuation.onTermination = { _ in task.cancel(); watchdog.stop() }
-        }
-    }
-}
-
-/// Fires once when it has not been kicked for a while.
-final class IdleWatchdog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var deadline: Date
-    private var stopped = false
-    private let seconds: Double
-
-    init(seconds: Double, onIdle: @escaping @Sendable () -> Void) {
-        self.seconds = seconds
-        deadline = Date().addingTimeInterval(seconds)
-        Task { [weak self] in
-            while let self {
-                let (stopped, remaining) = self.lock.withLock { (self.stopped, self.deadline.timeIntervalSinceNow) }
-                if stopped { return }
-                if remaining <= 0 { onIdle(); return }
-                try? await Task.sleep(nanoseconds: UInt64(min(remaining, 0.25) * 1e9))
-            }
-        }
-    }
-
-    func kick() { lock.withLock { deadline = Date().addingTimeInterval(seconds) } }
-    func stop() { lock.withLock { stopped = true } }
 }

@@ -2,7 +2,7 @@
 /// remembers whether it has answered, so that a server that is not running
 /// is found out with a quick connect instead of a whole request deadline.
 public actor EndpointGate {
-    private let limit: Int
+    public private(set) var limit: Int
     private var inFlight = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// True once the server has answered; reset by a connection failure.
@@ -18,7 +18,23 @@ public actor EndpointGate {
     }
 
     public func release() {
-        if waiting.isEmpty { inFlight -= 1 } else { waiting.removeFirst().resume() }
+        inFlight -= 1
+        while inFlight < limit, !waiting.isEmpty {
+            inFlight += 1
+            waiting.removeFirst().resume()
+        }
+    }
+
+    /// A reply was cut off while others were in flight: some local servers
+    /// (llama-cpp-python by default) abandon a streaming reply when another
+    /// request arrives. Halves the limit to what was in flight; returns the new
+    /// limit when it was lowered, nil when one request alone was cut off.
+    public func lowerLimitAfterCutOff() -> Int? {
+        guard inFlight > 1 else { return nil }
+        let lowered = max(1, min(limit, inFlight) / 2)
+        guard lowered < limit else { return nil }
+        limit = lowered
+        return lowered
     }
 
     /// Throws at once when nothing listens at `baseURL`, unless the server has

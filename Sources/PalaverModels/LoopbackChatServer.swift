@@ -17,6 +17,16 @@ public final class LoopbackChatServer: @unchecked Sendable {
         case empty
         case stall(seconds: Double)
         case noUsage
+        /// What llama-cpp-python sends for a reply it abandons for a newer request: a role chunk, maybe some text, `[DONE]`.
+        case cutOff(words: Int)
+        /// HTTP 200 and no body at all (llama.cpp when the prompt overflows its context window).
+        case emptyBody
+        /// SSE comment pings every 0.1 s for `seconds`, and never a token.
+        case pingsOnly(seconds: Double)
+        /// An error status with a plain-text (non-JSON) body.
+        case plainError(Int, String)
+        /// This reply instead of the usual one.
+        case says(String)
     }
 
     let group: MultiThreadedEventLoopGroup
@@ -127,6 +137,14 @@ public final class LoopbackChatServer: @unchecked Sendable {
             return "data: {\"choices\":[{\"delta\":{\"content\":\"\(escaped)\"},\"finish_reason\":null}]}\n\n"
         }
 
+        /// A keep-alive comment every 0.1 s until `until`, then the connection closes.
+        func ping(_ context: ChannelHandlerContext, until: NIODeadline) {
+            guard context.channel.isActive else { return }
+            if NIODeadline.now() >= until { context.close(promise: nil); return }
+            write(context, ": ping\n\n")
+            context.eventLoop.scheduleTask(in: .milliseconds(100)) { self.ping(context, until: until) }
+        }
+
         func respond(context: ChannelHandlerContext, fault: Fault) {
             let loop = context.eventLoop
             switch fault {
@@ -134,6 +152,19 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "0")])
                 if let retryAfter { headers.add(name: "Retry-After", value: "\(retryAfter)") }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                finishAnswering()
+                return
+            case .emptyBody:
+                let headers = HTTPHeaders([("Content-Type", "text/event-stream"), ("Content-Length", "0")])
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                finishAnswering()
+                return
+            case .plainError(let code, let text):
+                let headers = HTTPHeaders([("Content-Type", "text/plain"), ("Content-Length", "\(text.utf8.count)")])
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: code), headers: headers))), promise: nil)
+                write(context, text)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 finishAnswering()
                 return
@@ -150,7 +181,9 @@ public final class LoopbackChatServer: @unchecked Sendable {
             }
             let headers = HTTPHeaders([("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")])
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-            let words = server.reply.split(separator: " ").enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
+            var replyText = server.reply
+            if case .says(let text) = fault { replyText = text }
+            let words = replyText.split(separator: " ").enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
             let stopChunk = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             let usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":\(words.count)}}\n\n"
             loop.scheduleTask(in: .milliseconds(Int64(server.latency * 1000))) {
@@ -171,6 +204,13 @@ public final class LoopbackChatServer: @unchecked Sendable {
                 case .empty:
                     self.write(context, stopChunk)
                     self.write(context, "data: [DONE]\n\n")
+                case .cutOff(let count):
+                    self.write(context, "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"},\"finish_reason\":null}]}\n\n")
+                    for word in words.prefix(count) { self.write(context, self.chunk(word)) }
+                    self.write(context, "data: [DONE]\n\n")
+                case .pingsOnly(let seconds):
+                    self.ping(context, until: NIODeadline.now() + .milliseconds(Int64(seconds * 1000)))
+                    return
                 case .stall(let seconds):
                     loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
                         self.answering = false

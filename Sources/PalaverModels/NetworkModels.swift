@@ -12,6 +12,8 @@ public enum NetworkModels {
         public var baseURL: String?
         /// Requests in flight per endpoint.
         public var maxInFlight = 64
+        /// `--call-timeout`: the longest a whole call may take.
+        public var callTimeout = ChatCompletionsProvider.defaultCallTimeout
         public var environment: [String: String] = ProcessInfo.processInfo.environment
         public init(baseURL: String? = nil, maxInFlight: Int = 64) {
             self.baseURL = baseURL
@@ -58,26 +60,40 @@ public enum NetworkModels {
                 var settings = ChatCompletionsProvider.Settings(model: name, baseURL: base, apiKey: key)
                 settings.temperature = agent.endpoint.temperature
                 settings.maxTokens = agent.endpoint.maxTokens
+                settings.callTimeout = options.callTimeout
                 settings.extraHeaders = agent.endpoint.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
                 return ChatCompletionsProvider(settings: settings, client: client, gate: gates.gate(for: base))
             }
         }
     }
 
-    /// The model names a server offers (`GET /models`): a quick connectivity check.
+    /// Why one of these providers' servers cannot be reached (nothing listens, no such host), checked
+    /// with a bare connect per distinct server; nil when each one accepted a connection or could not be judged.
+    public static func unreachableEndpoint(among providers: [any ModelProvider]) -> String? {
+        var seen: Set<String> = []
+        for case let provider as ChatCompletionsProvider in providers where seen.insert(provider.settings.baseURL).inserted {
+            if let refusal = EndpointProbe.refusalNow(at: provider.settings.baseURL) { return refusal.description }
+        }
+        return nil
+    }
+
+    /// The model names a server offers (`GET /models`): a quick connectivity check. A server
+    /// that is not running is found out with a bare connect first (the client would retry until its deadline).
     public static func listModels(baseURL: String, apiKey: String?, timeout: Double = 10) async throws -> [String] {
+        if let refusal = await EndpointProbe.refusal(at: baseURL) { throw refusal }
         var request = HTTPClientRequest(url: baseURL.trimmingSlash + "/models")
+        request.headers.add(name: "User-Agent", value: ChatCompletionsProvider.userAgent)
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         let response: HTTPClientResponse
         do {
             response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
         } catch {
-            throw ChatCompletionsProvider.describe(error, redacting: apiKey)
+            throw ChatCompletionsProvider.describe(error, redactor: SecretRedactor([apiKey]))
         }
         let body = String(buffer: try await response.body.collect(upTo: 4 * 1024 * 1024))
         guard response.status == .ok else {
             let message = ChatCompletionsProvider.errorMessage(in: body) ?? response.status.reasonPhrase
-            throw ModelError.http(status: Int(response.status.code), message: ChatCompletionsProvider.redact(message, apiKey))
+            throw ModelError.http(status: Int(response.status.code), message: SecretRedactor([apiKey]).redact(message))
         }
         guard let object = (try? JSONParser.parse(body))?.object, let data = object["data"]?.array ?? object["models"]?.array else {
             throw ModelError.malformed("the server's model list is not the expected JSON")

@@ -111,9 +111,9 @@ enum BeerTable {
         func left(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         var lines = ["  \(pad("stage", 12)) \(pad("policy", width))  \(left("cost", 9))  \(left("bullwhip", 8))"]
         for i in 0..<4 {
-            lines.append("  \(pad(names[i], 12)) \(pad(players[i], width))  \(left(String(format: "$%.2f", e.stageCosts[i]), 9))  \(left(String(format: "%.2f", e.bullwhip[i]), 8))")
+            lines.append("  \(pad(names[i], 12)) \(pad(players[i], width))  \(left(MoneyText.dollars(e.stageCosts[i]), 9))  \(left(String(format: "%.2f", e.bullwhip[i]), 8))")
         }
-        lines.append("  \(pad("team", 12)) \(pad("", width))  \(left(String(format: "$%.2f", e.totalCost), 9))")
+        lines.append("  \(pad("team", 12)) \(pad("", width))  \(left(MoneyText.dollars(e.totalCost), 9))")
         return lines.joined(separator: "\n")
     }
 }

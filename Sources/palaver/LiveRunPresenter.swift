@@ -1,5 +1,6 @@
 import Foundation
 import PalaverEngine
+import PalaverModels
 import PalaverTUI
 
 /// Shows a live run the way the terminal allows: the workbench when a person
@@ -8,6 +9,13 @@ import PalaverTUI
 enum LiveRunPresenter {
     static func present(_ run: SessionRun, interactive: Bool, theme: String?, recordPath: String?,
                         welcome: String? = nil, recordedNote: String) {
+        // A server that is not running is said at once, not after every agent has retried for a while.
+        if let refusal = NetworkModels.unreachableEndpoint(among: run.runner.providers) {
+            if let path = recordPath { try? FileManager.default.removeItem(atPath: path) }
+            Palaver.fail("\(refusal); start the server, or pick another with --base-url or --model", code: 2)
+        }
+        let tally = CallTally()
+        run.fanout.add(tally)
         if interactive {
             let (chosen, problem) = WorkbenchTheme.choose(theme)
             Workbench(run: run, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: recordPath,
@@ -18,11 +26,12 @@ enum LiveRunPresenter {
             stopOnSignal.cancel()
         }
         if let failure = run.writer?.failure { Palaver.fail("\(failure)", code: 1) }
-        if recordPath != nil { FileHandle.standardError.write(Data("palaver: \(recordedNote)\n".utf8)) }
+        if recordPath != nil { HeadlessOutput.notice(recordedNote) }
+        if let failure = tally.failure { Palaver.fail(failure, code: 1) }
     }
 
     /// The transcript printer for headless runs; none when the workbench shows the run.
     static func sinks(interactive: Bool) -> [any EventSink] {
-        interactive ? [] : [TranscriptPrinter { line in print(line) }]
+        interactive ? [] : [TranscriptPrinter { line in HeadlessOutput.line(line) }]
     }
 }

@@ -14,11 +14,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Requests in flight per endpoint at most.")
     var maxInFlight = 64
 
+    @Option(help: "Seconds a model call may take in all, retries included, before the turn fails.")
+    var callTimeout: Double = ChatCompletionsProvider.defaultCallTimeout
+
     @Option(help: "With replay:PATH models, what answers once the recording runs out (e.g. offline or ollama:MODEL).")
     var fallback: String?
 
     func validate() throws {
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1 (got \(maxInFlight))") }
+        if !(callTimeout >= 1 && callTimeout <= 86_400) { throw ValidationError("--call-timeout must be 1 to 86400 seconds (got \(callTimeout))") }
         if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("--base-url must start with http:// or https:// (got \(baseURL))")
         }
@@ -27,7 +31,9 @@ struct ModelOptions: ParsableArguments {
     /// The catalog with every provider this build has.
     var catalog: ModelCatalog {
         var catalog = ModelCatalog()
-        NetworkModels.register(into: &catalog, options: .init(baseURL: baseURL, maxInFlight: maxInFlight))
+        var options = NetworkModels.Options(baseURL: baseURL, maxInFlight: maxInFlight)
+        options.callTimeout = callTimeout
+        NetworkModels.register(into: &catalog, options: options)
         let base = catalog
         let fallback = self.fallback
         let recordings = RecordingCache()

@@ -11,7 +11,7 @@ struct Palaver: AsyncParsableCommand {
             Run with no arguments to start the default scenario with the offline model (no key needed).
             Exit codes: 0 success, 2 bad input, 1 internal failure.
             """,
-        version: "0.1.0",
+        version: PalaverVersion.current,
         subcommands: [RunCommand.self, ReplayCommand.self, ForkCommand.self, DiffCommand.self, ExportCommand.self, ModelsCommand.self, ListCommand.self, TrainCommand.self, EvalCommand.self, SolveCommand.self, GenerateCommand.self, BenchCommand.self, WorkerCommand.self, PullCommand.self, RunsCommand.self],
         defaultSubcommand: RunCommand.self
     )
@@ -52,12 +52,12 @@ struct Palaver: AsyncParsableCommand {
     /// Messages quote files and servers, which are untrusted: one cleaned line,
     /// cut short if a file managed to put a whole event into it.
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("palaver: \(message.excerpt(Palaver.messageLimit))\n".utf8))
+        HeadlessOutput.notice(message.excerpt(Palaver.messageLimit))
         Foundation.exit(code)
     }
 
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("palaver: warning: \(message.excerpt(Palaver.messageLimit))\n".utf8))
+        HeadlessOutput.notice("warning: \(message.excerpt(Palaver.messageLimit))")
     }
 
     static let messageLimit = 2000

@@ -35,7 +35,7 @@ struct ReplayCommand: ParsableCommand {
         if interactive { return try replayOnScreen() }
         var reader: SessionReader
         do { reader = try SessionReader(path: path) } catch { throw BadInput(error) }
-        let printer = TranscriptPrinter { line in print(line) }
+        let printer = TranscriptPrinter { line in HeadlessOutput.line(line) }
         do {
             try reader.forEachEvent { event in
                 printer.receive(event)

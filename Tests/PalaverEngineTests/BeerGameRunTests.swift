@@ -72,7 +72,13 @@ import Testing
         #expect(BeerGameDriver.parseOrder("order: 7 cases") == 7)
         #expect(BeerGameDriver.parseOrder("**ORDER:** 9") == 9)
         #expect(BeerGameDriver.parseOrder("ORDER: 3 … no wait, ORDER: 5") == 5)
-        for garbage in ["", "ORDER:", "ORDER: many", "ORDER: -4", "ORDER: 2.5", "ORDER: 9999999", "I'd order 8", "ORDER: 12abc"] {
+        // The forms small models actually write.
+        #expect(BeerGameDriver.parseOrder("ORDER: 7.") == 7)
+        #expect(BeerGameDriver.parseOrder("**ORDER: 7**") == 7)
+        #expect(BeerGameDriver.parseOrder("Order: 7 cases") == 7)
+        #expect(BeerGameDriver.parseOrder("So, ORDER: 7. That keeps us safe.") == 7)
+        #expect(BeerGameDriver.parseOrder("ORDER: 7, as before") == 7)
+        for garbage in ["", "ORDER:", "ORDER: many", "ORDER: -4", "ORDER: 2.5", "ORDER: 2,5", "ORDER: 9999999", "I'd order 8", "ORDER: 12abc"] {
             #expect(BeerGameDriver.parseOrder(garbage) == nil, "\(garbage)")
         }
     }

@@ -52,6 +52,7 @@ import Testing
         #expect(sent.body.contains("\"stream\":true"))
         #expect(sent.body.contains("\"role\":\"system\""))
         #expect(!sent.body.contains("\"name\":\"林晓\""))
+        #expect(sent.body.contains("\"name\":\"lin_xiao\""))
     }
 
     @Test func aServerThatIsNotRunningIsFoundOutAtOnce() async throws {
@@ -127,13 +128,71 @@ import Testing
         #expect(server.requestCount == 1)
     }
 
-    @Test func aResetMidStreamIsAnErrorAfterText() async throws {
+    @Test func aReplyCutOffMidStreamIsAskedAgainFromTheStart() async throws {
         let server = try LoopbackChatServer()
         defer { server.shutdown() }
+        server.reply = "One two three four."
         server.queue(.resetMidStream)
         let (chunks, error) = await collect(provider(server))
-        #expect(!text(chunks).isEmpty)
-        #expect(error != nil)
+        #expect(error == nil)
+        // The first word streamed, then the server died; the retry is recorded and says the partial text went.
+        let retry = chunks.firstIndex { if case .retrying(_, let reason, _) = $0 { reason.contains("partial reply is discarded") } else { false } }
+        let firstToken = chunks.firstIndex { if case .token = $0 { true } else { false } }
+        #expect(try #require(firstToken) < (try #require(retry)))
+        // What came after the retry is the whole reply, once.
+        #expect(text(Array(chunks[try #require(retry)...])) == "One two three four.")
+        #expect(server.requestCount == 2)
+    }
+
+    @Test func aStreamEndingWithoutAFinishReasonIsRetried() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        server.queue(.cutOff(words: 0), .cutOff(words: 2), .none)
+        let (chunks, error) = await collect(provider(server))
+        #expect(error == nil)
+        #expect(text(chunks).hasSuffix(server.reply))
+        let reasons = chunks.compactMap { if case .retrying(_, let r, _) = $0 { r } else { nil } }
+        #expect(reasons.count == 2)
+        #expect(reasons.allSatisfy { $0.contains("without finishing it") })
+        #expect(reasons[1].contains("part-way") && reasons[1].contains("discarded"))
+    }
+
+    @Test func retriesWaitARandomTimeUnderADoublingCeiling() {
+        let p = ChatCompletionsProvider(settings: .init(model: "m", baseURL: "http://127.0.0.1:9/v1"))
+        let delays = (0..<200).map { _ in p.retryDelay(after: .cutOff(hadText: false), attempt: 3) }
+        // Backoff 0.5 s: the third retry waits between 0.4 and 4 s, spread out, not all the same.
+        #expect(delays.allSatisfy { $0 >= 0.4 && $0 <= 4 })
+        #expect(Set(delays.map { ($0 * 10).rounded() }).count > 10)
+    }
+
+    @Test func anEmptyBodyIsSaidPlainlyAndNotRetried() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        server.queue(.emptyBody)
+        let (_, error) = await collect(provider(server))
+        #expect((error as? ModelError) == .emptyBody)
+        #expect("\(try #require(error))".contains("empty reply (HTTP 200, no body)"))
+        #expect("\(try #require(error))".contains("context_tokens"))
+        #expect(server.requestCount == 1)
+    }
+
+    @Test func pingsWithoutTokensRunIntoTheCallDeadline() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        server.queue(.pingsOnly(seconds: 30))
+        var settings = ChatCompletionsProvider.Settings(model: "fake-model", baseURL: server.baseURL)
+        settings.idleTimeout = 5
+        settings.callTimeout = 0.6
+        let (_, error) = await collect(ChatCompletionsProvider(settings: settings))
+        #expect((error as? ModelError) == .deadline(seconds: 0.6))
+        #expect(server.requestCount == 1)
+    }
+
+    @Test func requestsSayWhoIsCalling() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        _ = await collect(provider(server))
+        #expect(server.requests.first?.head.headers.first(name: "User-Agent") == "palaver/\(PalaverVersion.current)")
     }
 
     @Test func malformedAndTruncatedChunksAreErrors() async throws {

@@ -13,14 +13,25 @@ import Testing
         return catalog
     }
 
-    static let trio = Scenario(
+    static let trio = Scenario.trio()
+}
+
+extension Scenario {
+    /// Three agents, one with `name_prefix` (Zoë), taking turns against the loopback server.
+    static func trio(contextTokens: Int? = nil, opening: String = "Plan the release.") -> Scenario {
+        var zoe = AgentSpec(id: "zoe", name: "Zoë", role: "tester")
+        zoe.namePrefix = true
+        var ada = AgentSpec(id: "ada", name: "Ada", role: "planner")
+        ada.contextTokens = contextTokens
+        return Scenario(
         name: "truth", title: "Who goes first?", turnRule: .roundRobin, maxSteps: 7,
         engine: EngineConfiguration(mailboxCapacity: 16, memorySize: 50, replyTo: .all),
-        agents: [AgentSpec(id: "ada", name: "Ada", role: "planner"),
-                 AgentSpec(id: "lin", name: "林晓", role: "engineer"),
-                 AgentSpec(id: "zoe", name: "Zoë", role: "tester")],
-        opening: [.init(from: .user, to: .all, text: "Plan the release.")])
+        agents: [ada, AgentSpec(id: "lin", name: "林晓", role: "engineer"), zoe],
+        opening: [.init(from: .user, to: .all, text: opening)])
+    }
+}
 
+extension ConversationTruthTests {
     /// Runs the trio against the loopback server, each reply naming its turn so turns can be told apart.
     func run(_ scenario: Scenario, server: LoopbackChatServer) async throws -> [Event] {
         let log = EventLog()
@@ -75,5 +86,32 @@ import Testing
             #expect(Array(exported.dropLast()) == sent, "agent \(index)")
             #expect(exported.last == ["role": "assistant", "content": server.reply])
         }
+    }
+
+    @Test func nameprefixPutsTheSpeakerInTheTextForThoseWhoAskForIt() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        _ = try await run(Self.trio, server: server)
+        let zoeFirst = try messages(inBody: server.requests[2].body)
+        #expect(zoeFirst.dropFirst().map { $0["content"] ?? "" } == ["User: Plan the release.", "Ada: \(server.reply)", "林晓: \(server.reply)"])
+        // Ada did not ask for it.
+        let adaSecond = try messages(inBody: server.requests[3].body)
+        #expect(adaSecond[3]["content"] == server.reply)
+    }
+
+    @Test func aLongConversationIsTrimmedToTheContextWindowKeepingTheNewest() async throws {
+        let server = try LoopbackChatServer()
+        defer { server.shutdown() }
+        server.reply = String(repeating: "word ", count: 60) + "end."
+        // Ada's window: 700 tokens, 512 of them kept for the reply.
+        _ = try await run(.trio(contextTokens: 700), server: server)
+        let sent = try messages(inBody: server.requests[6].body)
+        let estimate = sent.reduce(0) { $0 + TokenEstimate.tokens(in: $1["content"] ?? "") + 4 }
+        #expect(estimate <= 700 - 512)
+        #expect(sent.first?["role"] == "system")
+        // The newest turn (Zoë's, at step 6) is there; the opening was left out.
+        #expect(sent.last?["name"] == "Zoe")
+        #expect(!sent.contains { $0["content"] == "Plan the release." })
+        #expect(sent.count < 8)
     }
 }

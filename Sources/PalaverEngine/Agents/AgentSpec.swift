@@ -16,6 +16,11 @@ public struct AgentSpec: Hashable, Sendable {
     public var endpoint = EndpointSettings()
     /// How it acts in the scenario's environment (`llm`, `sterman`, `base-stock:N`, `learned:PATH`).
     public var policy: String?
+    /// The model's context window in tokens (estimated); older turns are left out of a request
+    /// that would not fit. Nil: `EngineConfiguration.defaultContextTokens`.
+    public var contextTokens: Int?
+    /// Write `Name: ` before what others said, for models whose chat template drops `name`.
+    public var namePrefix = false
 
     public init(id: String, name: String, role: String, persona: String = "",
                 model: String = "offline", language: String = "en", color: Int? = nil) {

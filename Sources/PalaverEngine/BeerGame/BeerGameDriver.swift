@@ -59,7 +59,7 @@ public final class BeerGameDriver: EnvironmentDriver {
             Shipment received: \(o.incomingShipment). Inventory: \(o.inventory). Backlog: \(o.backlog). \
             Supply line (ordered, not yet received): \(o.supplyLine). Your last order: \(o.lastOrder). \
             Your demand forecast: \(String(format: "%.1f", forecasts[agent])). Cost so far: $\(String(format: "%.2f", o.totalCost)) \
-            ($\(game.settings.holdingCost) per case held, $\(game.settings.backlogCost) per case owed, per week). \
+            (\(MoneyText.dollars(game.settings.holdingCost)) per case held, \(MoneyText.dollars(game.settings.backlogCost)) per case owed, per week). \
             You order from \(supplier); orders take \(game.settings.orderDelay) weeks to arrive and shipments \(game.settings.shippingDelay) more. \
             Write one or two sentences to your neighbours, then end with a line ORDER: n (whole cases).\(opening)
             """
@@ -97,15 +97,20 @@ public final class BeerGameDriver: EnvironmentDriver {
         return EnvironmentAction(value: n, text: "order \(n) fallback", valid: false)
     }
 
-    /// The number after the last `ORDER:` in a reply (any case, optional `**` or spaces), 0…100,000.
+    /// The number after the last `ORDER:` in a reply (any case, optional `**` or spaces, a full stop or
+    /// a unit after it: `ORDER: 7.`, `**ORDER: 7**`, `Order: 7 cases`), 0…100,000.
     public static func parseOrder(_ reply: String) -> Int? {
         let upper = reply.uppercased()
         guard let range = upper.range(of: "ORDER:", options: .backwards) else { return nil }
         let rest = upper[range.upperBound...].drop { $0 == " " || $0 == "*" || $0 == "\t" }
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, digits.count <= 6, let n = Int(digits), n <= 100_000 else { return nil }
-        // "ORDER: 12.5" or "ORDER: 12abc" is not a whole number of cases.
-        if let next = rest.dropFirst(digits.count).first, next == "." || next.isLetter { return nil }
+        // "ORDER: 12.5" or "ORDER: 12abc" is not a whole number of cases; "ORDER: 7." ends a sentence.
+        let after = rest.dropFirst(digits.count)
+        if let next = after.first {
+            if next.isLetter { return nil }
+            if next == "." || next == ",", let following = after.dropFirst().first, following.isNumber { return nil }
+        }
         return n
     }
 

@@ -183,9 +183,9 @@ public final class Engine {
                 if behaviorsSpeak, let speech = behavior.speech(step: step), !takenOver[agent.index] {
                     openTurns.insert(agent)
                     emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
-                    var request = self.request(for: agent, unread: deliveredScratch.count)
+                    var request = self.request(for: agent, unread: deliveredScratch.count,
+                                               extra: [ChatMessage(role: .user, name: "coordinator", content: speech.prompt)])
                     request.facts = speech.facts
-                    request.messages.append(ChatMessage(role: .user, name: "coordinator", content: speech.prompt))
                     turns.append(Turn(agent: agent, kind: .model(request)))
                 }
             } else if takenOver[agent.index] {
@@ -228,9 +228,9 @@ public final class Engine {
             } else {
                 openTurns.insert(agent)
                 emit(.callStarted(agent: agent, model: info.agents[i].model))
-                var request = self.request(for: agent, unread: deliveredScratch.count)
+                var request = self.request(for: agent, unread: deliveredScratch.count,
+                                           extra: [ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i))])
                 request.observation = readings
-                request.messages.append(ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i)))
                 turns.append(Turn(agent: agent, kind: .model(request)))
             }
         }
@@ -283,16 +283,22 @@ public final class Engine {
         }
     }
 
-    /// The chat request for an agent's turn: its persona, then what it has seen and said.
-    func request(for agent: AgentID, unread: Int) -> ModelRequest {
+    /// The chat request for an agent's turn: its persona, then what it has seen and said, then
+    /// `extra` (this turn's prompt from an environment or algorithm), within its context window.
+    func request(for agent: AgentID, unread: Int, extra: [ChatMessage] = []) -> ModelRequest {
         let spec = info.agents[agent.index]
         var messages = [ChatMessage(role: .system, content: PromptBuilder.systemPrompt(for: spec, in: info))]
         for message in memories[agent.index] {
             messages.append(PromptBuilder.chatMessage(for: message, seenBy: agent, in: info))
         }
+        messages += extra
+        // The reply needs room too: what max_tokens asks for, else a few sentences' worth.
+        let window = spec.contextTokens ?? EngineConfiguration.defaultContextTokens
+        let budget = max(64, window - (spec.endpoint.maxTokens ?? EngineConfiguration.replyReserveTokens))
+        let remembered = memories[agent.index].count - PromptBuilder.fit(&messages, budget: budget)
         return ModelRequest(agent: agent, spec: spec, roster: info.agents, scenarioTitle: info.title,
                             seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages,
-                            unread: min(unread, memories[agent.index].count))
+                            unread: max(0, min(unread, remembered)))
     }
 
     /// Turns handed back to their models while they waited for the user: start them now.
@@ -388,6 +394,10 @@ public struct EngineConfiguration: Hashable, Sendable {
     public var mailboxCapacity: Int
     /// How many seen messages an agent keeps in its memory.
     public var memorySize: Int
+    /// The context window assumed for an agent that does not give `context_tokens`.
+    public static let defaultContextTokens = 8192
+    /// Tokens kept free for the reply when an agent sets no `max_tokens`.
+    public static let replyReserveTokens = 512
     public var replyTo: ReplyTo
 
     public init(mailboxCapacity: Int = 256, memorySize: Int = 24, replyTo: ReplyTo = .all) {

@@ -15,7 +15,8 @@ public final class Runner {
     /// Virtual seconds between steps at 1× speed, so a live screen can be followed.
     public var stepGap: Double = 0.3
 
-    private let providers: [any ModelProvider]
+    /// The model for each agent, in roster order.
+    public let providers: [any ModelProvider]
     private let opening: [(from: Party, message: Outgoing)]
     private var startWall = 0.0
     private var lastWall = 0.0

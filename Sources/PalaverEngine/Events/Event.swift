@@ -53,6 +53,18 @@ public struct Usage: Hashable, Sendable {
     public var latencyMs: Double
     /// True when the counts are estimates (the server reported none).
     public var estimated: Bool
+    /// Time to first token: from sending the request to its first text (nil when not measured).
+    public var firstTokenMs: Double?
+    /// From the first text to the last: tokens per second is `completionTokens` over this.
+    public var streamMs: Double?
+    /// Of `latencyMs`, the time spent waiting for a place in Palaver's own in-flight limit.
+    public var queuedMs: Double?
+
+    /// Completion tokens per second while the reply streamed, when that was measured.
+    public var tokensPerSecond: Double? {
+        guard let streamMs, streamMs > 0, completionTokens > 1 else { return nil }
+        return Double(completionTokens - 1) / (streamMs / 1000)
+    }
 
     public init(model: String, promptTokens: Int, completionTokens: Int, latencyMs: Double, estimated: Bool = false) {
         self.model = model

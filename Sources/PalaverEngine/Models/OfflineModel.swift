@@ -32,9 +32,10 @@ public struct OfflineModel: ScriptedModelProvider {
         let first = firstTokenDelay + jitter
         let interval = 1 / tokensPerSecond
         let latency = (first + Double(tokens.count) * interval) * 1000
-        return ModelScript(tokens: tokens, firstTokenDelay: first, tokenInterval: interval,
-                           usage: Usage(model: label, promptTokens: promptTokens,
-                                        completionTokens: tokens.count, latencyMs: latency.rounded()))
+        var usage = Usage(model: label, promptTokens: promptTokens, completionTokens: tokens.count, latencyMs: latency.rounded())
+        usage.firstTokenMs = (first * 1000).rounded()
+        usage.streamMs = (Double(max(0, tokens.count - 1)) * interval * 1000).rounded()
+        return ModelScript(tokens: tokens, firstTokenDelay: first, tokenInterval: interval, usage: usage)
     }
 
     /// The reply text for a request.

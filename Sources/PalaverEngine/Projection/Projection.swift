@@ -95,6 +95,7 @@ public struct Projection: Sendable {
                 $0.lastLatencyMs = usage.latencyMs
                 $0.totalLatencyMs += usage.latencyMs
                 $0.tokensEstimated = $0.tokensEstimated || usage.estimated
+                $0.timing.add(usage)
             }
         case .observed(let agent, let readings):
             withAgent(agent) { $0.readings = readings }
@@ -238,6 +239,38 @@ public struct AgentView: Sendable {
     public init(spec: AgentSpec) { self.spec = spec }
 
     public var averageLatencyMs: Double { calls == 0 ? 0 : totalLatencyMs / Double(calls) }
+    /// Time to first token, streaming speed and queueing, over the calls that measured them.
+    public var timing = CallTiming()
+}
+
+/// An agent's model calls in figures: how soon replies start, how fast they
+/// stream, and how long they waited in Palaver's own queue before being sent.
+public struct CallTiming: Sendable {
+    public private(set) var firstTokenCalls = 0
+    public private(set) var totalFirstTokenMs: Double = 0
+    public private(set) var streamedTokens = 0
+    public private(set) var totalStreamMs: Double = 0
+    public private(set) var totalQueuedMs: Double = 0
+    public private(set) var calls = 0
+
+    public init() {}
+
+    mutating func add(_ usage: Usage) {
+        calls += 1
+        totalQueuedMs += usage.queuedMs ?? 0
+        if let ms = usage.firstTokenMs, ms.isFinite, ms >= 0 {
+            firstTokenCalls += 1
+            totalFirstTokenMs += ms
+        }
+        if let ms = usage.streamMs, ms.isFinite, ms > 0, usage.completionTokens > 1 {
+            streamedTokens += usage.completionTokens - 1
+            totalStreamMs += ms
+        }
+    }
+
+    public var averageFirstTokenMs: Double? { firstTokenCalls == 0 ? nil : totalFirstTokenMs / Double(firstTokenCalls) }
+    public var tokensPerSecond: Double? { totalStreamMs > 0 ? Double(streamedTokens) / (totalStreamMs / 1000) : nil }
+    public var averageQueuedMs: Double { calls == 0 ? 0 : totalQueuedMs / Double(calls) }
 }
 
 /// A message in the log, with what happened to it since.

@@ -8,11 +8,13 @@ struct ScenarioReader {
     static let topFields: Set<String> = [
         "name", "title", "description", "turns", "max_steps", "seed", "speed", "reply_to",
         "mailbox_capacity", "memory", "offline", "agents", "opening", "prices", "environment", "coordination",
+        "context_tokens", "name_prefix",
     ]
     static let coordinationFields: Set<String> = ["problem", "algorithm", "talk_every", "labels"]
     static let environmentFields: Set<String> = ["name", "setting"]
     static let agentFields: Set<String> = ["id", "name", "role", "persona", "model", "language", "color",
-                                           "temperature", "max_tokens", "base_url", "api_key_env", "headers", "policy"]
+                                           "temperature", "max_tokens", "base_url", "api_key_env", "headers", "policy",
+                                           "context_tokens", "name_prefix"]
     static let openingFields: Set<String> = ["from", "to", "text"]
     static let offlineFields: Set<String> = ["tokens_per_second", "first_token_ms"]
     static let reservedIDs: Set<String> = ["all", "user", "system", "environment", "you"]
@@ -41,6 +43,14 @@ struct ScenarioReader {
         return scalar.string
     }
 
+    func flag(_ node: Node, _ field: String) throws(ScenarioError) -> Bool {
+        switch try text(node, field).lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw fail(node, field, "expected true or false")
+        }
+    }
+
     func int(_ node: Node, _ field: String, in range: ClosedRange<Int>) throws(ScenarioError) -> Int {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw fail(node, field, "expected a whole number") }
         guard range.contains(value) else { throw fail(node, field, "must be between \(range.lowerBound) and \(range.upperBound)") }
@@ -56,6 +66,9 @@ struct ScenarioReader {
     func scenario(from root: Node, fallbackName: String) throws(ScenarioError) -> Scenario {
         var scenario = Scenario(name: fallbackName, title: fallbackName, agents: [])
         var agentsNode: Node?
+        // Defaults for every agent that does not set its own.
+        var contextTokens: Int?
+        var namePrefix = false
         var environmentNode: (Node, EnvironmentSpec)?
         var coordinationNode: (Node, CoordinationSpec)?
         var openingNode: Node?
@@ -82,6 +95,8 @@ struct ScenarioReader {
                 scenario.engine.replyTo = rule
             case "mailbox_capacity": scenario.engine.mailboxCapacity = try int(value, name, in: 1...1_000_000)
             case "memory": scenario.engine.memorySize = try int(value, name, in: 0...10_000)
+            case "context_tokens": contextTokens = try int(value, name, in: 64...10_000_000)
+            case "name_prefix": namePrefix = try flag(value, name)
             case "offline":
                 for (field, _, v) in try mapping(value, name, allowed: ScenarioReader.offlineFields) {
                     let full = "offline.\(field)"
@@ -145,7 +160,7 @@ struct ScenarioReader {
             }
         }
         guard let agentsNode else { throw fail(root, "agents", "missing: a scenario needs at least one agent") }
-        scenario.agents = try agents(agentsNode)
+        scenario.agents = try agents(agentsNode, contextTokens: contextTokens, namePrefix: namePrefix)
         if let (node, spec) = coordinationNode {
             scenario.coordination = spec
             do { _ = try spec.makeAgents(for: scenario.sessionInfo()) } catch {
@@ -164,7 +179,7 @@ struct ScenarioReader {
         return scenario
     }
 
-    func agents(_ node: Node) throws(ScenarioError) -> [AgentSpec] {
+    func agents(_ node: Node, contextTokens: Int? = nil, namePrefix: Bool = false) throws(ScenarioError) -> [AgentSpec] {
         guard case .sequence(let list) = node, !list.isEmpty else { throw fail(node, "agents", "expected a list of one or more agents") }
         guard list.count <= Scenario.agentLimit else {
             throw fail(node, "agents", "\(list.count) agents; a scenario has at most \(Scenario.agentLimit)")
@@ -174,6 +189,8 @@ struct ScenarioReader {
         for (i, item) in list.enumerated() {
             let at = "agents[\(i)]"
             var spec = AgentSpec(id: "", name: "", role: "")
+            spec.contextTokens = contextTokens
+            spec.namePrefix = namePrefix
             for (name, _, value) in try mapping(item, at, allowed: ScenarioReader.agentFields) {
                 let field = "\(at).\(name)"
                 switch name {
@@ -188,6 +205,8 @@ struct ScenarioReader {
                 case "color": spec.color = try int(value, field, in: 0...255)
                 case "temperature": spec.endpoint.temperature = try double(value, field, in: 0...2)
                 case "max_tokens": spec.endpoint.maxTokens = try int(value, field, in: 1...1_000_000)
+                case "context_tokens": spec.contextTokens = try int(value, field, in: 64...10_000_000)
+                case "name_prefix": spec.namePrefix = try flag(value, field)
                 case "base_url":
                     let url = try text(value, field)
                     guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw fail(value, field, "expected an http:// or https:// address") }

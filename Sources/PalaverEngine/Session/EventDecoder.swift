@@ -92,9 +92,12 @@ public struct EventDecoder {
             var agents: [AgentSpec] = []
             for item in list {
                 guard let a = item.object else { throw Failure(reason: "each agent must be an object") }
-                agents.append(AgentSpec(id: try string(a, "id"), name: try string(a, "name"), role: try string(a, "role"),
-                                        persona: a["persona"]?.string ?? "", model: a["model"]?.string ?? "offline",
-                                        language: a["language"]?.string ?? "en", color: CheckedNumber.int(a["color"], in: 0...255)))
+                var spec = AgentSpec(id: try string(a, "id"), name: try string(a, "name"), role: try string(a, "role"),
+                                     persona: a["persona"]?.string ?? "", model: a["model"]?.string ?? "offline",
+                                     language: a["language"]?.string ?? "en", color: CheckedNumber.int(a["color"], in: 0...255))
+                spec.contextTokens = CheckedNumber.int(a["context_tokens"], in: 64...10_000_000)
+                spec.namePrefix = a["name_prefix"]?.bool ?? false
+                agents.append(spec)
             }
             let ruleName = try string(o, "turns")
             guard let rule = TurnRule(rawValue: ruleName) else { throw Failure(reason: "unknown turn rule '\(ruleName.excerpt())'") }
@@ -152,10 +155,14 @@ public struct EventDecoder {
         case "token":
             body = .tokenDelta(agent: try agent(o), text: try string(o, "text"))
         case "call_finished":
-            body = .callFinished(agent: try agent(o), usage: Usage(
+            var usage = Usage(
                 model: try string(o, "model"), promptTokens: try int(o, "prompt_tokens"),
                 completionTokens: try int(o, "completion_tokens"), latencyMs: try double(o, "latency_ms"),
-                estimated: o["estimated"]?.bool ?? false))
+                estimated: o["estimated"]?.bool ?? false)
+            usage.firstTokenMs = o["first_token_ms"]?.double
+            usage.streamMs = o["stream_ms"]?.double
+            usage.queuedMs = o["queued_ms"]?.double
+            body = .callFinished(agent: try agent(o), usage: usage)
         case "observation":
             var readings: [Reading] = []
             for item in try field(o, "readings").array ?? [] {

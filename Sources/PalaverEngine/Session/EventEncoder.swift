@@ -98,6 +98,8 @@ public struct EventEncoder {
                 writer.key("model"); writer.string(spec.model)
                 writer.key("language"); writer.string(spec.language)
                 if let color = spec.color { writer.key("color"); writer.int(color) }
+                if let tokens = spec.contextTokens { writer.key("context_tokens"); writer.int(tokens) }
+                if spec.namePrefix { writer.key("name_prefix"); writer.bool(true) }
                 writer.endObject()
             }
             writer.endArray()
@@ -140,6 +142,9 @@ public struct EventEncoder {
             writer.key("completion_tokens"); writer.int(usage.completionTokens)
             writer.key("latency_ms"); writer.number(usage.latencyMs)
             if usage.estimated { writer.key("estimated"); writer.bool(true) }
+            if let ms = usage.firstTokenMs { writer.key("first_token_ms"); writer.number(ms) }
+            if let ms = usage.streamMs { writer.key("stream_ms"); writer.number(ms) }
+            if let ms = usage.queuedMs, ms > 0 { writer.key("queued_ms"); writer.number(ms) }
         case .observed(let who, let readings):
             head("observation", event)
             agent(who)

@@ -48,11 +48,8 @@ public final class TranscriptPrinter: EventSink {
             case .quiet: why = "nobody had anything left to answer"
             }
             var line = "— ended after \(summary.steps) steps (\(why)): \(summary.messages) messages, \(summary.tokens) tokens, \(TranscriptPrinter.duration(summary.durationSeconds))"
-            if info?.prices.isEmpty == false {
-                let cents = (cost * 10_000).rounded() / 10_000
-                line += ", $\(cents)"
-            }
-            if info?.environment != nil { line += String(format: ", environment cost $%.2f", environmentCost) }
+            if info?.prices.isEmpty == false { line += ", " + MoneyText.dollars(cost) }
+            if info?.environment != nil { line += ", environment cost " + MoneyText.dollars(environmentCost) }
             write(line)
         case .action(let agent, let action) where action.hasSuffix(" fallback"):
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))) gave no valid order; \(action.dropLast(9)) (the incoming order) instead"))
@@ -60,8 +57,8 @@ public final class TranscriptPrinter: EventSink {
             rewards.append(value)
             environmentCost -= value
             guard let info, agent.index == info.agents.count - 1 else { return }
-            let parts = zip(info.agents, rewards).map { String(format: "%@ $%.2f", $0.name, -$1) }
-            write(clean("\(stepLabel(event.step)) · week cost: \(parts.joined(separator: " · ")) · team so far $\(String(format: "%.2f", environmentCost))"))
+            let parts = zip(info.agents, rewards).map { "\($0.name) \(MoneyText.dollars(-$1))" }
+            write(clean("\(stepLabel(event.step)) · week cost: \(parts.joined(separator: " · ")) · team so far \(MoneyText.dollars(environmentCost))"))
             rewards.removeAll()
         default:
             break

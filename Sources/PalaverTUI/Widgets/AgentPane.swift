@@ -29,23 +29,49 @@ struct AgentPane: Widget {
         }
     }
 
-    /// What the agent's environment shows of it: for the beer game, stock, backlog, last order and cost.
-    static func environmentLine(of view: AgentView) -> String? {
+    /// What the agent's environment shows of it: for the beer game, stock, backlog, last order, cost and
+    /// bad replies. What does not fit in `width` goes, least telling first; the bad-reply count stays.
+    static func environmentLine(of view: AgentView, width: Int = .max) -> String? {
         guard let inventory = view.reading("inventory"), let backlog = view.reading("backlog") else { return nil }
         func whole(_ x: Double) -> Int { CheckedNumber.clamped(x.rounded(.towardZero), to: -Int(Int32.max)...Int(Int32.max)) }
-        var parts = ["stock \(whole(inventory))", "owed \(whole(backlog))"]
-        if let line = view.reading("supply_line") { parts.append("on order \(whole(line))") }
-        if let order = view.lastAction?.split(separator: " ").dropFirst().first { parts.append("ordered \(order)") }
-        parts.append(String(format: "$%.2f", -view.totalReward))
-        if view.invalidActions > 0 { parts.append("\(view.invalidActions) bad repl\(view.invalidActions == 1 ? "y" : "ies")") }
-        return parts.joined(separator: " · ")
+        // (text, priority): higher stays longer.
+        var parts: [(String, Int)] = [("stock \(whole(inventory))", 5), ("owed \(whole(backlog))", 5)]
+        if let line = view.reading("supply_line") { parts.append(("on order \(whole(line))", 1)) }
+        if let order = view.lastAction?.split(separator: " ").dropFirst().first { parts.append(("ordered \(order)", 3)) }
+        parts.append((MoneyText.dollars(-view.totalReward), 2))
+        if view.invalidActions > 0 { parts.append(("\(view.invalidActions) bad repl\(view.invalidActions == 1 ? "y" : "ies")", 4)) }
+        func text() -> String { parts.map(\.0).joined(separator: " · ") }
+        while DisplayWidth.of(text()) > width, parts.count > 1,
+              let weakest = parts.indices.min(by: { (parts[$0].1, -$0) < (parts[$1].1, -$1) }) {
+            parts.remove(at: weakest)
+        }
+        return text()
     }
 
-    static func counters(of view: AgentView) -> String {
+    /// Tokens, then time to first token, streaming speed and average latency (with the part spent
+    /// queued in Palaver's own in-flight limit apart): the fullest form that fits in `room`.
+    static func counters(of view: AgentView, room: Int = .max) -> String {
         let tokens = view.promptTokens + view.completionTokens
-        var text = "\(tokens.compact)\(view.tokensEstimated ? "~" : "") tok"
-        if view.calls > 0 { text += " · \(CheckedNumber.clamped(view.averageLatencyMs.rounded(.down), to: 0...Int(Int32.max))) ms" }
-        return text
+        func ms(_ x: Double) -> Int { CheckedNumber.clamped(x.rounded(.down), to: 0...Int(Int32.max)) }
+        let count = "\(tokens.compact)\(view.tokensEstimated ? "~" : "") tok"
+        guard view.calls > 0 else { return count }
+        let timing = view.timing
+        let latency = "\(ms(view.averageLatencyMs)) ms"
+        let queued = timing.averageQueuedMs >= 1 ? " (\(ms(timing.averageQueuedMs)) queued)" : ""
+        let first = timing.averageFirstTokenMs.map { "ttft \(ms($0)) ms" }
+        let rate = timing.tokensPerSecond.map { "\(ms($0.rounded())) tok/s" }
+        let forms: [[String?]] = [
+            [count, first, rate, latency + queued],
+            [count, first, rate, latency],
+            [count, first, rate],
+            [count, latency + queued],
+            [count, latency],
+        ]
+        for form in forms {
+            let text = form.compactMap { $0 }.joined(separator: " · ")
+            if DisplayWidth.of(text) <= room { return text }
+        }
+        return count
     }
 
     func render(in area: Rect, buffer: inout Buffer) {
@@ -60,7 +86,7 @@ struct AgentPane: Widget {
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
 
         let (statusText, statusStyle) = Self.status(of: view, theme: theme, now: state.now, ended: state.projection.ended != nil)
-        let counters = Self.counters(of: view)
+        let counters = Self.counters(of: view, room: content.width - DisplayWidth.of(statusText) - 2)
         buffer.write(statusText, x: content.x, y: content.y, style: statusStyle, limit: content.maxX)
         let countersX = content.maxX - DisplayWidth.of(counters)
         if countersX > content.x + DisplayWidth.of(statusText) + 1 {
@@ -68,7 +94,7 @@ struct AgentPane: Widget {
         }
         var top = content.y + 1
         // The environment's numbers stay in view under the status; the talk scrolls below them.
-        if let summary = Self.environmentLine(of: view), content.height > 2 {
+        if let summary = Self.environmentLine(of: view, width: content.width), content.height > 2 {
             buffer.write(summary, x: content.x, y: top, style: Style(foreground: theme.accent), limit: content.maxX)
             top += 1
         }

@@ -42,7 +42,7 @@ struct StatusBar: Widget {
             : ["  " + label]
         var optional: [(String, Style)] = []
         var right = state.replay == nil ? "\(Int(state.eventsPerSecond.rounded())) ev/s  \(p.totalTokens.compact) tok " : "\(p.totalTokens.compact) tok "
-        if p.info.map({ !$0.prices.isEmpty }) == true { right += String(format: " $%.4f ", p.totalCost) }
+        if p.info.map({ !$0.prices.isEmpty }) == true { right += " \(MoneyText.dollars(p.totalCost)) " }
         let free = area.width - Line(essential).width - DisplayWidth.of(right) - 1
         if let fits = modelTexts.first(where: { DisplayWidth.of($0) <= free }) { optional.append((fits, muted)) }
         optional += state.sessionPath.map { [("  " + $0.sanitizedForTerminal(singleLine: true), muted)] } ?? []

@@ -1,0 +1,4 @@
+/// Palaver's version, as `--version` prints it and the User-Agent sends it.
+public enum PalaverVersion {
+    public static let current = "0.1.0"
+}
