@@ -46,6 +46,9 @@ public enum TurnReply: Sendable, Equatable {
         w.key("completion"); w.int(usage.completionTokens)
         w.key("latency_ms"); w.exactNumber(usage.latencyMs)
         w.key("estimated"); w.bool(usage.estimated)
+        if let ms = usage.firstTokenMs { w.key("first_token_ms"); w.exactNumber(ms) }
+        if let ms = usage.streamMs { w.key("stream_ms"); w.exactNumber(ms) }
+        if let ms = usage.queuedMs { w.key("queued_ms"); w.exactNumber(ms) }
         w.endObject()
     }
 
@@ -58,7 +61,11 @@ public enum TurnReply: Sendable, Equatable {
         func usage() throws(BrokerMessageError) -> Usage {
             guard let u = o["usage"]?.object, let model = u["model"]?.string, let p = u["prompt"]?.int, let c = u["completion"]?.int,
                   let latency = u["latency_ms"]?.double else { throw BrokerMessageError(reason: "bad 'usage'") }
-            return Usage(model: model, promptTokens: p, completionTokens: c, latencyMs: latency, estimated: u["estimated"]?.bool ?? false)
+            var usage = Usage(model: model, promptTokens: p, completionTokens: c, latencyMs: latency, estimated: u["estimated"]?.bool ?? false)
+            usage.firstTokenMs = u["first_token_ms"]?.double
+            usage.streamMs = u["stream_ms"]?.double
+            usage.queuedMs = u["queued_ms"]?.double
+            return usage
         }
         switch kind {
         case "script":
