@@ -35,9 +35,9 @@ struct DistributedRunTests {
                 summary.durationSeconds = 0
                 e.body = .sessionEnded(summary)
             case .messageSent(let m):
-                e.body = .messageSent(Message(id: m.id, step: m.step, time: 0, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata))
+                e.body = .messageSent(Message(id: m.id, step: m.step, time: 0, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata, author: m.author, coordination: m.coordination))
             case .injected(let m):
-                e.body = .injected(Message(id: m.id, step: m.step, time: 0, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata))
+                e.body = .injected(Message(id: m.id, step: m.step, time: 0, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata, author: m.author, coordination: m.coordination))
             default: break
             }
             return e

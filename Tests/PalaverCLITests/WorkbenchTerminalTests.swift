@@ -96,7 +96,7 @@ struct WorkbenchTerminalTests {
         term.keys("q")
         #expect(term.waitFor(text: "PALAVER_EXIT=0"))
         let all = try events(path)
-        #expect(all.contains { if case .messageSent(let m) = $0.body { return m.sender == .agent(AgentID(2)) && m.metadata?.model == "human" } else { return false } })
+        #expect(all.contains { if case .messageSent(let m) = $0.body { return m.sender == .agent(AgentID(2)) && m.author == .person } else { return false } })
         #expect(all.contains { $0.body == .takeover(agent: AgentID(2), active: false) })
     }
 
@@ -239,7 +239,7 @@ struct WorkbenchTerminalTests {
             return
         }
         // The turn that waited is answered by the model.
-        #expect(all[handBack...].contains { if case .messageSent(let m) = $0.body { m.sender == .agent(AgentID(1)) && m.metadata?.model != "human" } else { false } })
+        #expect(all[handBack...].contains { if case .messageSent(let m) = $0.body { m.sender == .agent(AgentID(1)) && m.author == .model } else { false } })
     }
 
     /// Mute and unmute while a taken-over turn waits: both take effect at once, none is lost.

@@ -57,10 +57,10 @@ import Testing
         s.agents[0].model = "parrot:I think we should order a lot!"
         let log = EventLog()
         try await SessionRun(scenario: s, options: .init(maxSteps: 6, speed: .fastest, catalog: catalog), sinks: [log]).runDetached()
-        let actions = log.events.compactMap { e -> String? in if case .action(AgentID(0), let a) = e.body { a } else { nil } }
+        let actions = log.events.compactMap { e -> EnvironmentAction? in if case .action(AgentID(0), let a) = e.body { a } else { nil } }
         #expect(actions.count == 6)
-        #expect(actions.allSatisfy { $0.hasSuffix(" fallback") })
-        #expect(actions.first == "order 4 fallback")   // the incoming order: hold steady
+        #expect(actions.allSatisfy { !$0.valid })
+        #expect(actions.first == EnvironmentAction(value: 4, text: "order 4", valid: false))   // the incoming order: hold steady
         var projection = Projection()
         for e in log.events { projection.apply(e) }
         #expect(projection.agents[0].invalidActions == 6)

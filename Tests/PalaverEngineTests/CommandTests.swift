@@ -47,8 +47,8 @@ import Testing
         engine.apply(.drop(messageID: 1))
         engine.apply(.drop(messageID: 2))
         #expect(engine.mailbox(of: AgentID(1)).waiting.map(\.id) == [3])
-        #expect(log.events.bodies.contains(.edited(messageID: 2, text: "second, edited")))
-        #expect(log.events.bodies.contains(.dropped(messageID: 2)))
+        #expect(log.events.bodies.contains(.edited(messageID: 2, text: "second, edited", original: "second")))
+        #expect(log.events.bodies.contains(.dropped(messageID: 2, from: [AgentID(1)])))
         #expect(log.events.bodies.contains { if case .rejected("drop", let r) = $0 { return r.contains("no longer waiting") } else { return false } })
     }
 
@@ -77,7 +77,7 @@ import Testing
         let sent = log.events.sentMessages.last
         #expect(sent?.text == "typed by me")
         #expect(sent?.sender == .agent(AgentID(0)))
-        #expect(sent?.metadata?.model == "human")
+        #expect(sent?.author == .person && sent?.metadata == nil)
         // Handed back: the next turn is the model's again.
         engine.apply(.handBack(AgentID(0)))
         _ = engine.beginStep() // agent 1

@@ -44,6 +44,6 @@ extension Event {
 
 extension Message {
     var atTimeZero: Message {
-        Message(id: id, step: step, time: 0, sender: sender, recipients: recipients, kind: kind, text: text, metadata: metadata)
+        Message(id: id, step: step, time: 0, sender: sender, recipients: recipients, kind: kind, text: text, metadata: metadata, author: author, coordination: coordination)
     }
 }

@@ -78,7 +78,7 @@ import Testing
         engine.finish(.steps)
         writer.close()
         let parent = log.events.map(\.withoutWallClock)
-        #expect(parent.contains { if case .messageSent(let m) = $0.body { return m.metadata?.model == "human" } else { return false } })
+        #expect(parent.contains { if case .messageSent(let m) = $0.body { return m.author == .person } else { return false } })
         for k in [1, 3, 5, 8] {
             let fork = try Self.fork(parentPath, at: k).map(\.withoutWallClock)
             let parentAfter = parent.filter { $0.step > k }

@@ -63,7 +63,7 @@ struct Fingerprint: Equatable, CustomStringConvertible {
         for agent in p.agents {
             lines.append("\(agent.spec.id) \(agent.status) «\(agent.streaming)» recent \(agent.recent) sent \(agent.messagesSent) "
                 + "tok \(agent.promptTokens)/\(agent.completionTokens) calls \(agent.calls) muted \(agent.muted) taken \(agent.takenOver) "
-                + "error \(agent.lastError ?? "-") action \(agent.lastAction ?? "-") reward \(agent.totalReward) readings \(agent.readings) invalid \(agent.invalidActions)")
+                + "error \(agent.lastError ?? "-") action \(agent.lastAction.map { "\($0)" } ?? "-") reward \(agent.totalReward) readings \(agent.readings) invalid \(agent.invalidActions)")
         }
         for i in 0..<p.log.count {
             let entry = p.log[i]

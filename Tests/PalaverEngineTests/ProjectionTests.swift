@@ -109,8 +109,8 @@ extension Event {
         var copy = self
         copy.time = t
         switch body {
-        case .messageSent(let m): copy.body = .messageSent(Message(id: m.id, step: m.step, time: t, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata.map { var md = $0; md.latencyMs = 0; return md }))
-        case .injected(let m): copy.body = .injected(Message(id: m.id, step: m.step, time: t, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata))
+        case .messageSent(let m): copy.body = .messageSent(Message(id: m.id, step: m.step, time: t, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata.map { var md = $0; md.latencyMs = 0; return md }, author: m.author, coordination: m.coordination))
+        case .injected(let m): copy.body = .injected(Message(id: m.id, step: m.step, time: t, sender: m.sender, recipients: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata, author: m.author, coordination: m.coordination))
         case .callFinished(let agent, var usage): usage.latencyMs = 0; copy.body = .callFinished(agent: agent, usage: usage)
         case .sessionEnded(var summary): summary.durationSeconds = 0; copy.body = .sessionEnded(summary)
         default: break

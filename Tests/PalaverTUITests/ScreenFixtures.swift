@@ -38,6 +38,6 @@ enum ScreenFixtures {
 
 extension Message {
     func retimed(_ t: Double) -> Message {
-        Message(id: id, step: step, time: t, sender: sender, recipients: recipients, kind: kind, text: text, metadata: metadata)
+        Message(id: id, step: step, time: t, sender: sender, recipients: recipients, kind: kind, text: text, metadata: metadata, author: author, coordination: coordination)
     }
 }

@@ -31,8 +31,8 @@ import Testing
         var state = try ScreenFixtures.state(steps: 3)
         let injected = Message(id: 5, step: 3, time: 7.5, sender: .user, recipients: .one(AgentID(1)), kind: .injected, text: "Ravi, be specific.")
         state.receive([Event(step: 3, time: 7.5, .injected(injected)),
-                       Event(step: 3, time: 7.5, .edited(messageID: 5, text: "Ravi, be specific please.")),
-                       Event(step: 3, time: 7.5, .dropped(messageID: 4))])
+                       Event(step: 3, time: 7.5, .edited(messageID: 5, text: "Ravi, be specific please.", original: "Ravi, be specific.")),
+                       Event(step: 3, time: 7.5, .dropped(messageID: 4, from: nil))])
         assertSnapshot(draw(MessageLog(state: state), width: 70, height: 16), named: "widget-log")
     }
 
@@ -76,9 +76,11 @@ import Testing
         assertSnapshot(plan, named: "widget-dock-plan")
         // A clash shows in red with its constraint named.
         state.receive([Event(step: 31, time: 80, .messageSent(Message(id: 9_999, step: 31, time: 80, sender: .agent(AgentID(0)),
-                                                                       recipients: .all, kind: .action, text: "truck1 = 107 (dock 1 07:00)"))),
+                                                                       recipients: .all, kind: .action, text: "truck1 = 107 (dock 1 07:00)", author: .algorithm,
+                                                                       coordination: .assignment(variable: "truck1", value: .number(107), label: "dock 1 07:00")))),
                        Event(step: 31, time: 80, .messageSent(Message(id: 10_000, step: 31, time: 80, sender: .agent(AgentID(1)),
-                                                                       recipients: .all, kind: .action, text: "truck2 = 107 (dock 1 07:00)")))])
+                                                                       recipients: .all, kind: .action, text: "truck2 = 107 (dock 1 07:00)", author: .algorithm,
+                                                                       coordination: .assignment(variable: "truck2", value: .number(107), label: "dock 1 07:00"))))])
         let clash = draw(ConversationGraph(state: state), width: 46, height: 16)
         #expect(clash.contains("✗ one_truck_per_slot_1_2"))
     }

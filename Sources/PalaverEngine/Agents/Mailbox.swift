@@ -38,6 +38,11 @@ public struct Mailbox: Sendable {
     }
 
     /// Replaces a waiting message's text. Returns false when it is not waiting here.
+    /// The text of a message waiting here.
+    public func text(of id: Int) -> String? {
+        (priority.first { $0.id == id } ?? regular.first { $0.id == id })?.text
+    }
+
     public mutating func edit(_ id: Int, text: String) -> Bool {
         if let i = priority.firstIndex(where: { $0.id == id }) {
             priority[i] = priority[i].withText(text)

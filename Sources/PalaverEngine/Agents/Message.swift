@@ -30,6 +30,22 @@ public struct MessageMetadata: Hashable, Sendable {
     }
 }
 
+/// Who produced an agent's turn: its model, a person typing for it (a
+/// takeover), or a program (a fixed or learned policy, a coordination algorithm).
+public enum Author: String, Hashable, Sendable {
+    case model
+    case person
+    case algorithm
+}
+
+/// What a coordination message means, as fields, so no reader parses its text.
+public enum CoordinationFact: Hashable, Sendable {
+    /// A variable's value, with the scenario's label for people (`dock 1 09:00`).
+    case assignment(variable: String, value: DCOPValue, label: String?)
+    /// How much a variable's cost would fall if it moved (MGM's gain round).
+    case gain(variable: String, amount: Double)
+}
+
 /// An immutable message. Editing one in flight makes a new value with the same id.
 public struct Message: Hashable, Sendable {
     public let id: Int
@@ -40,9 +56,14 @@ public struct Message: Hashable, Sendable {
     public let kind: MessageKind
     public let text: String
     public let metadata: MessageMetadata?
+    /// Who produced it when it is an agent's turn; nil for the user's, the system's and the environment's words.
+    public let author: Author?
+    /// For a coordination algorithm's message: what it says, typed.
+    public let coordination: CoordinationFact?
 
     public init(id: Int, step: Int, time: Double, sender: Party, recipients: Recipients,
-                kind: MessageKind, text: String, metadata: MessageMetadata? = nil) {
+                kind: MessageKind, text: String, metadata: MessageMetadata? = nil,
+                author: Author? = nil, coordination: CoordinationFact? = nil) {
         self.id = id
         self.step = step
         self.time = time
@@ -51,10 +72,12 @@ public struct Message: Hashable, Sendable {
         self.kind = kind
         self.text = text
         self.metadata = metadata
+        self.author = author
+        self.coordination = coordination
     }
 
     public func withText(_ newText: String) -> Message {
         Message(id: id, step: step, time: time, sender: sender, recipients: recipients,
-                kind: kind, text: newText, metadata: metadata)
+                kind: kind, text: newText, metadata: metadata, author: author, coordination: coordination)
     }
 }

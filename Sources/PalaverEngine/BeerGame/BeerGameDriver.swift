@@ -94,7 +94,7 @@ public final class BeerGameDriver: EnvironmentDriver {
 
     public func fallbackAction(for agent: Int) -> EnvironmentAction {
         let n = game.observe(agent).incomingOrder
-        return EnvironmentAction(value: n, text: "order \(n) fallback", valid: false)
+        return EnvironmentAction(value: n, text: "order \(n)", valid: false)
     }
 
     /// The number after the last `ORDER:` in a reply (any case, optional `**` or spaces, a full stop or

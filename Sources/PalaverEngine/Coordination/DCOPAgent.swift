@@ -88,16 +88,17 @@ public class DCOPAgent: AgentBehavior {
         Array(Set(neighbours[v].map { problem.variables[$0].owner }).subtracting([index])).sorted()
     }
 
-    func send(_ text: String, to agents: [Int], outgoing: inout [Outgoing]) {
+    func send(_ text: String, to agents: [Int], fact: CoordinationFact? = nil, outgoing: inout [Outgoing]) {
         guard !agents.isEmpty else { return }
         let to: Recipients = agents.count == 1 ? .one(AgentID(agents[0])) : .some(agents.map(AgentID.init))
-        outgoing.append(Outgoing(to: to, kind: .action, text: text))
+        outgoing.append(Outgoing(to: to, kind: .action, text: text, author: .algorithm, coordination: fact))
     }
 
     func announce(_ v: Int, outgoing: inout [Outgoing]) {
         let value = problem.variables[v].domain[values[v]]
-        send(ValueMessage.text(problem.variables[v].name, value, label: spec?.labels[value.description]),
-             to: neighbourOwners(of: v), outgoing: &outgoing)
+        let name = problem.variables[v].name, label = spec?.labels[value.description]
+        send(ValueMessage.text(name, value, label: label), to: neighbourOwners(of: v),
+             fact: .assignment(variable: name, value: value, label: label), outgoing: &outgoing)
         announced[v] = values[v]
     }
 

@@ -59,7 +59,9 @@ public final class MGMAgent: DCOPAgent {
                 proposals[v] = r.value
                 // A gain of nothing never wins, and an unsaid gain counts as nothing.
                 if gain > 1e-9 {
-                    send("gain \(problem.variables[v].name) \(NumberText.thousandths(gain))", to: neighbourOwners(of: v), outgoing: &outgoing)
+                    let name = problem.variables[v].name
+                    send("gain \(name) \(NumberText.thousandths(gain))", to: neighbourOwners(of: v),
+                         fact: .gain(variable: name, amount: gain), outgoing: &outgoing)
                 }
             }
         }

@@ -28,11 +28,16 @@ public struct Outgoing: Sendable, Equatable {
     public var kind: MessageKind
     public var text: String
     public var metadata: MessageMetadata?
+    public var author: Author?
+    public var coordination: CoordinationFact?
 
-    public init(to: Recipients, kind: MessageKind = .chat, text: String, metadata: MessageMetadata? = nil) {
+    public init(to: Recipients, kind: MessageKind = .chat, text: String, metadata: MessageMetadata? = nil,
+                author: Author? = nil, coordination: CoordinationFact? = nil) {
         self.to = to
         self.kind = kind
         self.text = text
         self.metadata = metadata
+        self.author = author
+        self.coordination = coordination
     }
 }

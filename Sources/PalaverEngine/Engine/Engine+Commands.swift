@@ -34,15 +34,16 @@ extension Engine {
             }
             send(Outgoing(to: to, kind: .injected, text: body), from: from)
         case .edit(let id, let text):
+            let original = mailboxes.lazy.compactMap { $0.text(of: id) }.first
             var found = false
             for i in mailboxes.indices where mailboxes[i].edit(id, text: text) { found = true }
             guard found else { return reject("edit", notWaiting(id)) }
-            emit(.edited(messageID: id, text: text))
+            emit(.edited(messageID: id, text: text, original: original))
         case .drop(let id):
-            var found = false
-            for i in mailboxes.indices where mailboxes[i].drop(id) { found = true }
-            guard found else { return reject("drop", notWaiting(id)) }
-            emit(.dropped(messageID: id))
+            var from: [AgentID] = []
+            for i in mailboxes.indices where mailboxes[i].drop(id) { from.append(AgentID(i)) }
+            guard !from.isEmpty else { return reject("drop", notWaiting(id)) }
+            emit(.dropped(messageID: id, from: from))
         case .mute(let agent):
             guard isKnown(agent) else { return reject("mute", "there is no agent \(agent)") }
             guard !muted[agent.index] else { return }
@@ -75,8 +76,7 @@ extension Engine {
             openTurns.remove(agent)
             waitingForUser[agent] = nil
             turnsTaken[agent.index] += 1
-            send(Outgoing(to: replyRecipients(for: agent), text: body,
-                          metadata: MessageMetadata(model: Engine.humanModel)), from: .agent(agent))
+            send(Outgoing(to: replyRecipients(for: agent), text: body, author: .person), from: .agent(agent))
             actOnReply(body, by: agent)
         case .stop:
             guard !stopped else { return }

@@ -110,7 +110,7 @@ public final class Engine {
     func send(_ outgoing: Outgoing, from sender: Party) -> Message {
         let message = Message(id: nextMessageID, step: step, time: time, sender: sender,
                               recipients: outgoing.to, kind: outgoing.kind, text: outgoing.text,
-                              metadata: outgoing.metadata)
+                              metadata: outgoing.metadata, author: outgoing.author, coordination: outgoing.coordination)
         nextMessageID += 1
         messageCount += 1
         lastMessage = message
@@ -178,7 +178,10 @@ public final class Engine {
             if let behavior = behaviors[agent.index] {
                 outgoingScratch.removeAll(keepingCapacity: true)
                 behavior.act(agent: agent, delivered: deliveredScratch[...], step: step, outgoing: &outgoingScratch)
-                for outgoing in outgoingScratch { send(outgoing, from: .agent(agent)) }
+                for var outgoing in outgoingScratch {
+                    outgoing.author = .algorithm
+                    send(outgoing, from: .agent(agent))
+                }
                 turnsTaken[agent.index] += 1
                 if behaviorsSpeak, let speech = behavior.speech(step: step), !takenOver[agent.index] {
                     openTurns.insert(agent)
@@ -223,7 +226,7 @@ public final class Engine {
                 turns.append(Turn(agent: agent, kind: .human))
             } else if let (action, message) = environment.automaticAction(for: i) {
                 turnsTaken[i] += 1
-                if let message { send(Outgoing(to: replyRecipients(for: agent), text: message), from: .agent(agent)) }
+                if let message { send(Outgoing(to: replyRecipients(for: agent), text: message, author: .algorithm), from: .agent(agent)) }
                 act(action, by: agent)
             } else {
                 openTurns.insert(agent)
@@ -242,7 +245,7 @@ public final class Engine {
     func act(_ action: EnvironmentAction, by agent: AgentID) {
         guard let environment else { return }
         environment.record(action, for: agent.index)
-        emit(.action(agent: agent, action: action.text))
+        emit(.action(agent: agent, action: action))
     }
 
     /// Steps the environment once every agent has acted, and pays the rewards.
@@ -326,7 +329,7 @@ public final class Engine {
             actOnReply("", by: agent)
             return
         }
-        send(Outgoing(to: replyRecipients(for: agent), text: body, metadata: metadata), from: .agent(agent))
+        send(Outgoing(to: replyRecipients(for: agent), text: body, metadata: metadata, author: .model), from: .agent(agent))
         actOnReply(body, by: agent)
     }
 

@@ -29,6 +29,12 @@ public struct EnvironmentAction: Hashable, Sendable {
     public var text: String
     /// False when the agent's reply held no valid action and a fallback was taken.
     public var valid: Bool
+
+    public init(value: Int, text: String, valid: Bool) {
+        self.value = value
+        self.text = text
+        self.valid = valid
+    }
 }
 
 /// The engine's side of an environment: every agent acts each step; some

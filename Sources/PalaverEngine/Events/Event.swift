@@ -21,15 +21,19 @@ public struct Event: Hashable, Sendable {
         /// A message the user put on the bus (from the user, or speaking as an agent).
         case injected(Message)
         case delivered(messageID: Int, to: AgentID)
-        case edited(messageID: Int, text: String)
-        case dropped(messageID: Int)
+        /// A waiting message's text changed; `original` is what it said before (nil only from a v1 file).
+        case edited(messageID: Int, text: String, original: String?)
+        /// A waiting message taken out of these agents' mailboxes (nil only from a v1 file).
+        case dropped(messageID: Int, from: [AgentID]?)
         case mailboxFull(agent: AgentID, messageID: Int)
         case callStarted(agent: AgentID, model: String)
         case tokenDelta(agent: AgentID, text: String)
         case callFinished(agent: AgentID, usage: Usage)
         /// What an agent sees of its environment this step (for its pane).
         case observed(agent: AgentID, readings: [Reading])
-        case action(agent: AgentID, action: String)
+        /// An agent's move in its environment: its value, its text, and whether the
+        /// agent's reply held it (false: a fallback was taken).
+        case action(agent: AgentID, action: EnvironmentAction)
         case reward(agent: AgentID, value: Double)
         case control(Control)
         case takeover(agent: AgentID, active: Bool)

@@ -12,6 +12,8 @@ public enum CheckedNumber {
     public static let seconds: ClosedRange<Double> = 0...1e9
     /// Any other quantity an environment reports (stock, cost, reward).
     public static let quantity: ClosedRange<Double> = -1e12...1e12
+    /// A whole-number quantity an agent acts with (an order), either sign.
+    public static let wholeQuantity: ClosedRange<Int> = -1_000_000_000_000...1_000_000_000_000
 
     /// A whole number in `range`: a JSON integer, or a JSON number with no fraction.
     public static func int(_ value: JSONValue?, in range: ClosedRange<Int> = count) -> Int? {

@@ -62,18 +62,23 @@ public struct Projection: Sendable {
                 log[i].pending.remove(agent)
                 log[i].readBy.insert(agent)
             }
-        case .edited(let id, let text):
+        case .edited(let id, let text, let original):
             if let i = logPosition(of: id) {
                 // Who read it before the edit saw the original.
-                if log[i].originalText == nil { log[i].originalText = log[i].message.text }
+                if log[i].originalText == nil { log[i].originalText = original ?? log[i].message.text }
                 log[i].readBeforeEdit = log[i].readBy
                 log[i].message = log[i].message.withText(text)
                 log[i].edited = true
             }
-        case .dropped(let id):
+        case .dropped(let id, let from):
             if let i = logPosition(of: id) {
                 log[i].dropped = true
-                log[i].droppedFor = log[i].pending
+                if let from {
+                    log[i].droppedFor = AgentMask()
+                    for agent in from { log[i].droppedFor.insert(agent) }
+                } else {
+                    log[i].droppedFor = log[i].pending
+                }
                 log[i].pending = AgentMask()
             }
         case .mailboxFull(let agent, let id):
@@ -103,7 +108,7 @@ public struct Projection: Sendable {
         case .action(let agent, let action):
             withAgent(agent) {
                 $0.lastAction = action
-                if action.hasSuffix(" fallback") { $0.invalidActions += 1 }
+                if !action.valid { $0.invalidActions += 1 }
             }
         case .reward(let agent, let value):
             withAgent(agent) { $0.totalReward += value }
@@ -147,8 +152,8 @@ public struct Projection: Sendable {
         log.append(entry)
         if info?.coordination != nil {
             if plan.last?.step != message.step { plan.append(PlanStep(step: message.step)) }
-            if message.kind == .action, let said = ValueMessage.parse(message.text) {
-                plan[plan.count - 1].values.append((said.name, said.value))
+            if case .assignment(let variable, let value, _)? = message.coordination {
+                plan[plan.count - 1].values.append((variable, value.description))
             }
         }
         if let agent = message.sender.agent {
@@ -227,7 +232,7 @@ public struct AgentView: Sendable {
     public var muted = false
     public var takenOver = false
     public var lastError: String?
-    public var lastAction: String?
+    public var lastAction: EnvironmentAction?
     public var totalReward: Double = 0
     /// What it last saw of its environment (inventory, backlog…), in order.
     public var readings: [Reading] = []

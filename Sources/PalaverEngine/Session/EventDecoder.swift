@@ -8,13 +8,18 @@ public struct EventDecoder {
 
     private var agentIndex: [String: Int] = [:]
     private var hasRoster = false
+    /// The session format the lines are in (the header's `version`): v1 lines are mapped to the typed events.
+    public let version: Int
 
-    public init() {}
+    public init(version: Int = SessionHeader.formatVersion) {
+        self.version = version
+    }
 
     /// A decoder that already knows the roster, for reading from the middle of a session.
-    public init(roster info: SessionInfo) {
+    public init(roster info: SessionInfo, version: Int = SessionHeader.formatVersion) {
         agentIndex = Dictionary(info.agents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         hasRoster = true
+        self.version = version
     }
 
     public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Event {
@@ -32,31 +37,31 @@ public struct EventDecoder {
         return try result.get()
     }
 
-    private func field(_ o: JSONObject, _ key: String) throws(Failure) -> JSONValue {
+    func field(_ o: JSONObject, _ key: String) throws(Failure) -> JSONValue {
         guard let v = o[key] else { throw Failure(reason: "missing field '\(key.excerpt())'") }
         return v
     }
 
-    private func string(_ o: JSONObject, _ key: String) throws(Failure) -> String {
+    func string(_ o: JSONObject, _ key: String) throws(Failure) -> String {
         guard let s = try field(o, key).string else { throw Failure(reason: "field '\(key.excerpt())' must be a string") }
         return s
     }
 
-    private func int(_ o: JSONObject, _ key: String, in range: ClosedRange<Int> = CheckedNumber.count) throws(Failure) -> Int {
+    func int(_ o: JSONObject, _ key: String, in range: ClosedRange<Int> = CheckedNumber.count) throws(Failure) -> Int {
         guard let n = CheckedNumber.int(try field(o, key), in: range) else {
             throw Failure(reason: "field '\(key.excerpt())' must be \(CheckedNumber.describe(range))")
         }
         return n
     }
 
-    private func double(_ o: JSONObject, _ key: String, in range: ClosedRange<Double> = CheckedNumber.seconds) throws(Failure) -> Double {
+    func double(_ o: JSONObject, _ key: String, in range: ClosedRange<Double> = CheckedNumber.seconds) throws(Failure) -> Double {
         guard let n = CheckedNumber.double(try field(o, key), in: range) else {
             throw Failure(reason: "field '\(key.excerpt())' must be \(CheckedNumber.describe(range))")
         }
         return n
     }
 
-    private func agent(_ o: JSONObject, _ key: String = "agent") throws(Failure) -> AgentID {
+    func agent(_ o: JSONObject, _ key: String = "agent") throws(Failure) -> AgentID {
         let id = try string(o, key)
         guard let index = agentIndex[id] else { throw Failure(reason: "unknown agent '\(id.excerpt())' in field '\(key.excerpt())'") }
         return AgentID(index)
@@ -145,9 +150,10 @@ public struct EventDecoder {
         case "delivered":
             body = .delivered(messageID: try int(o, "id"), to: try agent(o))
         case "edited":
-            body = .edited(messageID: try int(o, "id"), text: try string(o, "text"))
+            body = .edited(messageID: try int(o, "id"), text: try string(o, "text"),
+                           original: o["original"] == nil ? nil : try string(o, "original"))
         case "dropped":
-            body = .dropped(messageID: try int(o, "id"))
+            body = .dropped(messageID: try int(o, "id"), from: o["from"] == nil ? nil : try agents(o, "from"))
         case "mailbox_full":
             body = .mailboxFull(agent: try agent(o), messageID: try int(o, "id"))
         case "call_started":
@@ -173,8 +179,12 @@ public struct EventDecoder {
                 readings.append(Reading(name, value))
             }
             body = .observed(agent: try agent(o), readings: readings)
+        case "action" where version == 1:
+            body = .action(agent: try agent(o), action: try V1Lines.action(try string(o, "action")))
         case "action":
-            body = .action(agent: try agent(o), action: try string(o, "action"))
+            guard let valid = try field(o, "valid").bool else { throw Failure(reason: "field 'valid' must be true or false") }
+            body = .action(agent: try agent(o), action: EnvironmentAction(
+                value: try int(o, "value", in: CheckedNumber.wholeQuantity), text: try string(o, "action"), valid: valid))
         case "reward":
             body = .reward(agent: try agent(o), value: try double(o, "value", in: CheckedNumber.quantity))
         case "control":
@@ -191,9 +201,13 @@ public struct EventDecoder {
             default: throw Failure(reason: "unknown control '\(name.excerpt())'")
             }
             body = .control(control)
-        case "takeover":
+        case "takeover" where version == 1:
             guard let active = try field(o, "active").bool else { throw Failure(reason: "field 'active' must be true or false") }
             body = .takeover(agent: try agent(o), active: active)
+        case "takeover":
+            body = .takeover(agent: try agent(o), active: true)
+        case "hand_back":
+            body = .takeover(agent: try agent(o), active: false)
         case "error":
             body = .agentError(agent: try agent(o), message: try string(o, "message"))
         case "retrying":
@@ -232,6 +246,8 @@ public struct EventDecoder {
         }
         let kindName = try string(o, "kind")
         guard let kind = MessageKind(rawValue: kindName) else { throw Failure(reason: "unknown message kind '\(kindName.excerpt())'") }
+        let sender = try party(try string(o, "from"))
+        let text = try string(o, "text")
         var metadata: MessageMetadata?
         if let model = o["model"]?.string {
             let promptTokens = o["prompt_tokens"] == nil ? 0 : try int(o, "prompt_tokens")
@@ -239,7 +255,51 @@ public struct EventDecoder {
             let latencyMs = o["latency_ms"] == nil ? 0 : try double(o, "latency_ms")
             metadata = MessageMetadata(promptTokens: promptTokens, completionTokens: completionTokens, latencyMs: latencyMs, model: model)
         }
-        return Message(id: try int(o, "id"), step: step, time: time, sender: try party(try string(o, "from")),
-                       recipients: recipients, kind: kind, text: try string(o, "text"), metadata: metadata)
+        if version == 1 {
+            let (author, model, fact) = V1Lines.message(step: step, sender: sender, kind: kind, text: text, metadata: metadata)
+            return Message(id: try int(o, "id"), step: step, time: time, sender: sender, recipients: recipients,
+                           kind: kind, text: text, metadata: model, author: author, coordination: fact)
+        }
+        var author: Author?
+        if let by = o["by"] {
+            guard let name = by.string, let a = Author(rawValue: name) else {
+                throw Failure(reason: "field 'by' must be \"model\", \"person\" or \"algorithm\"")
+            }
+            author = a
+        }
+        return Message(id: try int(o, "id"), step: step, time: time, sender: sender, recipients: recipients,
+                       kind: kind, text: text, metadata: metadata, author: author, coordination: try coordination(o))
+    }
+
+    private func agents(_ o: JSONObject, _ key: String) throws(Failure) -> [AgentID] {
+        guard let items = try field(o, key).array else { throw Failure(reason: "field '\(key.excerpt())' must be a list of agent ids") }
+        var ids: [AgentID] = []
+        for item in items {
+            guard let name = item.string, let index = agentIndex[name] else { throw Failure(reason: "unknown agent in field '\(key.excerpt())'") }
+            ids.append(AgentID(index))
+        }
+        return ids
+    }
+
+    /// A coordination message's typed content: `assignment` or `gain`.
+    private func coordination(_ o: JSONObject) throws(Failure) -> CoordinationFact? {
+        if let a = o["assignment"] {
+            guard let f = a.object else { throw Failure(reason: "field 'assignment' must be an object") }
+            let value: DCOPValue
+            switch try field(f, "value") {
+            case .integer(let i): value = .number(Double(i))
+            case .number(let x): value = .number(x)
+            case .string(let s): value = .text(s)
+            case .bool(let b): value = .bool(b)
+            default: throw Failure(reason: "field 'value' of an assignment must be a number, text or true/false")
+            }
+            return .assignment(variable: try string(f, "variable"), value: value,
+                               label: f["label"] == nil ? nil : try string(f, "label"))
+        }
+        if let g = o["gain"] {
+            guard let f = g.object else { throw Failure(reason: "field 'gain' must be an object") }
+            return .gain(variable: try string(f, "variable"), amount: try double(f, "amount", in: CheckedNumber.quantity))
+        }
+        return nil
     }
 }

@@ -115,13 +115,15 @@ public struct EventEncoder {
             head("delivered", event)
             writer.key("id"); writer.int(id)
             agent(to)
-        case .edited(let id, let text):
+        case .edited(let id, let text, let original):
             head("edited", event)
             writer.key("id"); writer.int(id)
             writer.key("text"); writer.string(text)
-        case .dropped(let id):
+            if let original { writer.key("original"); writer.string(original) }
+        case .dropped(let id, let from):
             head("dropped", event)
             writer.key("id"); writer.int(id)
+            if let from { writer.key("from"); writer.beginArray(); for a in from { writer.string(name(a)) }; writer.endArray() }
         case .mailboxFull(let to, let id):
             head("mailbox_full", event)
             agent(to)
@@ -154,7 +156,9 @@ public struct EventEncoder {
         case .action(let who, let action):
             head("action", event)
             agent(who)
-            writer.key("action"); writer.string(action)
+            writer.key("action"); writer.string(action.text)
+            writer.key("value"); writer.int(action.value)
+            writer.key("valid"); writer.bool(action.valid)
         case .reward(let who, let value):
             head("reward", event)
             agent(who)
@@ -178,9 +182,9 @@ public struct EventEncoder {
                 agent(who)
             }
         case .takeover(let who, let active):
-            head("takeover", event)
+            // A hand-back is its own event type: never an error, never a takeover to read a flag of.
+            head(active ? "takeover" : "hand_back", event)
             agent(who)
-            writer.key("active"); writer.bool(active)
         case .agentError(let who, let message):
             head("error", event)
             agent(who)
@@ -223,11 +227,39 @@ public struct EventEncoder {
         }
         writer.key("kind"); writer.string(message.kind.rawValue)
         writer.key("text"); writer.string(message.text)
+        if let author = message.author { writer.key("by"); writer.string(author.rawValue) }
+        switch message.coordination {
+        case .assignment(let variable, let value, let label)?:
+            writer.key("assignment"); writer.beginObject()
+            writer.key("variable"); writer.string(variable)
+            writer.key("value"); write(value)
+            if let label { writer.key("label"); writer.string(label) }
+            writer.endObject()
+        case .gain(let variable, let amount)?:
+            writer.key("gain"); writer.beginObject()
+            writer.key("variable"); writer.string(variable)
+            writer.key("amount"); writer.exactNumber(amount)
+            writer.endObject()
+        case nil:
+            break
+        }
         if let meta = message.metadata {
             writer.key("model"); writer.string(meta.model)
             writer.key("prompt_tokens"); writer.int(meta.promptTokens)
             writer.key("completion_tokens"); writer.int(meta.completionTokens)
             writer.key("latency_ms"); writer.number(meta.latencyMs)
+        }
+    }
+}
+
+extension EventEncoder {
+    /// A DCOP value as JSON: whole numbers as integers, so `109` reads as written.
+    private mutating func write(_ value: DCOPValue) {
+        switch value {
+        case .number(let x) where x == x.rounded() && abs(x) < 9e15: writer.int(Int64(x))
+        case .number(let x): writer.exactNumber(x)
+        case .text(let s): writer.string(s)
+        case .bool(let b): writer.bool(b)
         }
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// The first line of every session file.
 public struct SessionHeader: Sendable, Equatable {
-    public static let formatVersion = 1
+    /// The format this Palaver writes. It reads this one and every older one (v1 through a mapping to the typed events).
+    public static let formatVersion = 2
+    public static let oldestReadable = 1
 
     public var version: Int
     /// When the session was created, ISO 8601 in UTC.
@@ -44,7 +46,7 @@ public struct SessionHeader: Sendable, Equatable {
             throw .notASession
         }
         guard let version = o["version"]?.int else { throw .malformed("the header has no version") }
-        guard version == formatVersion else { throw .unsupportedVersion(version) }
+        guard (oldestReadable...formatVersion).contains(version) else { throw .unsupportedVersion(version) }
         return SessionHeader(version: version, created: o["created"]?.string ?? "",
                              parent: o["parent"]?.string, forkStep: o["fork_step"]?.int)
     }
@@ -79,8 +81,8 @@ public struct SessionError: Error, CustomStringConvertible, Equatable {
         case .notASession: return "\(place): not a Palaver session (the first line is not a session header)"
         case .unsupportedVersion(let v):
             return v > SessionHeader.formatVersion
-                ? "\(place): session format version \(v) is newer than this Palaver reads (\(SessionHeader.formatVersion)); upgrade Palaver"
-                : "\(place): session format version \(v) is no longer supported (this Palaver reads \(SessionHeader.formatVersion))"
+                ? "\(place): session format version \(v) is newer than this Palaver reads (up to \(SessionHeader.formatVersion)); upgrade Palaver"
+                : "\(place): session format version \(v) is not one this Palaver reads (\(SessionHeader.oldestReadable) to \(SessionHeader.formatVersion))"
         case .malformed(let why): return "\(place): \(why)"
         case .cannotWrite(let why): return "\(place): cannot write: \(why)"
         }

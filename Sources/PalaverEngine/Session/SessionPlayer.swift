@@ -76,7 +76,7 @@ public final class SessionPlayer: @unchecked Sendable {
         }
         defer { reader.close() }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1
-        var decoder = EventDecoder()
+        var decoder = EventDecoder(version: header.version)
         var folded = Projection()
         var pendingOffsets: [Int] = [], pendingTimes: [Double] = [], pendingPlayTimes: [Double] = [], pendingSteps: [Int] = []
         var pendingSpans: [PausedSpan] = []
@@ -204,7 +204,7 @@ public final class SessionPlayer: @unchecked Sendable {
         var reader = try LineReader(path: path, from: startOffset)
         defer { reader.close() }
         // Past session_started, the decoder needs the roster up front.
-        var decoder = position > 0 ? EventDecoder(roster: info) : EventDecoder()
+        var decoder = position > 0 ? EventDecoder(roster: info, version: header.version) : EventDecoder(version: header.version)
         var failure: EventDecoder.Failure?
         try reader.forEachLine(firstLine: 2) { bytes, _, _, _ in
             guard self.position < goal else { return false }

@@ -28,7 +28,7 @@ public struct SessionReader {
                     }
                     return true
                 }
-                var decoder = EventDecoder()
+                var decoder = EventDecoder(version: header?.version ?? SessionHeader.formatVersion)
                 do throws(EventDecoder.Failure) {
                     let event = try decoder.decode(bytes)
                     guard case .sessionStarted(let i) = event.body else {
@@ -63,7 +63,7 @@ public struct SessionReader {
         var reader = try LineReader(path: path, from: start)
         defer { reader.close() }
         // Starting past session_started, the decoder still needs the roster.
-        var decoder = start == firstEventOffset ? EventDecoder() : EventDecoder(roster: info)
+        var decoder = start == firstEventOffset ? EventDecoder(version: header.version) : EventDecoder(roster: info, version: header.version)
         let path = self.path
         var torn: String?
         try reader.forEachLine(firstLine: start == firstEventOffset ? 2 : firstLine) { bytes, number, _, terminated in

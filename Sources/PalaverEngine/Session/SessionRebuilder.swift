@@ -78,21 +78,22 @@ public struct SessionRebuilder {
                 // The engine replays its own deliveries and call starts; skip to the next input.
                 i = check.position - 1
             case .messageSent(let m):
-                if let agent = m.sender.agent, m.metadata?.model == Engine.humanModel {
+                if let agent = m.sender.agent, m.author == .person {
                     engine.apply(.reply(agent, text: m.text))
                 } else if let agent = m.sender.agent, engine.openTurns.contains(agent) {
                     throw fail("a message from \(agent) with no model reply before it")
                 } else {
                     // Openings, and anything said outside a turn.
-                    engine.send(Outgoing(to: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata), from: m.sender)
+                    engine.send(Outgoing(to: m.recipients, kind: m.kind, text: m.text, metadata: m.metadata,
+                                         author: m.author, coordination: m.coordination), from: m.sender)
                 }
                 i = check.position - 1
             case .injected(let m):
                 engine.apply(.inject(text: m.text, from: m.sender, to: m.recipients))
                 i = check.position - 1
-            case .edited(let id, let text):
+            case .edited(let id, let text, _):
                 engine.apply(.edit(messageID: id, text: text))
-            case .dropped(let id):
+            case .dropped(let id, _):
                 engine.apply(.drop(messageID: id))
             case .control(.mute(let agent)):
                 engine.apply(.mute(agent))

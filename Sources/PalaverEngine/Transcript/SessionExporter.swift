@@ -24,7 +24,7 @@ public enum SessionExporter {
             case .messageSent(let m), .injected(let m):
                 index[m.id] = out.count
                 out.append(m)
-            case .edited(let id, let text):
+            case .edited(let id, let text, _):
                 if let i = index[id] { out[i] = out[i].withText(text) }
             default: break
             }
@@ -76,7 +76,7 @@ public enum SessionExporter {
                 heading(m.step)
                 var notes: [String] = []
                 if m.kind == .injected { notes.append(m.sender == .user ? "injected" : "injected as \(escape(info.name(of: m.sender)))") }
-                if m.metadata?.model == Engine.humanModel { notes.append("typed by a person") }
+                if m.author == .person { notes.append("typed by a person") }
                 if entry.dropped {
                     notes.append("dropped before \(names(entry.droppedFor)) read it" + (entry.readBy.isEmpty ? "" : "; \(names(entry.readBy)) had read it"))
                 }
@@ -122,7 +122,7 @@ public enum SessionExporter {
             case .messageSent(let m), .injected(let m):
                 current[m.id] = m
                 if let me = m.sender.agent, me.index < seen.count, m.kind.isSpeech { seen[me.index].append(m) }
-            case .edited(let id, let text):
+            case .edited(let id, let text, _):
                 if let m = current[id] { current[id] = m.withText(text) }
             case .delivered(let id, let to):
                 if let m = current[id], to.index < seen.count { seen[to.index].append(m) }

@@ -22,9 +22,9 @@ public final class TranscriptPrinter: EventSink {
             write(line(message, arrow: "→", note: ""))
         case .injected(let message):
             write(line(message, arrow: "⇒", note: " (injected)"))
-        case .edited(let id, let text):
+        case .edited(let id, let text, _):
             write(clean("\(stepLabel(event.step)) ! message \(id) edited in flight: \(text)"))
-        case .dropped(let id):
+        case .dropped(let id, _):
             write(clean("\(stepLabel(event.step)) ! message \(id) dropped in flight"))
         case .mailboxFull(let agent, let id):
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent)))'s mailbox is full; message \(id) not delivered"))
@@ -51,8 +51,8 @@ public final class TranscriptPrinter: EventSink {
             if info?.prices.isEmpty == false { line += ", " + MoneyText.dollars(cost) }
             if info?.environment != nil { line += ", environment cost " + MoneyText.dollars(environmentCost) }
             write(line)
-        case .action(let agent, let action) where action.hasSuffix(" fallback"):
-            write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))) gave no valid order; \(action.dropLast(9)) (the incoming order) instead"))
+        case .action(let agent, let action) where !action.valid:
+            write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))) gave no valid order; \(action.text) (the incoming order) instead"))
         case .reward(let agent, let value):
             rewards.append(value)
             environmentCost -= value

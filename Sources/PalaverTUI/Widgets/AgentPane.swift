@@ -37,7 +37,7 @@ struct AgentPane: Widget {
         // (text, priority): higher stays longer.
         var parts: [(String, Int)] = [("stock \(whole(inventory))", 5), ("owed \(whole(backlog))", 5)]
         if let line = view.reading("supply_line") { parts.append(("on order \(whole(line))", 1)) }
-        if let order = view.lastAction?.split(separator: " ").dropFirst().first { parts.append(("ordered \(order)", 3)) }
+        if let order = view.lastAction?.value { parts.append(("ordered \(order)", 3)) }
         parts.append((MoneyText.dollars(-view.totalReward), 2))
         if view.invalidActions > 0 { parts.append(("\(view.invalidActions) bad repl\(view.invalidActions == 1 ? "y" : "ies")", 4)) }
         func text() -> String { parts.map(\.0).joined(separator: " · ") }
