@@ -20,6 +20,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "dsa, mgm, maxsum or exact (branch and bound).") var algo: DCOPRun.Algorithm = .mgm
     @Option(help: "Rounds of the algorithm.") var rounds: Int = 100
     @Option(help: "Seed for the start and for DSA's coin flips.") var seed: UInt64 = 1
+    @Option(help: "Seed for the noise pyDCOP's noise_level adds to a variable's costs at load (same seed, same problem).") var noiseSeed: UInt64 = 0
     @Flag(help: "One JSON object: assignment, cost, violations, messages, rounds.") var json = false
     @Option(help: "Record the agents' messages as a session file.") var record: String?
     @Option(help: "DSA: variant A (move only to improve), B (also sideways while in conflict) or C (also sideways always).") var dsaVariant: DSAAgent.Variant = .b
@@ -36,7 +37,7 @@ struct SolveCommand: ParsableCommand {
 
     func run() throws {
         let problem: DCOPProblem
-        do { problem = try DCOPReader.read(file) } catch { throw BadInput(error) }
+        do { problem = try DCOPReader.read(file, noiseSeed: noiseSeed) } catch { throw BadInput(error) }
         var run = DCOPRun(problem: problem, algorithm: algo)
         run.rounds = rounds
         run.seed = seed

@@ -2,8 +2,9 @@ import Foundation
 
 /// A pyDCOP `intention` function — a Python expression over the variables —
 /// parsed into a tree: arithmetic, comparisons (chained), `and`/`or`/`not`,
-/// `x if c else y`, `abs`, `min`, `max`, numbers, strings, True/False.
-/// Anything else is an error that says what and where.
+/// `x if c else y`, `abs`, `min`, `max`, `round`, `int`, `float`, `pow`,
+/// numbers, strings, True/False — or, when it has a `return`, a function body
+/// (see DCOPFunctionBody). Anything else is an error that says what and where.
 public indirect enum DCOPExpression: Sendable {
     case constant(DCOPValue)
     case variable(String)
@@ -16,17 +17,25 @@ public indirect enum DCOPExpression: Sendable {
     case or([DCOPExpression])
     case conditional(then: DCOPExpression, condition: DCOPExpression, otherwise: DCOPExpression)
     case call(String, [DCOPExpression])
+    case body(DCOPFunctionBody)
 
     public struct Failure: Error, CustomStringConvertible {
         public let reason: String
+        /// The line of the function's text it is about, when known (1 is the first).
+        public let line: Int?
         public var description: String { reason }
+        public init(reason: String, line: Int? = nil) {
+            self.reason = reason
+            self.line = line
+        }
     }
 
-    public static let functions: Set<String> = ["abs", "min", "max"]
+    public static let functions: Set<String> = ["abs", "min", "max", "round", "int", "float", "pow"]
     /// Deepest nesting of brackets, `not`, signs, powers and conditionals.
     public static let depthLimit = 100
 
     public static func parse(_ text: String) throws(Failure) -> DCOPExpression {
+        if DCOPFunctionBody.isBody(text) { return .body(try DCOPFunctionBody.parse(text)) }
         var parser = Parser(tokens: try tokenize(text), source: text)
         let e = try parser.expression()
         guard parser.atEnd else { throw Failure(reason: "unexpected '\(parser.peek?.text ?? "")' in '\(excerpt(text))'") }
@@ -43,6 +52,7 @@ public indirect enum DCOPExpression: Sendable {
         case .chain(let first, let rest): return rest.reduce(into: first.variables) { $0.formUnion($1.1.variables) }
         case .compare(_, let es), .call(_, let es), .and(let es), .or(let es): return es.reduce(into: Set()) { $0.formUnion($1.variables) }
         case .conditional(let t, let c, let o): return t.variables.union(c.variables).union(o.variables)
+        case .body(let b): return b.variables
         }
     }
 
@@ -55,6 +65,7 @@ public indirect enum DCOPExpression: Sendable {
         case .chain(let first, let rest): return rest.reduce(1 + first.size) { $0 + $1.1.size }
         case .compare(_, let es), .call(_, let es), .and(let es), .or(let es): return es.reduce(1) { $0 + $1.size }
         case .conditional(let t, let c, let o): return 1 + t.size + c.size + o.size
+        case .body(let b): return b.size
         }
     }
 
@@ -116,14 +127,25 @@ public indirect enum DCOPExpression: Sendable {
             return l
         case .conditional(let t, let c, let o):
             return try c.evaluate(values).truthy ? t.evaluate(values) : o.evaluate(values)
+        case .body(let b):
+            return try b.evaluate(values)
         case .call(let name, let args):
             let vs = try args.map { (e) throws(Failure) -> DCOPValue in try e.evaluate(values) }
             let xs = vs.compactMap(\.number)
             guard xs.count == vs.count, !xs.isEmpty else { throw Failure(reason: "\(name)() needs numbers") }
             switch name {
-            case "abs":
-                guard xs.count == 1 else { throw Failure(reason: "abs() takes one argument") }
-                return .number(abs(xs[0]))
+            case "abs", "int", "float":
+                guard xs.count == 1 else { throw Failure(reason: "\(name)() takes one argument") }
+                return .number(name == "abs" ? abs(xs[0]) : name == "int" ? xs[0].rounded(.towardZero) : xs[0])
+            case "round":
+                // Python rounds halves to even; round(x, n) to n decimals.
+                guard xs.count <= 2, xs.count == 1 || xs[1] == xs[1].rounded() else { throw Failure(reason: "round() takes a number and optional whole number of decimals") }
+                guard xs.count == 2 else { return .number(xs[0].rounded(.toNearestOrEven)) }
+                let scale = pow(10, xs[1])
+                return .number((xs[0] * scale).rounded(.toNearestOrEven) / scale)
+            case "pow":
+                guard xs.count == 2 else { throw Failure(reason: "pow() takes two arguments") }
+                return .number(pow(xs[0], xs[1]))
             case "min": return .number(xs.min()!)
             default: return .number(xs.max()!)
             }
@@ -339,7 +361,7 @@ public indirect enum DCOPExpression: Sendable {
                 }
                 if take("(") {
                     guard DCOPExpression.functions.contains(t.text) else {
-                        throw Failure(reason: "function '\(t.text)' is not supported (abs, min, max are)")
+                        throw Failure(reason: "function '\(t.text)' is not supported (\(DCOPExpression.functions.sorted().joined(separator: ", ")) are)")
                     }
                     var args: [DCOPExpression] = []
                     if !take(")") {

@@ -2,17 +2,21 @@ import Foundation
 import Yams
 
 /// Reads DCOP files in pyDCOP's YAML format: `name`, `objective`, `domains`,
-/// `variables` (with optional `cost_function`), `constraints` of type
-/// `extensional` or `intention`, and `agents` as a list or a map. Unknown keys
-/// are ignored, as pyDCOP does. Errors name the file and what is wrong.
+/// `variables` (with optional `cost_function`, `noise_level`, `initial_value`),
+/// `external_variables` (held at their initial values), `constraints` of type
+/// `extensional` or `intention` (an expression or a function body), `agents`
+/// as a list or a map, and `distribution_hints`' `must_host`. Unknown keys are
+/// ignored, as pyDCOP does; a missing `domains` or `variables` section is an
+/// empty one, as in pyDCOP. Errors name the file (and line) and what is wrong.
 public enum DCOPReader {
     public struct Failure: Error, CustomStringConvertible {
         public let reason: String
         public var description: String { reason }
     }
 
-    public static func read(_ path: String) throws(Failure) -> DCOPProblem {
-        try parse(try DCOPFile.text(path), path: path)
+    /// `noiseSeed` draws the noise pyDCOP adds to a `noise_level` variable's costs (pyDCOP's is unseeded).
+    public static func read(_ path: String, noiseSeed: UInt64 = 0) throws(Failure) -> DCOPProblem {
+        try parse(try DCOPFile.text(path), path: path, noiseSeed: noiseSeed)
     }
 
     /// Largest cost table built for one constraint.
@@ -20,19 +24,33 @@ public enum DCOPReader {
     /// Table cells × expression nodes for a whole file (about 2 s of building).
     static let workLimit = 40_000_000
 
-    public static func parse(_ text: String, path: String = "problem") throws(Failure) -> DCOPProblem {
+    public static func parse(_ text: String, path: String = "problem", noiseSeed: UInt64 = 0) throws(Failure) -> DCOPProblem {
         func fail(_ why: String) -> Failure { Failure(path: path, why) }
+        /// A failure in a function's text, placed on its line in the file.
+        func fail(_ node: Node, _ prefix: String, _ error: DCOPExpression.Failure) -> Failure {
+            guard let mark = node.mark else { return fail("\(prefix)\(error)") }
+            // A block scalar (`|`, `>`) starts on the line after its indicator.
+            let block = node.scalar.map { $0.style == .literal || $0.style == .folded } ?? false
+            let line = mark.line + (block ? 1 : 0) + (error.line ?? 1) - 1
+            return Failure(path: "\(path):\(line)", "\(prefix)\(error)")
+        }
         let root = try DCOPFile.compose(text, path: path)
         guard let top = root.mapping else { throw fail("expected a mapping with domains, variables and constraints") }
         func field(_ name: String) -> Node? { top[Node(name)] }
+        if field("domains") == nil && field("variables") == nil {
+            // pyDCOP's other files: say which one this is rather than what it lacks.
+            for (key, kind) in [("distribution", "distribution"), ("replica_dist", "replica distribution"), ("events", "scenario"), ("batches", "batch")] where field(key) != nil {
+                throw fail("this is a pyDCOP \(kind) file, not a DCOP (no 'domains' or 'variables')")
+            }
+        }
 
         let objectiveText = field("objective")?.string ?? "min"
         guard let objective = DCOPProblem.Objective(rawValue: objectiveText) else { throw fail("objective must be min or max, not '\(objectiveText)'") }
 
         // Domains.
         var domains: [String: [DCOPValue]] = [:]
-        guard let domainMap = field("domains")?.mapping else { throw fail("missing 'domains'") }
-        for (k, v) in domainMap {
+        if let d = field("domains"), d.mapping == nil, !Self.isNull(d) { throw fail("'domains' must be a mapping") }
+        for (k, v) in field("domains")?.mapping ?? [:] {
             guard let name = k.string else { throw fail("domain names must be text") }
             let valuesNode = v.mapping?[Node("values")] ?? v
             let values = try domainValues(valuesNode, fail: { fail("domain '\(name)': \($0)") })
@@ -43,38 +61,69 @@ public enum DCOPReader {
         }
 
         // Variables (in file order).
-        guard let variableMap = field("variables")?.mapping else { throw fail("missing 'variables'") }
+        if let d = field("variables"), d.mapping == nil, !Self.isNull(d) { throw fail("'variables' must be a mapping") }
         var variables: [DCOPProblem.Variable] = []
-        var unaryExpressions: [(Int, String)] = []
+        var unaryExpressions: [(Int, String, Node, Double?)] = []
         var hintedOwner: [Int: String] = [:]
-        for (k, v) in variableMap {
+        /// A variable's domain, checking its initial value is in it, as pyDCOP does.
+        func domainOf(_ name: String, _ v: Node, kind: String) throws(Failure) -> [DCOPValue] {
+            guard let domainName = v.mapping?[Node("domain")]?.string else { throw fail("\(kind) '\(name)' needs a domain") }
+            guard let domain = domains[domainName] else { throw fail("\(kind) '\(name)': unknown domain '\(domainName)'") }
+            if let initial = v.mapping?[Node("initial_value")], !Self.isNull(initial) {
+                guard let value = Self.scalar(initial), domain.contains(where: { DCOPValue.equal($0, value) }) else {
+                    throw fail("\(kind) '\(name)': initial_value '\(initial.string ?? "?")' is not in its domain '\(domainName)'")
+                }
+            }
+            return domain
+        }
+        for (k, v) in field("variables")?.mapping ?? [:] {
             guard let name = k.string else { throw fail("variable names must be text") }
-            guard let domainName = v.mapping?[Node("domain")]?.string else { throw fail("variable '\(name)' needs a domain") }
-            guard let domain = domains[domainName] else { throw fail("variable '\(name)': unknown domain '\(domainName)'") }
+            let domain = try domainOf(name, v, kind: "variable")
             if let cf = v.mapping?[Node("cost_function")] {
                 guard let text = cf.string else { throw fail("variable '\(name)': cost_function must be an expression") }
-                unaryExpressions.append((variables.count, text))
+                var noise: Double?
+                if let n = v.mapping?[Node("noise_level")] {
+                    guard let x = n.float ?? n.int.map(Double.init), x >= 0, x.isFinite else { throw fail("variable '\(name)': noise_level must be a number at least 0") }
+                    noise = x
+                }
+                unaryExpressions.append((variables.count, text, cf, noise))
             }
             if let agent = v.mapping?[Node("agent")]?.string { hintedOwner[variables.count] = agent }
             variables.append(.init(name: name, domain: domain, owner: 0, unary: Array(repeating: 0, count: domain.count)))
         }
-        guard !variables.isEmpty else { throw fail("no variables") }
+        guard !variables.isEmpty else {
+            throw fail(field("variables") == nil ? "no 'variables' section: nothing to solve" : "no variables")
+        }
+        // External variables: not decided by anyone; constraints see their initial value.
+        var external: [String: DCOPValue] = [:]
+        for (k, v) in field("external_variables")?.mapping ?? [:] {
+            guard let name = k.string else { throw fail("external variable names must be text") }
+            _ = try domainOf(name, v, kind: "external variable")
+            guard let initial = v.mapping?[Node("initial_value")].flatMap(Self.scalar) else {
+                throw fail("external variable '\(name)' needs an initial_value (Palaver holds it there while solving)")
+            }
+            guard external.updateValue(initial, forKey: name) == nil, !variables.contains(where: { $0.name == name }) else {
+                throw fail("external variable '\(name)' is declared twice")
+            }
+        }
         var index: [String: Int] = [:]
         for (i, v) in variables.enumerated() {
             // `1` and `'1'` are different YAML keys but the same name in an expression.
             guard index[v.name] == nil else { throw fail("variable '\(v.name)' is declared twice") }
             index[v.name] = i
         }
-        for (vi, text) in unaryExpressions {
+        var noise = SeededGenerator(seed: DeterministicRandom.value(noiseSeed, 0x0015E))
+        for (vi, text, node, noiseLevel) in unaryExpressions {
             let name = variables[vi].name
             let e: DCOPExpression
-            do { e = try DCOPExpression.parse(text) } catch { throw fail("variable '\(name)': cost_function: \(error)") }
+            do { e = try DCOPExpression.parse(text) } catch { throw fail(node, "variable '\(name)': cost_function: ", error) }
             if let other = e.variables.first(where: { $0 != name }) { throw fail("variable '\(name)': cost_function uses '\(other)'; it may only use \(name)") }
             for (i, value) in variables[vi].domain.enumerated() {
                 do {
                     guard let x = try e.evaluate([name: value]).number else { throw fail("variable '\(name)': cost_function must give a number") }
-                    variables[vi].unary[i] = x
-                } catch let f as Failure { throw f } catch { throw fail("variable '\(name)': cost_function: \(error)") }
+                    // pyDCOP adds uniform(0, noise_level) to each value's cost, once, at load.
+                    variables[vi].unary[i] = x + (noiseLevel.map { noise.nextUnit() * $0 } ?? 0)
+                } catch let f as Failure { throw f } catch let f as DCOPExpression.Failure { throw fail(node, "variable '\(name)': cost_function: ", f) } catch { throw fail("variable '\(name)': cost_function: \(error)") }
             }
         }
 
@@ -114,13 +163,16 @@ public enum DCOPReader {
             }
             switch type {
             case "intention":
-                guard let text = spec[Node("function")]?.string else {
+                guard let functionNode = spec[Node("function")], let text = functionNode.string else {
                     throw fail("constraint '\(name)': an intention constraint needs a 'function'")
                 }
+                if let source = spec[Node("source")] {
+                    throw fail("constraint '\(name)': 'source: \(source.string ?? "?")' loads a Python file, and Palaver never runs Python code; write the function in the file")
+                }
                 let e: DCOPExpression
-                do { e = try DCOPExpression.parse(text) } catch { throw fail("constraint '\(name)': \(error)") }
+                do { e = try DCOPExpression.parse(text) } catch { throw fail(functionNode, "constraint '\(name)': ", error) }
                 var scope: [Int] = []
-                for n in e.variables.sorted() {
+                for n in e.variables.sorted() where external[n] == nil {
                     guard let vi = index[n] else { throw fail("constraint '\(name)': unknown variable '\(n)'") }
                     scope.append(vi)
                 }
@@ -129,11 +181,11 @@ public enum DCOPReader {
                 let names = scope.map { variables[$0].name }
                 constraints.append(try makeTable(scope, effort: e.size) { (values) throws(Failure) -> Double in
                     do {
-                        guard let x = try e.evaluate(Dictionary(uniqueKeysWithValues: zip(names, values))).number else {
+                        guard let x = try e.evaluate(external.merging(zip(names, values)) { $1 }).number else {
                             throw fail("constraint '\(name)': the function must give a number")
                         }
                         return x
-                    } catch let f as Failure { throw f } catch { throw fail("constraint '\(name)': \(error)") }
+                    } catch let f as Failure { throw f } catch let f as DCOPExpression.Failure { throw fail(functionNode, "constraint '\(name)': ", f) } catch { throw fail("constraint '\(name)': \(error)") }
                 })
             case "extensional":
                 guard let vars = spec[Node("variables")] else { throw fail("constraint '\(name)': an extensional constraint needs 'variables'") }
@@ -185,6 +237,17 @@ public enum DCOPReader {
         if let twice = agents.indices.first(where: { agents[..<$0].contains(agents[$0]) }).map({ agents[$0] }) {
             throw fail("agent '\(twice)' is declared twice")
         }
+        // distribution_hints: must_host names known agents and variables (or constraints), as pyDCOP checks; it places variables.
+        if let hosts = field("distribution_hints")?.mapping?[Node("must_host")]?.mapping {
+            for (k, v) in hosts {
+                guard let agent = k.string, agents.contains(agent) else { throw fail("distribution_hints: must_host names an unknown agent '\(k.string ?? "?")'") }
+                let hosted = v.sequence?.compactMap(\.string) ?? v.string.map { [$0] } ?? []
+                for n in hosted {
+                    if let vi = index[n] { hintedOwner[vi] = hintedOwner[vi] ?? agent }
+                    else if !constraintNames.contains(n) { throw fail("distribution_hints: must_host for agent '\(agent)' names an unknown variable or constraint '\(n)'") }
+                }
+            }
+        }
         for i in variables.indices {
             if let hint = hintedOwner[i], let a = agents.firstIndex(of: hint) { variables[i].owner = a } else { variables[i].owner = i % agents.count }
         }
@@ -196,17 +259,20 @@ public enum DCOPReader {
                            constraints: constraints, agents: agents)
     }
 
+    static func isNull(_ n: Node) -> Bool { n.scalar.map { ["", "~", "null", "Null", "NULL"].contains($0.string) && $0.style == .plain } ?? false }
+
+    static func scalar(_ n: Node) -> DCOPValue? {
+        if let i = n.int { return .number(Double(i)) }
+        if let x = n.float { return .number(x) }
+        if let b = n.bool { return .bool(b) }
+        return n.string.map { .text($0) }
+    }
+
     /// Most values a range domain may have.
     static let rangeLimit = 100_000
 
     /// A list of values, or pyDCOP's range form `[0 .. 9]` / `"0 .. 9"`.
     static func domainValues(_ node: Node, fail: (String) -> Failure) throws(Failure) -> [DCOPValue] {
-        func scalar(_ n: Node) -> DCOPValue? {
-            if let i = n.int { return .number(Double(i)) }
-            if let x = n.float { return .number(x) }
-            if let b = n.bool { return .bool(b) }
-            return n.string.map { .text($0) }
-        }
         func range(_ text: String) -> [DCOPValue]? {
             let parts = text.components(separatedBy: "..").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b else { return nil }
