@@ -9,15 +9,19 @@ final class BrokerRunLink {
     let run: String
     let events: EventStreamPublisher
     let turns: RemoteTurns
+    let commands: RemoteCommands
+    private let logger: Logger
 
     init(broker url: BrokerURL, run: String?, scenario: Scenario, header: SessionHeader, logger: Logger) throws {
         let id = run ?? BrokerRunLink.newRunID(scenario.name)
         self.run = id
         let report = BrokerStatusLog.reporter(logger)
+        self.logger = logger
         do {
             events = try EventStreamPublisher(url: url, run: id, header: header, scenario: scenario.name, report: report)
             turns = try RemoteTurns(url: url, run: id, offline: scenario.offline, report: report,
                                     log: { line in logger.warning("\(line)") })
+            commands = try RemoteCommands(url: url, run: id)
         } catch {
             throw BadInput("\(error)")
         }
@@ -29,12 +33,20 @@ final class BrokerRunLink {
         return { agent in turns.model(for: agent) }
     }
 
+    /// Takes commands from attached workbenches (`palaver attach`) into the run's inbox.
+    func listen(to run: SessionRun) {
+        let logger = self.logger
+        commands.listen(inbox: run.inbox, agents: run.info.agents.map(\.id), report: BrokerStatusLog.reporter(logger),
+                        log: { line in logger.warning("\(line)") })
+    }
+
     /// Waits until every event is on the broker, then lets go of the connections.
     func finish() {
         if !events.finish(timeout: 120) {
             FileHandle.standardError.write(Data("palaver: the broker did not confirm every event of run \(run); the local session file has them all\n".utf8))
         }
         turns.close()
+        commands.close()
     }
 
     static func newRunID(_ scenario: String) -> String {

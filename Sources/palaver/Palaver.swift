@@ -12,7 +12,7 @@ struct Palaver: AsyncParsableCommand {
             Exit codes: 0 success, 2 bad input, 1 internal failure.
             """,
         version: PalaverVersion.current,
-        subcommands: [RunCommand.self, ReplayCommand.self, ForkCommand.self, DiffCommand.self, ExportCommand.self, ModelsCommand.self, ListCommand.self, TrainCommand.self, EvalCommand.self, SolveCommand.self, GenerateCommand.self, BenchCommand.self, WorkerCommand.self, PullCommand.self, RunsCommand.self],
+        subcommands: [RunCommand.self, ReplayCommand.self, ForkCommand.self, DiffCommand.self, ExportCommand.self, ModelsCommand.self, ListCommand.self, TrainCommand.self, EvalCommand.self, SolveCommand.self, GenerateCommand.self, BenchCommand.self, WorkerCommand.self, PullCommand.self, RunsCommand.self, AttachCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

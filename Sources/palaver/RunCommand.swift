@@ -89,6 +89,7 @@ struct RunCommand: ParsableCommand {
         } catch let error as EngineAttachments.Failure {
             throw BadInput(error)
         }
+        link?.listen(to: run)
         logger.info("running \(scenario.name)", metadata: ["seed": "\(run.info.seed)", "record": "\(recordPath ?? "none")"])
         LiveRunPresenter.present(run, interactive: interactive, theme: theme, recordPath: recordPath,
                                  recordedNote: "session recorded to \(recordPath ?? "") (replay: palaver replay \(recordPath ?? ""))")

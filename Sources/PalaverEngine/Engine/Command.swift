@@ -21,3 +21,24 @@ public enum Command: Sendable, Equatable {
     case reply(AgentID, text: String)
     case stop
 }
+
+extension Command {
+    /// The command's name as it is sent and recorded (`palaver attach`, the session's `command` events).
+    public var name: String {
+        switch self {
+        case .pause: return "pause"
+        case .resume: return "resume"
+        case .stepOnce: return "step"
+        case .setSpeed: return "speed"
+        case .inject: return "inject"
+        case .edit: return "edit"
+        case .drop: return "drop"
+        case .mute: return "mute"
+        case .unmute: return "unmute"
+        case .takeOver: return "takeover"
+        case .handBack: return "handback"
+        case .reply: return "reply"
+        case .stop: return "stop"
+        }
+    }
+}

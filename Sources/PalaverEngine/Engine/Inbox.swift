@@ -3,6 +3,8 @@ import Foundation
 /// What reaches the runner from outside its thread.
 enum RunnerInput: Sendable {
     case command(Command)
+    /// A command from an attached workbench, recorded with who sent it.
+    case sent(Command, by: String)
     case chunk(AgentID, call: Int, ModelChunk)
     case callFailed(AgentID, call: Int, reason: String)
 }
@@ -18,6 +20,9 @@ public final class Inbox: @unchecked Sendable {
 
     /// Sends a command to the running session; it takes effect at the next step boundary.
     public func post(_ command: Command) { post(.command(command)) }
+
+    /// Sends a command from elsewhere (an attached workbench): the recording names `sender` before its effects.
+    public func post(_ command: Command, from sender: String) { post(.sent(command, by: sender)) }
 
     func post(_ input: RunnerInput) {
         condition.lock()

@@ -255,6 +255,9 @@ public final class Runner {
             switch input {
             case .command(let command):
                 apply(command)
+            case .sent(let command, let sender):
+                engine.emit(.commanded(by: sender, command: command.name))
+                apply(command)
             case .chunk(let agent, let id, let chunk):
                 guard var call = liveCalls[agent], call.id == id else { continue }
                 switch chunk {

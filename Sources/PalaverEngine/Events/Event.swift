@@ -45,6 +45,9 @@ public struct Event: Hashable, Sendable {
         case callCancelled(agent: AgentID, reason: String)
         /// A command that could not take effect, and why (shown to the user).
         case rejected(command: String, reason: String)
+        /// A command sent from an attached workbench (`palaver attach`), by the sender it names; the
+        /// events it caused follow at once. Keyboard commands of the run's own workbench have none.
+        case commanded(by: String, command: String)
         case sessionEnded(Summary)
     }
 }

@@ -137,6 +137,8 @@ public struct Projection: Sendable {
             withAgent(agent) { $0.status = .suspended; $0.streaming = "" }
         case .rejected(let command, let reason):
             notice("can't \(command): \(reason)", error: false)
+        case .commanded(let sender, let command):
+            notice("\(sender): \(command)", error: false)
         case .sessionEnded(let summary):
             ended = summary
         }

@@ -216,6 +216,8 @@ public struct EventDecoder {
             body = .callCancelled(agent: try agent(o), reason: try string(o, "reason"))
         case "rejected":
             body = .rejected(command: try string(o, "command"), reason: try string(o, "reason"))
+        case "command":
+            body = .commanded(by: try string(o, "by"), command: try string(o, "command"))
         case "session_ended":
             let reasonName = try string(o, "reason")
             guard let reason = Summary.Reason(rawValue: reasonName) else { throw Failure(reason: "unknown end reason '\(reasonName.excerpt())'") }

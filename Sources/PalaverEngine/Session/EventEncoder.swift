@@ -202,6 +202,10 @@ public struct EventEncoder {
             head("rejected", event)
             writer.key("command"); writer.string(command)
             writer.key("reason"); writer.string(reason)
+        case .commanded(let sender, let command):
+            head("command", event)
+            writer.key("by"); writer.string(sender)
+            writer.key("command"); writer.string(command)
         case .sessionEnded(let summary):
             head("session_ended", event)
             writer.key("reason"); writer.string(summary.reason.rawValue)

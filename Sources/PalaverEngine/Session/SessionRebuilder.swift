@@ -119,6 +119,9 @@ public struct SessionRebuilder {
                 engine.noteRetry(of: agent, attempt: attempt, reason: reason)
             case .callCancelled(let agent, let reason):
                 engine.cancelCall(of: agent, reason: reason)
+            case .commanded(let sender, let command):
+                // Who sent the command that follows: kept as it was, for the fork's history.
+                engine.emit(.commanded(by: sender, command: command))
             case .rejected(let command, _):
                 throw fail("a rejected \(command.excerpt()) cannot be replayed")
             case .delivered, .callStarted, .mailboxFull, .observed, .action, .reward, .control, .sessionEnded:

@@ -38,6 +38,8 @@ public final class TranscriptPrinter: EventSink {
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent))): request cancelled (\(reason)); asks again on resume"))
         case .rejected(let command, let reason):
             write(clean("\(stepLabel(event.step)) ! can't \(command): \(reason)"))
+        case .commanded(let sender, let command):
+            write(clean("\(stepLabel(event.step)) · \(sender): \(command)"))
         case .takeover(let agent, let active):
             write(clean("\(stepLabel(event.step)) · \(name(.agent(agent))) \(active ? "taken over by you" : "handed back to its model")"))
         case .sessionEnded(let summary):
