@@ -78,7 +78,7 @@ let package = Package(
         ]),
         .testTarget(name: "PalaverTUITests", dependencies: ["PalaverTUI", "PalaverEngine"]),
         .testTarget(name: "PalaverCLITests", dependencies: ["PalaverEngine", "PalaverModels", "palaver"]),
-        .testTarget(name: "PalaverBrokerTests", dependencies: ["PalaverBroker", "PalaverEngine", "PalaverModels", "palaver"]),
+        .testTarget(name: "PalaverBrokerTests", dependencies: ["PalaverBroker", "PalaverEngine", "PalaverModels", "PalaverTUI", "palaver"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -47,7 +47,7 @@ final class AMQPConnection {
     private(set) var nacked: [UInt64] = []
 
     /// Connects and logs in; the error names the broker (never the password) and what failed.
-    init(url: BrokerURL, heartbeat: Int32 = 10, connectTimeout: Double = 5) throws(AMQPFailure) {
+    init(url: BrokerURL, connectTimeout: Double = 5) throws(AMQPFailure) {
         guard let state = amqp_new_connection() else { throw AMQPFailure(description: "out of memory") }
         self.state = state
         let socket: OpaquePointer?
@@ -73,7 +73,7 @@ final class AMQPConnection {
         }
         var rpcTimeout = timeval(seconds: 10)
         amqp_set_rpc_timeout(state, &rpcTimeout)
-        let login = palaver_amqp_login_plain(state, url.virtualHost, 131072, heartbeat, url.user, url.password)
+        let login = palaver_amqp_login_plain(state, url.virtualHost, 131072, Int32(url.heartbeat), url.user, url.password)
         guard login.reply_type == AMQP_RESPONSE_NORMAL else {
             let reason = AMQPConnection.describe(login)
             amqp_destroy_connection(state)

@@ -1,4 +1,5 @@
 import Foundation
+import PalaverEngine
 
 /// Where a broker is and how to log in: `amqp://USER:PASSWORD@HOST:PORT/VHOST` or `amqps://…`.
 /// A missing user or password comes from PALAVER_BROKER_USER / PALAVER_BROKER_PASSWORD, else guest.
@@ -10,6 +11,9 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
     public var virtualHost: String
     public var user: String
     public var password: String
+    /// Seconds between heartbeats (`?heartbeat=N`, 1 to 600): a link that goes silent is given up after about
+    /// two of them, then reconnected. Shorter notices a cut link sooner.
+    public var heartbeat = 10
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -22,6 +26,11 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
         }
         tls = scheme == "amqps"
         var rest = Substring(text.dropFirst(scheme.count + 3))
+        var query = Substring("")
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
+        }
         var path = Substring("")
         if let slash = rest.firstIndex(of: "/") {
             path = rest[rest.index(after: slash)...]
@@ -56,6 +65,16 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
         }
         self.user = user
         self.password = password
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0] == "heartbeat" else {
+                throw Failure(description: "broker URL: unknown query '\(BrokerURL.redacting(String(pair)).excerpt(40))' (known: heartbeat=SECONDS)")
+            }
+            guard let seconds = Int(parts[1]), (1...600).contains(seconds) else {
+                throw Failure(description: "broker URL: heartbeat must be 1 to 600 seconds (got '\(String(parts[1]).excerpt(20))')")
+            }
+            heartbeat = seconds
+        }
     }
 
     /// The URL without its password: safe to print.

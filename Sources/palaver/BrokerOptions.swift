@@ -25,10 +25,8 @@ struct BrokerOptions: ParsableArguments {
 enum BrokerStatusLog {
     static func reporter(_ logger: Logger) -> @Sendable (BrokerStatus) -> Void {
         { status in
-            switch status {
-            case .unreachable: logger.warning("\(status.description)")
-            case .connected: logger.notice("\(status.description)")
-            }
+            // Said only after an outage: whoever saw the warning should see it end.
+            logger.warning("\(status.description)")
         }
     }
 }

@@ -7,10 +7,11 @@ final class BackgroundPalaver: @unchecked Sendable {
     let stderrPath: String
     private var status: Int32?
 
-    init(_ arguments: [String], in directory: String, name: String, environment: [String: String] = [:]) throws {
+    /// - Parameter prefix: a command the binary runs under (`ip netns exec NS`).
+    init(_ arguments: [String], in directory: String, name: String, environment: [String: String] = [:], prefix: [String] = []) throws {
         stdoutPath = directory + "/\(name).out"
         stderrPath = directory + "/\(name).err"
-        pid = try Spawn.start([URL(fileURLWithPath: PalaverProcess.binary).standardizedFileURL.path] + arguments,
+        pid = try Spawn.start(prefix + [URL(fileURLWithPath: PalaverProcess.binary).standardizedFileURL.path] + arguments,
                               stdout: stdoutPath, stderr: stderrPath, directory: directory, environment: environment)
     }
 

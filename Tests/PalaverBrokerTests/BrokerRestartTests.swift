@@ -20,8 +20,14 @@ struct BrokerRestartTests {
             ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").components(separatedBy: "{\"type\":\"step\",").count - 1
         }
         #expect(eventually { stepsRecorded() >= 4 }, "the run did not start: \(engine.stderr)")
+        // A workbench attached as text: it must say the broker went away, then show every event once.
+        let watcher = try BackgroundPalaver(["attach", broker.url, "restarted", "--watch"], in: dir, name: "attach")
+        #expect(eventually { !watcher.stdout.isEmpty }, "\(watcher.stderr)")
         try broker.restart()
         #expect(engine.wait() == 0, "\(engine.stderr)")
+        #expect(watcher.wait() == 0, "\(watcher.stderr)")
+        #expect(watcher.stderr.contains("broker unreachable — reconnecting"), "\(watcher.stderr)")
+        #expect(watcher.stdout == engine.stdout)
         #expect(engine.stderr.contains("broker unreachable — reconnecting"), "\(engine.stderr)")
         for worker in workers { worker.stop() }
         #expect(workers.allSatisfy { $0.stderr.contains("broker unreachable — reconnecting") })

@@ -38,10 +38,10 @@ enum Spawn {
     }
 
     /// Runs to the end and returns what it printed (stdout and stderr together).
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let log = NSTemporaryDirectory() + "palaver-spawn-\(UUID().uuidString).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let pid = try start(arguments, stdout: log, stderr: log + ".err")
+        let pid = try start(arguments, stdout: log, stderr: log + ".err", environment: environment)
         let status = wait(pid)
         let text = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "") + ((try? String(contentsOfFile: log + ".err", encoding: .utf8)) ?? "")
         try? FileManager.default.removeItem(atPath: log + ".err")

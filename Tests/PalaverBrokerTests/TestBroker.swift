@@ -36,13 +36,20 @@ final class TestBroker: @unchecked Sendable {
         return "scripts/private-broker"
     }
 
-    init(port: Int? = nil) throws {
+    /// Commands run inside this network namespace (a test host of its own), listening on all its addresses.
+    let namespace: String?
+
+    init(port: Int? = nil, namespace: String? = nil) throws {
         directory = NSTemporaryDirectory() + "palaver-broker-\(UUID().uuidString.prefix(8))"
         self.port = port ?? TestBroker.freePort()
-        try TestBroker.shell([TestBroker.script, "start", directory, String(self.port), String(getpid())])
+        self.namespace = namespace
+        try TestBroker.shell(inNamespace + [TestBroker.script, "start", directory, String(self.port), String(getpid())],
+                             environment: namespace == nil ? [:] : ["PALAVER_BROKER_BIND": "0.0.0.0"])
     }
 
-    func stop() { _ = try? TestBroker.shell([TestBroker.script, "stop", directory]) }
+    private var inNamespace: [String] { namespace.map { ["ip", "netns", "exec", $0] } ?? [] }
+
+    func stop() { _ = try? TestBroker.shell(inNamespace + [TestBroker.script, "stop", directory]) }
 
     /// Stops the broker and starts it again on the same port and data (a broker restart).
     func restart(between: () throws -> Void = {}) throws {
@@ -75,8 +82,8 @@ final class TestBroker: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     @discardableResult
-    static func shell(_ arguments: [String]) throws -> String {
-        let (status, output) = try Spawn.run(arguments)
+    static func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let (status, output) = try Spawn.run(arguments, environment: environment)
         guard status == 0 else { throw Failure(description: "\(arguments.joined(separator: " ")): \(output)") }
         return output
     }
