@@ -54,4 +54,59 @@ import Testing
         #expect(player.projection.ended != nil)
         #expect(player.lastCompletedStep == player.stepCount)
     }
+
+    @Test func playbackSkipsTheTimeARunStoodPaused() throws {
+        let dir = NSTemporaryDirectory() + "palaver-paused-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/paused.jsonl"
+        let writer = try SessionWriter(path: path)
+        for event in [Event(step: 0, time: 0, .sessionStarted(Fixtures.info(2))),
+                      Event(step: 1, time: 0.5, .stepStarted),
+                      Event(step: 1, time: 1, .control(.pause)),
+                      Event(step: 1, time: 211, .control(.resume)),
+                      Event(step: 2, time: 211.5, .stepStarted)] { writer.receive(event) }
+        writer.close()
+        let player = try SessionPlayer(path: path)
+        player.scan()
+        #expect(player.pausedSpans == [SessionPlayer.PausedSpan(event: 3, seconds: 210)])
+        // Playback paces by play time: the 210 s pause shrinks to what is kept of it.
+        #expect(player.playTime(ofEvent: 2) == 1)
+        #expect(abs(player.playTime(ofEvent: 3) - (1 + SessionPlayer.pausedGapKept)) < 1e-9)
+        #expect(abs(player.playTime(ofEvent: 4) - (1.5 + SessionPlayer.pausedGapKept)) < 1e-9)
+        // The recorded times stay as they were (for :goto and the status line).
+        #expect(player.time(ofEvent: 3) == 211)
+    }
+
+    @Test func aReplayPlaysPastAPauseInAMomentByItsOwnClock() throws {
+        let dir = NSTemporaryDirectory() + "palaver-paused-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/paused.jsonl"
+        let writer = try SessionWriter(path: path)
+        for event in [Event(step: 0, time: 0, .sessionStarted(Fixtures.info(2))),
+                      Event(step: 1, time: 0.5, .stepStarted),
+                      Event(step: 1, time: 1, .control(.pause)),
+                      Event(step: 1, time: 211, .control(.resume)),
+                      Event(step: 2, time: 211.5, .stepStarted)] { writer.receive(event) }
+        writer.close()
+        let player = try SessionPlayer(path: path)
+        player.scan()
+        let source = RecordingSource(player: player)
+        // The clock is the caller's: `now` goes in, nothing reads the wall clock.
+        _ = source.take(now: 100)
+        #expect(player.position == 1)
+        _ = source.take(now: 101.1)
+        #expect(player.position == 3)          // up to the pause
+        // The resume is due after what is kept of the pause, not 210 s later.
+        #expect(abs((source.nextDue(now: 101.1) ?? .infinity) - (101.1 + 1 + SessionPlayer.pausedGapKept - 1.1)) < 1e-9)
+        let update = source.take(now: 101.1 + SessionPlayer.pausedGapKept)
+        #expect(player.position == 4)
+        #expect(update.playback?.pausedSpans == [SessionPlayer.PausedSpan(event: 3, seconds: 210)])
+        _ = source.take(now: 102)
+        #expect(player.position == 5)
+        // The status line keeps the recorded clock: the run really took 211.5 s.
+        #expect(update.playback?.totalTime == 211.5)
+    }
+
 }

@@ -49,6 +49,25 @@ import Testing
         #expect(text.contains("event \(player.position)/\(player.eventCount)"))
     }
 
+    @Test func theTimelineMarksASkippedPauseAndSaysHowLongItReallyWas() throws {
+        var state = AppState(width: 120, height: 40)
+        var replay = ReplayStatus(path: "x.jsonl")
+        replay.total = 400
+        replay.pausedSpans = [SessionPlayer.PausedSpan(event: 200, seconds: 210)]
+        replay.position = 100
+        state.replay = replay
+        let before = AppView.render(state).text
+        #expect(before.contains("‖"))                       // the marker, ahead of the playhead
+        #expect(!before.contains("paused 3m30s skipped"))
+        replay.position = 205
+        state.replay = replay
+        #expect(AppView.render(state).text.contains("‖ paused 3m30s skipped"))
+        replay.position = 300
+        state.replay = replay
+        #expect(!AppView.render(state).text.contains("skipped"))
+        #expect(TimelineBar.span(42) == "42s" && TimelineBar.span(3605) == "1h00m" && TimelineBar.span(65) == "1m05s")
+    }
+
     @Test func replayKeysMoveTheRecordingAndLiveKeysExplainForking() throws {
         var state = AppState(width: 120, height: 40)
         state.replay = ReplayStatus(path: "x.jsonl")

@@ -1,7 +1,7 @@
 import PalaverEngine
 
 /// A replay's position: time, a bar with the playhead and markers for
-/// injections (▲), takeovers (◆) and errors (✗), event and step counts.
+/// injections (▲), takeovers (◆), errors (✗) and the pauses playback skips (‖), event and step counts.
 struct TimelineBar: Widget {
     let state: AppState
     let replay: ReplayStatus
@@ -11,6 +11,10 @@ struct TimelineBar: Widget {
         let left = (replay.playing ? "▶ " : "⏸ ") + MessageLog.clock(replay.currentTime) + " / " + MessageLog.clock(replay.totalTime) + " "
         var right = " event \(replay.position)/\(replay.total) · step \(state.projection.step) · \(replay.speed)"
         if replay.indexed < 1 { right += " · indexing \(Int(replay.indexed * 100))%" }
+        // A pause the run stood in, just played past: skipped, with how long it really was.
+        if let span = replay.pausedSpans.last(where: { $0.event < replay.position && replay.position - $0.event <= 40 }) {
+            right = " ‖ paused \(Self.span(span.seconds)) skipped ·" + right
+        }
         let x = buffer.write(left, x: area.x, y: area.y, style: Style(foreground: replay.playing ? theme.ok : theme.warning, attributes: .bold))
         let rightWidth = DisplayWidth.of(right)
         let barStart = x, barEnd = area.maxX - rightWidth
@@ -22,6 +26,9 @@ struct TimelineBar: Widget {
         for i in 0..<width {
             buffer.set(i < head ? "━" : "─", x: barStart + i, y: area.y, style: Style(foreground: i < head ? theme.accent : theme.border))
         }
+        for span in replay.pausedSpans {
+            buffer.set("‖", x: barStart + min(width - 1, span.event * width / total), y: area.y, style: Style(foreground: theme.muted, attributes: .bold))
+        }
         for marker in replay.markers {
             let col = barStart + min(width - 1, marker.event * width / total)
             switch marker.kind {
@@ -31,5 +38,14 @@ struct TimelineBar: Widget {
             }
         }
         buffer.set("●", x: barStart + head, y: area.y, style: Style(foreground: theme.accent, attributes: .bold))
+    }
+
+    /// A pause's real length, short: `42s`, `3m30s`, `2h05m`.
+    static func span(_ seconds: Double) -> String {
+        let s = CheckedNumber.clamped(seconds.rounded(), to: 0...Int(Int32.max))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" + (s % 60 < 10 ? "0" : "") + "\(s % 60)s" }
+        let m = (s % 3600) / 60
+        return "\(s / 3600)h" + (m < 10 ? "0" : "") + "\(m)m"
     }
 }
