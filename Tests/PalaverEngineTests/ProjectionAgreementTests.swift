@@ -53,6 +53,77 @@ import Testing
     }
 }
 
+extension ProjectionAgreementTests {
+    /// The same agreement for a run the user steps into: injections, an edit,
+    /// a drop, a takeover with typed replies, a hand-back, mute and pause —
+    /// the events whose typed fields (original text, whose mailboxes, by person) v2 added.
+    @Test(arguments: [UInt64(1), 7, 42])
+    func liveFileAndSeekAgreeWhenTheUserStepsIn(seed: UInt64) throws {
+        let dir = NSTemporaryDirectory() + "palaver-agree-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/steps-in.jsonl"
+        var info = Scenario.builtIn.sessionInfo(maxSteps: 12, speed: .fastest)
+        info.seed = seed
+        let writer = try SessionWriter(path: path)
+        let log = EventLog()
+        let engine = Engine(info: info, sink: EventFanout([writer, log]))
+        let model = OfflineModel(settings: info.offline)
+        engine.start(opening: Scenario.builtIn.openingMessages)
+        var injected = 0
+        for step in 1...12 {
+            switch step {
+            case 2:
+                engine.apply(.inject(text: "Ravi, be specific.", from: .user, to: .all))
+                injected = engine.nextMessageID - 1
+            case 3:
+                engine.apply(.takeOver(AgentID(2)))
+                // Read by whoever spoke at step 2, still waiting for the others.
+                engine.apply(.edit(messageID: injected, text: "Ravi, be very specific."))
+            case 4:
+                engine.apply(.inject(text: "never mind", from: .agent(AgentID(3)), to: .some([AgentID(0), AgentID(1)])))
+                engine.apply(.drop(messageID: engine.nextMessageID - 1))
+            case 5: engine.apply(.mute(AgentID(3)))
+            case 6: engine.apply(.pause); engine.apply(.resume)
+            case 8: engine.apply(.handBack(AgentID(2)))
+            default: break
+            }
+            for turn in engine.beginStep() {
+                switch turn.kind {
+                case .human: engine.apply(.reply(turn.agent, text: "typed at step \(step)"))
+                case .model(let request):
+                    let script = model.makeScript(for: request)
+                    for token in script.tokens { engine.streamToken(token, for: turn.agent) }
+                    engine.finishTurn(of: turn.agent, text: script.text, usage: script.usage)
+                }
+            }
+            engine.endStep()
+        }
+        engine.finish(.steps)
+        writer.close()
+
+        var live = Projection()
+        for event in log.events { live.apply(event) }
+        #expect(live.log.contains { $0.edited && $0.originalText == "Ravi, be specific." && !$0.readBeforeEdit.isEmpty })
+        #expect(live.log.contains { $0.dropped && !$0.droppedFor.isEmpty })
+        #expect(live.log.contains { $0.message.author == .person })
+        var reader = try SessionReader(path: path)
+        let recorded = try reader.readAll()
+        #expect(recorded == log.events)
+        var file = Projection()
+        for event in recorded { file.apply(event) }
+        #expect(Fingerprint(file) == Fingerprint(live))
+        let player = try SessionPlayer(path: path, checkpointInterval: 16)
+        player.scan()
+        for k in [recorded.count, recorded.count / 3, recorded.count * 2 / 3, 1] {
+            try player.seek(to: k)
+            var prefix = Projection()
+            for event in recorded.prefix(k) { prefix.apply(event) }
+            #expect(Fingerprint(player.projection) == Fingerprint(prefix), "after seeking to \(k)")
+        }
+    }
+}
+
 /// What a projection shows, as comparable values.
 struct Fingerprint: Equatable, CustomStringConvertible {
     var lines: [String]
@@ -68,7 +139,7 @@ struct Fingerprint: Equatable, CustomStringConvertible {
         for i in 0..<p.log.count {
             let entry = p.log[i]
             let m = entry.message
-            lines.append("#\(m.id) s\(m.step) t\(m.time) \(m.sender)→\(m.recipients) \(m.kind) «\(m.text)» d\(entry.deliveries) e\(entry.edited) x\(entry.dropped) "
+            lines.append("#\(m.id) s\(m.step) t\(m.time) \(m.sender)→\(m.recipients) \(m.kind) by \(m.author.map(\.rawValue) ?? "-") \(m.coordination.map { "\($0)" } ?? "") «\(m.text)» d\(entry.deliveries) e\(entry.edited) x\(entry.dropped) "
                 + "pending \(entry.pending.members) read \(entry.readBy.members) original \(entry.originalText ?? "-") droppedFor \(entry.droppedFor.members)")
         }
         for (edge, count) in p.edges.sorted(by: { "\($0.key)" < "\($1.key)" }) { lines.append("edge \(edge) \(count)") }
