@@ -12,12 +12,12 @@ struct SolveCommand: ParsableCommand {
         discussion: """
             Examples: palaver solve problem.yaml --algo mgm --rounds 100
                       palaver generate graph-coloring --variables 20 --colors 3 --density 0.2 -o gc.yaml && palaver solve gc.yaml --algo exact --json
-            DSA, MGM and Max-Sum run as one Palaver agent per problem agent, exchanging messages on the bus; --record keeps them as a session to replay.
+            DSA, MGM, Max-Sum and DPOP run as one Palaver agent per problem agent, exchanging messages on the bus; --record keeps them as a session to replay.
             """
     )
 
     @Argument(help: "A DCOP file in pyDCOP's YAML format.") var file: String
-    @Option(help: "dsa, mgm, maxsum or exact (branch and bound).") var algo: DCOPRun.Algorithm = .mgm
+    @Option(help: "dsa, mgm, maxsum, dpop (exact, by messages along a pseudo-tree) or exact (branch and bound).") var algo: DCOPRun.Algorithm = .mgm
     @Option(help: "Rounds of the algorithm.") var rounds: Int = 100
     @Option(help: "Seed for the start and for DSA's coin flips.") var seed: UInt64 = 1
     @Option(help: "Seed for the noise pyDCOP's noise_level adds to a variable's costs at load (same seed, same problem).") var noiseSeed: UInt64 = 0
@@ -27,11 +27,13 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "DSA: chance that a variable makes a move its variant allows.") var dsaProbability: Double = 0.7
     @Option(help: "exact: seconds before it stops and reports the best assignment found and its proven bound.") var timeout: Double = 60
     @Option(help: "MGM: chance that a variable whose neighbourhood has settled tries a random value (0 for plain MGM).") var mgmRestart: Double = 0.1
+    @Option(help: "dpop: refuse when a UTIL table would have more cells than this.") var dpopMaxCells: Double = 10_000_000
 
     func validate() throws {
         if !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0 (got \(timeout))") }
         if !(dsaProbability > 0 && dsaProbability <= 1) { throw ValidationError("--dsa-probability must be above 0 and at most 1 (got \(dsaProbability))") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
+        if !(dpopMaxCells >= 1 && dpopMaxCells <= 1e12) { throw ValidationError("--dpop-max-cells must be between 1 and 10^12 (got \(dpopMaxCells))") }
         if !(0...1).contains(mgmRestart) { throw ValidationError("--mgm-restart must be between 0 and 1 (got \(mgmRestart))") }
     }
 
@@ -46,6 +48,8 @@ struct SolveCommand: ParsableCommand {
         run.dsaProbability = dsaProbability
         run.problemPath = file
         run.exactTimeout = timeout
+        run.dpopMaxCells = dpopMaxCells
+        if let refusal = run.refusal() { throw BadInput("\(file): \(refusal)") }
         if isatty(2) != 0 {
             run.exactProgress = { p in
                 FileHandle.standardError.write(Data(String(format: "\rexact: %.0f s, %d nodes, best so far %@, nothing better than %@ ", p.seconds, p.nodes, NumberText.thousandths(p.best * problem.sign + 0), NumberText.thousandths(p.bound * problem.sign + 0)).utf8))

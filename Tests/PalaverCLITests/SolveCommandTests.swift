@@ -72,3 +72,40 @@ import PalaverEngine
         }
     }
 }
+
+/// DPOP from the command line: exact, recorded and replayed, and refused in one line when its tables would not fit.
+@Suite struct DPOPCommandTests {
+    @Test func dpopFindsTheOptimumAndItsSessionReplays() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/gc.yaml", session = dir + "/dpop.jsonl"
+        let gen = try PalaverProcess.run(["generate", "graph-coloring", "--variables", "14", "--density", "0.25", "--seed", "3", "-o", file])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let exact = try PalaverProcess.run(["solve", file, "--algo", "exact", "--json"])
+        let dpop = try PalaverProcess.run(["solve", file, "--algo", "dpop", "--json", "--record", session])
+        #expect(dpop.status == 0, "\(dpop.stderr)")
+        func cost(_ out: String) throws -> Double? { try JSONParser.parse(out.trimmingCharacters(in: .whitespacesAndNewlines)).object?["cost"]?.double }
+        #expect(try cost(dpop.stdout) != nil && cost(dpop.stdout) == cost(exact.stdout))
+        let reader = try SessionReader(path: session)
+        #expect(reader.info.coordination?.algorithm == "dpop")
+        let replay = try PalaverProcess.run(["replay", session, "--headless"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("util v"))
+        #expect(replay.stdout.contains("value v"))
+        #expect(replay.stdout.contains("v1 = "))
+    }
+
+    @Test func tablesTooLargeAreRefusedInOneLine() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/big.yaml"
+        let gen = try PalaverProcess.run(["generate", "graph-coloring", "--variables", "50", "--seed", "1", "-o", file])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let out = try PalaverProcess.run(["solve", file, "--algo", "dpop"])
+        #expect(out.status == 2)
+        let lines = out.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(out.stderr)")
+        #expect(out.stderr.contains(file) && out.stderr.contains("induced width is") && out.stderr.contains("--algo exact"), "\(out.stderr)")
+        #expect(out.stdout.isEmpty)
+    }
+}

@@ -30,12 +30,13 @@ public struct CoordinationSpec: Hashable, Sendable {
         let dcop: DCOPProblem
         do { dcop = try DCOPReader.read(problem) } catch { throw Failure(reason: "\(error)") }
         guard let algorithm = DCOPRun.Algorithm(rawValue: algorithm), algorithm != .exact else {
-            throw Failure(reason: "coordination algorithm '\(self.algorithm)' must be dsa, mgm or maxsum")
+            throw Failure(reason: "coordination algorithm '\(self.algorithm)' must be dsa, mgm, maxsum or dpop")
         }
         var run = DCOPRun(problem: dcop, algorithm: algorithm)
         run.seed = info.seed
         // People watch the plan settle: MGM runs plain here, without restarts.
         run.mgmRestart = 0
+        if let refusal = run.refusal() { throw Failure(reason: "\(problem): \(refusal)") }
         let agents = run.makeAgents(start: run.start())
         var out: [AgentID: DCOPAgent] = [:]
         var names: [Int: String] = [:]

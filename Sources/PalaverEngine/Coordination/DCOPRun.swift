@@ -4,7 +4,7 @@
 /// sent and the cost after each round.
 public struct DCOPRun {
     public enum Algorithm: String, Sendable, CaseIterable {
-        case dsa, mgm, maxsum, exact
+        case dsa, mgm, maxsum, dpop, exact
 
         /// Engine steps per algorithm round.
         var stepsPerRound: Int { self == .mgm ? 2 : 1 }
@@ -40,6 +40,8 @@ public struct DCOPRun {
     /// The exact solver's time limit in seconds (nil: none), and where it reports progress.
     public var exactTimeout: Double?
     public var exactProgress: ((ExactSolver.Progress) -> Void)?
+    /// DPOP refuses a problem whose largest UTIL table would have more cells than this.
+    public var dpopMaxCells = 10_000_000.0
 
     public init(problem: DCOPProblem, algorithm: Algorithm) {
         self.problem = problem
@@ -48,7 +50,8 @@ public struct DCOPRun {
 
     /// The agents, ready to put in an engine: one per problem agent.
     public func makeAgents(start: [Int]) -> [DCOPAgent] {
-        problem.agents.indices.map { i -> DCOPAgent in
+        let tree = algorithm == .dpop ? self.tree : nil
+        return problem.agents.indices.map { i -> DCOPAgent in
             switch algorithm {
             case .mgm:
                 let agent = MGMAgent(problem: problem, index: i, seed: seed, start: start)
@@ -60,10 +63,39 @@ public struct DCOPRun {
                 agent.variant = dsaVariant
                 agent.probability = dsaProbability
                 return agent
+            case .dpop: return DPOPAgent(problem: problem, index: i, seed: seed, start: start, tree: tree!)
             case .exact: preconditionFailure("the exact solver runs no agents")
             }
         }
     }
+
+    /// DPOP's pseudo-tree (every agent derives the same one).
+    public var tree: PseudoTree { PseudoTree(problem: problem) }
+
+    /// Why DPOP will not run this problem (its tables would not fit), in one line; nil when it fits or for other algorithms.
+    public func refusal() -> String? {
+        guard algorithm == .dpop else { return nil }
+        let tree = self.tree
+        let (v, cells) = tree.largestTable(problem)
+        guard cells > dpopMaxCells else { return nil }
+        return "DPOP would need a UTIL table of \(Self.count(cells)) cells (\(problem.variables[v].name)'s, over \(tree.separator[v].count) variables: "
+            + "the pseudo-tree's induced width is \(tree.inducedWidth)), above the limit of \(Self.count(dpopMaxCells)) (--dpop-max-cells); use --algo exact"
+    }
+
+    /// A count with thousands separators, or in scientific notation when too large for that.
+    static func count(_ x: Double) -> String {
+        guard x < 1e15 else { return String(format: "%.2e", x) }
+        let digits = String(Int(x))
+        var out = ""
+        for (k, c) in digits.enumerated() {
+            if k > 0 && (digits.count - k) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Rounds the run lasts: DPOP's two sweeps, or `rounds`.
+    var effectiveRounds: Int { algorithm == .dpop ? tree.steps : rounds }
 
     /// A random starting assignment from the seed.
     public func start() -> [Int] {
@@ -75,7 +107,7 @@ public struct DCOPRun {
     public func sessionInfo(title: String? = nil) -> SessionInfo {
         let agents = problem.agents.map { AgentSpec(id: Self.slug($0), name: $0, role: "\(algorithm.rawValue) agent") }
         var info = SessionInfo(scenario: "solve", title: title ?? problem.name, seed: seed, turnRule: .everyone, agents: agents,
-                               maxSteps: rounds * algorithm.stepsPerRound, speed: .fastest)
+                               maxSteps: effectiveRounds * algorithm.stepsPerRound, speed: .fastest)
         // Recorded so that a replay can show the plan (the file is read again then).
         if let problemPath { info.coordination = CoordinationSpec(problem: problemPath, algorithm: algorithm.rawValue, talkEvery: 0) }
         return info
@@ -96,6 +128,7 @@ public struct DCOPRun {
                           violations: problem.violations(r.assignment).count, messages: 0, rounds: 0, curve: [r.internalCost * problem.sign],
                           optimal: r.optimal, bound: r.lowerBound * problem.sign + 0)
         }
+        precondition(refusal() == nil, "check refusal() before running DPOP")
         let initial = start()
         let agents = makeAgents(start: initial)
         var behaviors: [AgentID: any AgentBehavior] = [:]
@@ -105,6 +138,7 @@ public struct DCOPRun {
         var assignment = initial
         var best = (cost: problem.internalCost(initial), assignment: initial)
         var curve: [Double] = []
+        let rounds = effectiveRounds
         for _ in 0..<rounds {
             for _ in 0..<algorithm.stepsPerRound {
                 engine.beginStep()

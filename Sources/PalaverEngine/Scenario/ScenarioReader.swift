@@ -128,7 +128,7 @@ struct ScenarioReader {
                         spec.problem = file.hasPrefix("/") || base.isEmpty ? file : base + "/" + file
                     case "algorithm":
                         spec.algorithm = try text(v, at)
-                        guard ["dsa", "mgm", "maxsum"].contains(spec.algorithm) else { throw fail(v, at, "expected dsa, mgm or maxsum") }
+                        guard ["dsa", "mgm", "maxsum", "dpop"].contains(spec.algorithm) else { throw fail(v, at, "expected dsa, mgm, maxsum or dpop") }
                     case "talk_every": spec.talkEvery = try int(v, at, in: 0...1000)
                     case "labels":
                         guard case .mapping(let map) = v else { throw fail(v, at, "expected a mapping of values to labels") }
