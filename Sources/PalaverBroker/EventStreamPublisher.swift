@@ -1,4 +1,7 @@
 import Foundation
+#if Broker
+import CRabbitMQ
+#endif
 import PalaverEngine
 
 /// An event sink that publishes a run's events, in order, to the run's stream
@@ -13,6 +16,8 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     private let lock = NSCondition()
     private var header: [UInt8]?
     private var pending: [Event] = []
+    /// The engine thread's batch in the making (touched by that thread only, so without the lock).
+    private var staged: [Event] = []
     private var ended = false
     private var finished = false
     private var published = 0
@@ -35,7 +40,12 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
         first.close()
         self.header = header.line + [0x0A]
         let worker = PublisherLoop(url: url, run: run, scenario: scenario, report: report, owner: self)
-        let thread = Thread { worker.run() }
+        let thread = Thread {
+            // The engine is the sequencer and comes first: on a saturated machine publishing falls behind
+            // (events wait in memory, in order) and catches up, rather than slowing the run.
+            _ = palaver_lower_thread_priority(10)
+            worker.run()
+        }
         thread.name = "palaver-broker-events"
         self.thread = thread
         thread.start()
@@ -51,24 +61,40 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     }
     #endif
 
+    /// Called on the engine's thread only: the event joins the step's batch, handed over at the step's end,
+    /// when the engine waits, every `batchEvents` events, and at the session's end — one lock and one
+    /// wake-up per batch, not per event.
     public func receive(_ event: Event) {
-        var last = false
-        if case .sessionEnded = event.body { last = true }
+        staged.append(event)
+        if case .sessionEnded = event.body {
+            handOver(last: true)
+        } else if staged.count >= EventStreamPublisher.batchEvents {
+            handOver(last: false)
+        }
+    }
+
+    public func stepEnded() { handOver(last: false) }
+    public func idle() { handOver(last: false) }
+
+    private func handOver(last: Bool) {
+        guard !staged.isEmpty || last else { return }
         lock.lock()
-        pending.append(event)
+        if pending.isEmpty {
+            swap(&pending, &staged)
+        } else {
+            pending.append(contentsOf: staged)
+            staged.removeAll(keepingCapacity: true)
+        }
         if last { ended = true }
-        let full = pending.count == EventStreamPublisher.batchEvents
         lock.unlock()
-        if full || last { wake.wake() }
+        wake.wake()
     }
 
     /// Waits until every event is published and confirmed (or `timeout` passes); true when all are.
     @discardableResult
     public func finish(timeout: Double = 60) -> Bool {
-        lock.lock()
-        ended = true
-        lock.unlock()
-        wake.wake()
+        // The engine has stopped: whatever it staged goes too.
+        handOver(last: true)
         let deadline = Date(timeIntervalSinceNow: timeout)
         lock.lock()
         defer { lock.unlock() }

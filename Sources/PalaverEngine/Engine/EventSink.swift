@@ -4,10 +4,13 @@ public protocol EventSink: AnyObject {
     func receive(_ event: Event)
     /// A step ended: a good moment to flush.
     func stepEnded()
+    /// The engine is about to wait (for a model, a command, the clock): hand on anything held back.
+    func idle()
 }
 
 extension EventSink {
     public func stepEnded() {}
+    public func idle() {}
 }
 
 /// Hands each event to several sinks in turn.
@@ -24,6 +27,10 @@ public final class EventFanout: EventSink {
 
     public func stepEnded() {
         for sink in sinks { sink.stepEnded() }
+    }
+
+    public func idle() {
+        for sink in sinks { sink.idle() }
     }
 }
 

@@ -310,6 +310,7 @@ public final class Runner {
             let flushBy = MonotonicClock.seconds() + SessionWriter.flushInterval
             limit = min(limit ?? flushBy, flushBy)
         }
+        engine.sink.idle()
         let inputs = inbox.take(waitingUntil: limit)
         writer?.flushIfDue()
         return inputs
