@@ -27,10 +27,12 @@ struct PalaverProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }
 
-    static func run(_ arguments: [String], in directory: String? = nil, executable: String? = nil) throws -> Output {
+    static func run(_ arguments: [String], in directory: String? = nil, executable: String? = nil,
+                    environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? binary).standardizedFileURL
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
