@@ -7,7 +7,7 @@ import PalaverModels
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure Palaver's speed; prints one JSON line. Use a release build (swift run -c release palaver bench …).",
+        abstract: "Measure Palaver's speed: a table of figures against their targets (--json: one JSON line). Use a release build (swift run -c release palaver bench …).",
         discussion: """
             engine: messages routed per second among agents that make no model calls. \
             session: write, read and index 1,000,000 events. \
@@ -37,54 +37,111 @@ struct BenchCommand: ParsableCommand {
         if let count, count < 1 { throw ValidationError("--count must be at least 1 (got \(count))") }
     }
 
+    @Flag(help: "Print one JSON line instead of the table.")
+    var json = false
+
     func run() throws {
+        BenchReport.warnIfDebugBuild()
+        try report().print(json: json)
+    }
+
+    func report() throws -> BenchReport {
+        typealias Row = BenchReport.Row
         switch suite {
         case .engine:
-            let result = EngineBenchmark.run(messages: count ?? 5_000_000)
-            print(#"{"bench":"engine","messages":\#(result.messages),"seconds":\#(round3(result.seconds)),"messages_per_second":\#(Int(result.messagesPerSecond)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let messages = count ?? 5_000_000
+            let result = EngineBenchmark.run(messages: messages)
+            let rss = peakRSSMegabytes()
+            return BenchReport(name: "engine", json: #"{"bench":"engine","messages":\#(result.messages),"seconds":\#(round3(result.seconds)),"messages_per_second":\#(Int(result.messagesPerSecond)),"peak_rss_mb":\#(rss)}"#, rows: [
+                Row("messages routed", BenchReport.number(Double(result.messages))),
+                .atLeast("routing, no model calls", result.messagesPerSecond, 2_000_000, unit: "messages/s"),
+                Row("peak RSS", "\(rss) MB"),
+            ])
         case .session:
             let path = NSTemporaryDirectory() + "palaver-bench-\(getpid()).jsonl"
             defer { try? FileManager.default.removeItem(atPath: path) }
             let r = try SessionBenchmark.run(events: count ?? 1_000_000, path: path)
-            print(#"{"bench":"session","events":\#(r.events),"bytes":\#(r.bytes),"write_events_per_second":\#(Int(Double(r.events) / r.writeSeconds)),"read_events_per_second":\#(Int(Double(r.events) / r.readSeconds)),"open_index_seconds":\#(round3(r.openIndexSeconds)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let rss = peakRSSMegabytes()
+            let write = Double(r.events) / r.writeSeconds, read = Double(r.events) / r.readSeconds
+            return BenchReport(name: "session", json: #"{"bench":"session","events":\#(r.events),"bytes":\#(r.bytes),"write_events_per_second":\#(Int(write)),"read_events_per_second":\#(Int(read)),"open_index_seconds":\#(round3(r.openIndexSeconds)),"peak_rss_mb":\#(rss)}"#, rows: [
+                Row("events", BenchReport.number(Double(r.events))),
+                .atLeast("write", write, 500_000, unit: "events/s"),
+                .atLeast("read", read, 1_000_000, unit: "events/s"),
+                .atMost("open and index", r.openIndexSeconds, 1, unit: "s"),
+                Row("peak RSS", "\(rss) MB"),
+            ])
         case .replay:
+            let events = count ?? 1_000_000
             let path = NSTemporaryDirectory() + "palaver-bench-replay-\(getpid()).jsonl"
             defer { try? FileManager.default.removeItem(atPath: path) }
             let writer = try SessionWriter(path: path)
-            SessionBenchmark.events(count: count ?? 1_000_000) { writer.receive($0) }
+            SessionBenchmark.events(count: events) { writer.receive($0) }
             writer.close()
             let r = try ReplayBenchmark.run(path: path)
-            print(#"{"bench":"replay","events":\#(count ?? 1_000_000),"open_seconds":\#(round3(r.openSeconds)),"index_seconds":\#(round3(r.indexSeconds)),"seek_ms":\#(round3(r.seekMedianMs)),"seek_max_ms":\#(round3(r.seekMaxMs)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let rss = peakRSSMegabytes()
+            return BenchReport(name: "replay", json: #"{"bench":"replay","events":\#(events),"open_seconds":\#(round3(r.openSeconds)),"index_seconds":\#(round3(r.indexSeconds)),"seek_ms":\#(round3(r.seekMedianMs)),"seek_max_ms":\#(round3(r.seekMaxMs)),"peak_rss_mb":\#(rss)}"#, rows: [
+                .atMost("open to the first frame", r.openSeconds, 1, unit: "s"),
+                Row("full index", "\(BenchReport.number(r.indexSeconds)) s"),
+                .atMost("seek, median", r.seekMedianMs, 50, unit: "ms"),
+                Row("seek, worst", "\(BenchReport.number(r.seekMaxMs)) ms"),
+                .atMost("peak RSS", rss, 500, unit: "MB"),
+            ])
         case .models:
             let agents = count ?? 200
             let r = try Self.blocking { try await ModelsBenchmark.run(agents: agents) }
-            print(#"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_concurrency":\#(r.peakConcurrency),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let rss = peakRSSMegabytes()
+            return BenchReport(name: "models", json: #"{"bench":"models","agents":\#(r.agents),"endpoint_latency_ms":100,"round_seconds":\#(round3(r.roundSeconds)),"requests":\#(r.requests),"replies":\#(r.replies),"peak_concurrency":\#(r.peakConcurrency),"peak_rss_mb":\#(rss)}"#, rows: [
+                .atMost("one round, \(r.agents) agents, 100 ms endpoint", r.roundSeconds, 1, unit: "s"),
+                Row("replies / requests", "\(r.replies) / \(r.requests)"),
+                Row("peak in flight", "\(r.peakConcurrency)"),
+            ])
         case .coordination:
             let small = try CoordinationBenchmark.run(instances: count ?? 50, variables: 20)
             let large = try CoordinationBenchmark.run(instances: count ?? 10, variables: 50, exactTimeout: 30)
+            func pct(_ x: Double?) -> Double { round3((x ?? 0) * 100) }
             func family(_ f: CoordinationBenchmark.Family) -> String {
-                func pct(_ x: Double?) -> Double { round3((x ?? 0) * 100) }
                 var out = #"{"variables":\#(f.variables),"instances":\#(f.instances),"exact_proven":\#(f.proven),"exact_median_seconds":\#(round3(f.medianExactSeconds)),"exact_worst_seconds":\#(round3(f.worstExactSeconds))"#
                 for a in CoordinationBenchmark.heuristics {
                     out += #","\#(a.rawValue)_median_gap_percent":\#(pct(f.medianGaps[a])),"\#(a.rawValue)_mean_gap_percent":\#(pct(f.meanGaps[a])),"\#(a.rawValue)_messages":\#(f.messages[a] ?? 0)"#
                 }
                 return out + #","mgm_plain_mean_gap_percent":\#(pct(f.plainMGMGap))}"#
             }
-            print(#"{"bench":"coordination","colors":3,"density":0.2,"rounds":100,"ours":\#(family(small)),"pydcop_size":\#(family(large)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let rss = peakRSSMegabytes()
+            let ceilings: [String: Double] = ["dsa": 15, "mgm": 10, "maxsum": 10]
+            var rows = CoordinationBenchmark.heuristics.map { a in
+                Row.atMost("\(a.rawValue), \(small.instances)×\(small.variables) vars: mean gap", pct(small.meanGaps[a]), ceilings[a.rawValue] ?? 10, unit: "%")
+            }
+            rows.append(Row("exact, \(small.variables) vars: proven", "\(small.proven) of \(small.instances)"))
+            rows.append(Row("exact, \(large.variables) vars: proven", "\(large.proven) of \(large.instances)"))
+            rows.append(.atMost("exact, \(large.variables) vars: median", large.medianExactSeconds, 1, unit: "s"))
+            rows.append(.atMost("exact, \(large.variables) vars: worst", large.worstExactSeconds, 5, unit: "s"))
+            return BenchReport(name: "coordination", json: #"{"bench":"coordination","colors":3,"density":0.2,"rounds":100,"ours":\#(family(small)),"pydcop_size":\#(family(large)),"peak_rss_mb":\#(rss)}"#, rows: rows)
         case .learning:
             var options = BeerTrainer.Options()
             options.episodes = count ?? 60_000
             let started = MonotonicClock.seconds()
             let report = BeerTrainer(options: options).train()
             let seconds = MonotonicClock.seconds() - started
-            print(#"{"bench":"learning","learner":"q","episodes":\#(options.episodes),"agent_steps":\#(report.agentSteps),"seconds":\#(round3(seconds)),"agent_steps_per_second":\#(Int(Double(report.agentSteps) / seconds)),"team_cost_before":\#(report.before.totalCost),"team_cost_after":\#(report.after.totalCost),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let rate = Double(report.agentSteps) / seconds
+            let rss = peakRSSMegabytes()
+            return BenchReport(name: "learning", json: #"{"bench":"learning","learner":"q","episodes":\#(options.episodes),"agent_steps":\#(report.agentSteps),"seconds":\#(round3(seconds)),"agent_steps_per_second":\#(Int(rate)),"team_cost_before":\#(report.before.totalCost),"team_cost_after":\#(report.after.totalCost),"peak_rss_mb":\#(rss)}"#, rows: [
+                .atLeast("Q-learning, \(BenchReport.number(Double(options.episodes))) episodes", rate, 2_000_000, unit: "agent-steps/s"),
+                Row("team cost before → after", "$\(BenchReport.number(report.before.totalCost)) → $\(BenchReport.number(report.after.totalCost))"),
+            ])
         case .broker:
-            try BrokerBench(url: try broker.url(), events: count ?? 500_000).run()
+            return try BrokerBench(url: try broker.url(), events: count ?? 500_000).run()
         case .render:
-            var state = RenderBenchmark.state(messages: count ?? 1_000_000)
+            let messages = count ?? 1_000_000
+            var state = RenderBenchmark.state(messages: messages)
             let frame = RenderBenchmark.frameTime(state: &state)
             let flood = RenderBenchmark.ingest(state: &state)
-            print(#"{"bench":"render","width":200,"height":60,"agents":12,"log_messages":\#(count ?? 1_000_000),"frame_ms":\#(round3(frame)),"max_lag_ms":\#(round3(flood.maxLagMs)),"key_to_paint_ms":\#(round3(flood.keyToPaintMs)),"key_to_paint_worst_ms":\#(round3(flood.keyToPaintWorstMs)),"keys":\#(flood.keys),"frames":\#(flood.framesPainted),"events_ingested":\#(flood.eventsIngested),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+            let rss = peakRSSMegabytes()
+            return BenchReport(name: "render", json: #"{"bench":"render","width":200,"height":60,"agents":12,"log_messages":\#(messages),"frame_ms":\#(round3(frame)),"max_lag_ms":\#(round3(flood.maxLagMs)),"key_to_paint_ms":\#(round3(flood.keyToPaintMs)),"key_to_paint_worst_ms":\#(round3(flood.keyToPaintWorstMs)),"keys":\#(flood.keys),"frames":\#(flood.framesPainted),"events_ingested":\#(flood.eventsIngested),"peak_rss_mb":\#(rss)}"#, rows: [
+                .atMost("200×60 frame, 12 agents: render + diff", frame, 2, unit: "ms"),
+                Row("100,000 events/s: worst lag", "\(BenchReport.number(flood.maxLagMs)) ms"),
+                Row("key to paint, median (worst)", "\(BenchReport.number(flood.keyToPaintMs)) ms (\(BenchReport.number(flood.keyToPaintWorstMs)) ms)"),
+                .atMost("peak RSS, \(BenchReport.number(Double(messages)))-message log", rss, 400, unit: "MB"),
+            ])
         }
     }
 }

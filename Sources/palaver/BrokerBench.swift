@@ -2,12 +2,12 @@ import Foundation
 import PalaverBroker
 import PalaverEngine
 
-/// `palaver bench broker`: prints one JSON line of broker-path figures.
+/// `palaver bench broker`: the broker path's figures.
 struct BrokerBench {
     let url: BrokerURL
     let events: Int
 
-    func run() throws {
+    func run() throws -> BenchReport {
         let stream = try BrokerBenchmark.stream(url: url, events: events)
         let engine = try BrokerBenchmark.engineCost(url: url, messages: 300_000, runs: 3)
         let slowdown = (1 - engine.with / engine.without) * 100
@@ -28,7 +28,16 @@ struct BrokerBench {
         let (thousandSeconds, workerPeakMB) = try thousandAgents(turns: turns)
         turns.close()
 
-        print(#"{"bench":"broker","stream_events":\#(stream.events),"stream_events_per_second":\#(Int(stream.eventsPerSecond)),"engine_messages_per_second":\#(Int(engine.without)),"engine_messages_per_second_publishing":\#(Int(engine.with)),"engine_slowdown_percent":\#(round3(slowdown)),"round_200x100ms_4_workers_seconds":\#(round3(BrokerBenchmark.median(rounds))),"turn_overhead_median_ms":\#(round3(BrokerBenchmark.median(overhead))),"agents_1000_8_workers_seconds":\#(round3(thousandSeconds)),"worker_peak_rss_mb":\#(round3(workerPeakMB)),"peak_rss_mb":\#(peakRSSMegabytes())}"#)
+        let json = #"{"bench":"broker","stream_events":\#(stream.events),"stream_events_per_second":\#(Int(stream.eventsPerSecond)),"engine_messages_per_second":\#(Int(engine.without)),"engine_messages_per_second_publishing":\#(Int(engine.with)),"engine_slowdown_percent":\#(round3(slowdown)),"round_200x100ms_4_workers_seconds":\#(round3(BrokerBenchmark.median(rounds))),"turn_overhead_median_ms":\#(round3(BrokerBenchmark.median(overhead))),"agents_1000_8_workers_seconds":\#(round3(thousandSeconds)),"worker_peak_rss_mb":\#(round3(workerPeakMB)),"peak_rss_mb":\#(peakRSSMegabytes())}"#
+        typealias Row = BenchReport.Row
+        return BenchReport(name: "broker", json: json, rows: [
+            .atLeast("events through a run's stream", stream.eventsPerSecond, 40_000, unit: "events/s"),
+            .atMost("engine slowdown publishing every event", slowdown, 10, unit: "%"),
+            .atMost("200 agents, 100 ms model, 4 workers: a round", BrokerBenchmark.median(rounds), 0.5, unit: "s"),
+            .atMost("turn overhead, median", BrokerBenchmark.median(overhead), 5, unit: "ms"),
+            Row("1,000 agents, 8 worker processes", "\(BenchReport.number(thousandSeconds)) s"),
+            .atMost("worker peak RSS", workerPeakMB, 100, unit: "MB"),
+        ])
     }
 
     private func workers(_ count: Int, concurrency: Int, model: @escaping BrokerWorker.ModelFactory) throws -> [BrokerWorker] {

@@ -19,7 +19,7 @@ struct Palaver: AsyncParsableCommand {
     /// Parses and runs, mapping failures to our exit codes: 2 for bad input
     /// with a one-line message, 1 for anything internal.
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = Self.attachingNegativeValues(Array(CommandLine.arguments.dropFirst()))
         // A file-size limit (ulimit -f) then fails the write like a full disk,
         // which the run reports, instead of killing the process silently.
         signal(SIGXFSZ, SIG_IGN)
@@ -61,6 +61,30 @@ struct Palaver: AsyncParsableCommand {
     }
 
     static let messageLimit = 2000
+
+    /// `--steps -3` would read as a flag `-3` and fail with "missing value";
+    /// written `--steps=-3` it reaches the option's own check, which says what is wrong.
+    static func attachingNegativeValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { out += arguments[i...]; break }
+            if a.hasPrefix("--"), a.count > 2, !a.contains("="), i + 1 < arguments.count, isNegativeNumber(arguments[i + 1]) {
+                out.append(a + "=" + arguments[i + 1])
+                i += 2
+                continue
+            }
+            out.append(a)
+            i += 1
+        }
+        return out
+    }
+
+    static func isNegativeNumber(_ text: String) -> Bool {
+        guard text.hasPrefix("-"), text.count > 1 else { return false }
+        return Double(text) != nil
+    }
 }
 
 /// Bad input from the user — a flag, a file, a name — with the message to show.

@@ -26,6 +26,30 @@ import PalaverEngine
         try expectBadInput(["bench", "everything"], mentions: "everything")
     }
 
+    @Test func negativeNumbersSayWhatIsWrongNotThatAValueIsMissing() throws {
+        try expectBadInput(["run", "--steps", "-3", "--no-record"], mentions: "--steps must be at least 1 (got -3)")
+        try expectBadInput(["run", "--seed", "-1", "--no-record"], mentions: "'-1' is invalid for '--seed")
+        try expectBadInput(["run", "--speed", "-2", "--no-record"], mentions: "0.25 to 64")
+        try expectBadInput(["fork", "x.jsonl", "--at", "-1"], mentions: "--at must be a step, 0 or more (got -1)")
+        try expectBadInput(["bench", "engine", "--count", "-5"], mentions: "--count must be at least 1 (got -5)")
+    }
+
+    @Test func aFileThatIsNoScenarioIsToldApartFromAnUnknownName() throws {
+        let dir = try PalaverProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "# Notes\n\nNot a scenario.\n".write(toFile: dir + "/NOTES.md", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/plans", withIntermediateDirectories: true)
+        func run(_ name: String) throws -> PalaverProcess.Output { try PalaverProcess.run(["run", name, "--no-record", "--headless"], in: dir) }
+        let markdown = try run("NOTES.md")
+        #expect(markdown.status == 2)
+        #expect(markdown.stderr == "palaver: NOTES.md: not a scenario file: it is a .md file, and a scenario is a YAML file ending in .yaml or .yml (names: palaver list)\n")
+        let folder = try run("plans")
+        #expect(folder.status == 2)
+        #expect(folder.stderr.contains("plans: not a scenario file: it is a directory"))
+        let typo = try run("nonesuch")
+        #expect(typo.stderr.contains("nonesuch: no such scenario"))
+    }
+
     @Test func invalidScenarioFileNamesFileLineAndField() throws {
         let dir = try PalaverProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

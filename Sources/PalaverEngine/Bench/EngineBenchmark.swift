@@ -7,13 +7,17 @@ public enum EngineBenchmark {
         public var messagesPerSecond: Double { Double(messages) / seconds }
     }
 
-    /// Passes every delivered message on to the next agent in the ring.
+    /// Passes every delivered message on to the next agent in the ring, until
+    /// `budget` messages have been passed (one step can route many, so the
+    /// count asked for is met exactly).
     final class Relay: AgentBehavior {
         let count: Int
-        init(count: Int) { self.count = count }
+        var budget: Int
+        init(count: Int, budget: Int) { self.count = count; self.budget = budget }
         func act(agent: AgentID, delivered: ArraySlice<Message>, step: Int, outgoing: inout [Outgoing]) {
             let next = AgentID((agent.index + 1) % count)
-            for message in delivered {
+            for message in delivered where budget > 0 {
+                budget -= 1
                 outgoing.append(Outgoing(to: .one(next), kind: message.kind, text: message.text))
             }
         }
@@ -30,7 +34,7 @@ public enum EngineBenchmark {
         let specs = (0..<agents).map { AgentSpec(id: "a\($0)", name: "A\($0)", role: "relay") }
         let info = SessionInfo(scenario: "bench", title: "engine benchmark", seed: 1, turnRule: .reactive,
                                agents: specs, maxSteps: .max, speed: .fastest)
-        let relay = Relay(count: agents)
+        let relay = Relay(count: agents, budget: target)
         var behaviors: [AgentID: any AgentBehavior] = [:]
         for i in 0..<agents { behaviors[AgentID(i)] = relay }
         let sink = CountingSink()

@@ -47,6 +47,13 @@ public struct ScenarioLoader {
                 if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
             }
         }
+        // A file that is there but is no scenario deserves to be told apart from a typo.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDirectory) {
+            let ext = URL(fileURLWithPath: nameOrPath).pathExtension.sanitizedForTerminal(singleLine: true)
+            let what = isDirectory.boolValue ? "a directory" : ext.isEmpty ? "a file without an extension" : "a .\(ext.excerpt(20)) file"
+            throw ScenarioError(path: nameOrPath, reason: "not a scenario file: it is \(what), and a scenario is a YAML file ending in .yaml or .yml (names: palaver list)")
+        }
         let known = available().map(\.name).joined(separator: ", ")
         throw ScenarioError(path: nameOrPath, reason: "no such scenario (known: \(known))")
     }
