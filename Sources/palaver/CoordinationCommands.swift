@@ -91,7 +91,7 @@ struct SolveCommand: ParsableCommand {
             print(String(decoding: w.bytes, as: UTF8.self))
             return
         }
-        print("\(problem.name) · \(problem.variables.count) variables · \(problem.constraints.count) constraints · \(problem.agents.count) agents · \(algo.rawValue)")
+        print("\(problem.name) · \(NumberText.counted(problem.variables.count, "variable")) · \(NumberText.counted(problem.constraints.count, "constraint")) · \(NumberText.counted(problem.agents.count, "agent")) · \(algo.rawValue)")
         let line = pairs.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         print("assignment: \(line)")
         print(String(format: "cost: %@  hard violations: %d  messages: %d  rounds: %d  (%.2f s)",

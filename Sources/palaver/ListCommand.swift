@@ -35,7 +35,7 @@ struct ListCommand: ParsableCommand {
             let path = "\(SessionFiles.directory)/\(file)"
             do {
                 let reader = try SessionReader(path: path)
-                var line = "  \(path)  \(reader.info.scenario) · \(reader.info.agents.count) agents · seed \(reader.info.seed)"
+                var line = "  \(path)  \(reader.info.scenario) · \(NumberText.counted(reader.info.agents.count, "agent")) · seed \(reader.info.seed)"
                 if let parent = reader.header.parent {
                     line += " · forked from \(parent) at step \(reader.header.forkStep ?? 0)"
                 }

@@ -28,3 +28,17 @@ import Testing
         #expect(takeover < typed && typed < handBack)
     }
 }
+
+@Suite struct ExportWordingTests {
+    @Test func theMarkdownFooterSaysWhyInWordsAndCountsInTheSingularForOne() throws {
+        let log = EventLog()
+        let run = try SessionRun(scenario: .builtIn, options: .init(maxSteps: 1, speed: .fastest), sinks: [log])
+        run.run()
+        let markdown = SessionExporter.export(log.events, format: .markdown)
+        #expect(markdown.contains("Ended after 1 step (the step limit): "), "\(markdown.suffix(200))")
+        #expect(!markdown.contains("(steps)"))
+        #expect(NumberText.counted(1, "agent") == "1 agent")
+        #expect(NumberText.counted(4, "agent") == "4 agents")
+        #expect(NumberText.counted(2, "reply", plural: "replies") == "2 replies")
+    }
+}

@@ -5,11 +5,28 @@ import Testing
     @Test func wideCharactersFillTwoCellsAndAreNotSplitAtTheEdge() {
         var buffer = Buffer(width: 5, height: 1)
         let end = buffer.write("a中b文", x: 0, y: 0, style: .plain)
-        // "文" would straddle the edge (columns 4–5 of 5), so it is left out.
-        #expect(end == 4)
-        #expect(buffer.text == "a中b")
+        // "文" would straddle the edge (columns 4–5 of 5), so it is left out, and "…" says so.
+        #expect(end == 5)
+        #expect(buffer.text == "a中b…")
         #expect(buffer[1, 0].width == 2)
         #expect(buffer[2, 0].isContinuation)
+    }
+
+    @Test func cutTextEndsInAnEllipsisAndWholeTextDoesNot() {
+        var buffer = Buffer(width: 12, height: 2)
+        buffer.write("no such theme (keeping palaver-dark)", x: 0, y: 0, style: .plain, limit: 10)
+        buffer.write("fits", x: 0, y: 1, style: .plain, limit: 4)
+        #expect(buffer.text == "no such t…\nfits")
+    }
+
+    @Test func textWithoutABackgroundKeepsTheOneUnderIt() {
+        let panel = Color.rgb(1, 2, 3)
+        var buffer = Buffer(width: 6, height: 1, fill: Cell(" ", style: Style(background: panel)))
+        buffer.write("ab中", x: 0, y: 0, style: Style(foreground: .indexed(1)))
+        buffer.set("x", x: 5, y: 0, style: .plain)
+        #expect(buffer.cells.allSatisfy { $0.style.background == panel })
+        buffer.write("c", x: 0, y: 0, style: Style(background: .indexed(4)))
+        #expect(buffer[0, 0].style.background == .indexed(4))
     }
 
     @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PalaverTUI
+@testable import PalaverEngine
 
 @Suite struct ThemeTests {
     let loader = ThemeLoader(directories: ["themes"])
@@ -27,6 +28,35 @@ import Testing
             #expect(names.contains(required))
         }
         for name in names { _ = try loader.load(name) }
+    }
+
+    /// Text cells once fell back to the terminal's own background while padding had the
+    /// theme's: a patchwork on a terminal of the other brightness. Every screen, every theme.
+    @Test func everyCellGetsTheThemesBackgroundInEveryShippedTheme() throws {
+        let base = try ScreenFixtures.state(steps: 6)
+        var screens: [(String, AppState)] = [("live", base)]
+        var help = base; help.mode = .help; screens.append(("help", help))
+        var compose = base; compose.mode = .compose("@maya what now?"); screens.append(("compose", compose))
+        var detail = base; detail.mode = .detail(messageID: base.projection.log[1].message.id); screens.append(("detail", detail))
+        var replay = base; replay.replay = ReplayStatus(path: "x.jsonl"); replay.focus = .log; replay.logSelection = 2; screens.append(("replay", replay))
+        var notice = base; notice.say("no such theme 'x' (keeping palaver-dark) and a long tail that is cut off at the edge of the screen", error: true)
+        screens.append(("notice", notice))
+        var small = base; small.width = 30; small.height = 8; screens.append(("too small", small))
+        var narrow = base; narrow.width = 60; narrow.height = 20; screens.append(("narrow", narrow))
+        var checked = 0
+        for name in loader.available() {
+            let theme = try loader.load(name)
+            guard theme.background != .default else { continue }
+            for (label, screen) in screens {
+                var state = screen
+                state.theme = theme
+                let buffer = AppView.render(state)
+                let bare = buffer.cells.indices.filter { buffer.cells[$0].style.background == .default }
+                #expect(bare.isEmpty, "\(name), \(label): \(bare.count) cells on the terminal's background, first at x \(bare.first.map { $0 % buffer.width } ?? 0), y \(bare.first.map { $0 / buffer.width } ?? 0)")
+            }
+            checked += 1
+        }
+        #expect(checked >= 3, "palaver-light, base16-solarized-dark and base16-tomorrow-night have their own backgrounds")
     }
 
     @Test func malformedThemesNameFileAndField() {

@@ -102,6 +102,15 @@ public struct Summary: Hashable, Sendable {
         case stopped
         /// No agent had anything left to answer.
         case quiet
+
+        /// Why, in words: "the step limit", "stopped by the user", "nothing left to answer".
+        public var phrase: String {
+            switch self {
+            case .steps: return "the step limit"
+            case .stopped: return "stopped by the user"
+            case .quiet: return "nothing left to answer"
+            }
+        }
     }
 
     public var reason: Reason

@@ -29,7 +29,7 @@ public struct SessionDiff {
     /// Plain-text report, side by side in `width` columns.
     public func report(nameA: String, nameB: String, width: Int = 160, following: Int = 8) -> String {
         guard let d = divergence else {
-            return "the conversations are identical (\(messagesA.count) messages)\n"
+            return "the conversations are identical (\(NumberText.counted(messagesA.count, "message")))\n"
         }
         let column = max(20, (width - 3) / 2)
         func line(_ m: Message?, _ info: SessionInfo?) -> String {

@@ -17,7 +17,7 @@ public final class TranscriptPrinter: EventSink {
         case .sessionStarted(let info):
             self.info = info
             let models = Set(info.agents.map(\.model)).sorted().joined(separator: ", ")
-            write(clean("palaver · \(info.scenario) · \(info.title) · seed \(info.seed) · \(info.agents.count) agents · \(info.turnRule.rawValue) · \(models)"))
+            write(clean("palaver · \(info.scenario) · \(info.title) · seed \(info.seed) · \(NumberText.counted(info.agents.count, "agent")) · \(info.turnRule.rawValue) · \(models)"))
         case .messageSent(let message):
             write(line(message, arrow: "→", note: ""))
         case .injected(let message):
@@ -49,7 +49,7 @@ public final class TranscriptPrinter: EventSink {
             case .stopped: why = "stopped"
             case .quiet: why = "nobody had anything left to answer"
             }
-            var line = "— ended after \(summary.steps) steps (\(why)): \(summary.messages) messages, \(summary.tokens) tokens, \(TranscriptPrinter.duration(summary.durationSeconds))"
+            var line = "— ended after \(NumberText.counted(summary.steps, "step")) (\(why)): \(NumberText.counted(summary.messages, "message")), \(NumberText.counted(summary.tokens, "token")), \(TranscriptPrinter.duration(summary.durationSeconds))"
             if info?.prices.isEmpty == false { line += ", " + MoneyText.dollars(cost) }
             if info?.environment != nil { line += ", environment cost " + MoneyText.dollars(environmentCost) }
             write(line)

@@ -39,7 +39,7 @@ public struct DiffScreen {
     }
 
     public func render(width: Int, height: Int) -> Buffer {
-        var buffer = Buffer(width: width, height: height)
+        var buffer = Buffer(width: width, height: height, fill: Cell(" ", style: Style(background: theme.background)))
         guard width >= 40, height >= 8 else {
             buffer.write("terminal too small for a diff", x: 0, y: 0, style: Style(foreground: theme.warning))
             return buffer
@@ -48,7 +48,7 @@ public struct DiffScreen {
         if let d = diff.divergence {
             summary = d == 0 ? "the conversations differ from the first message" : "the same for \(d) message\(d == 1 ? "" : "s"), then they part at message \(d + 1) (▶)"
         } else {
-            summary = "the conversations are identical (\(diff.messagesA.count) messages)"
+            summary = "the conversations are identical (\(NumberText.counted(diff.messagesA.count, "message")))"
         }
         buffer.write(summary, x: 1, y: 0, style: Style(foreground: diff.identical ? theme.ok : theme.warning, attributes: .bold), limit: width)
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)

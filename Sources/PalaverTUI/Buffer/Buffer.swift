@@ -99,9 +99,10 @@ public struct Buffer: Sendable, Equatable {
     }
 
     /// Writes text from (x, y), no further than `limit` (the right edge of the
-    /// widget's area). Wide characters that would straddle the edge are left
-    /// out. Text must already be clean of control characters. Returns the
-    /// column after the last character written.
+    /// widget's area). Text cut at the edge ends in "…", so a cut never reads
+    /// as whole. Wide characters that would straddle the edge are left out.
+    /// Text must already be clean of control characters. Returns the column
+    /// after the last character written.
     @discardableResult
     public mutating func write(_ text: some StringProtocol, x: Int, y: Int, style: Style, limit: Int? = nil) -> Int {
         guard y >= 0, y < height else { return x }
@@ -110,7 +111,15 @@ public struct Buffer: Sendable, Equatable {
         for ch in text {
             let w = DisplayWidth.of(ch)
             if w == 0 { continue }
-            if col + w > edge { break }
+            if col + w > edge {
+                // The last column written (or the one left free) says the text goes on.
+                let mark = col < edge ? col : col - 1
+                if mark >= max(0, x) {
+                    put(Cell("…", width: 1, style: style), x: mark, y: y)
+                    col = mark + 1
+                }
+                break
+            }
             if col >= 0 {
                 put(Cell(ch, width: UInt8(w), style: style), x: col, y: y)
                 if w == 2 { put(.continuation(style), x: col + 1, y: y) }
@@ -120,9 +129,13 @@ public struct Buffer: Sendable, Equatable {
         return col
     }
 
-    /// Places a cell, repairing any wide character it cuts in half.
+    /// Places a cell, repairing any wide character it cuts in half. A cell
+    /// that names no background keeps the one under it, so text drawn on a
+    /// theme's background (or a panel's) never shows the terminal's own.
     private mutating func put(_ cell: Cell, x: Int, y: Int) {
         let i = y * width + x
+        var cell = cell
+        if cell.style.background == .default { cell.style.background = cells[i].style.background }
         if cells[i].isContinuation, x > 0, cells[i - 1].width == 2 {
             cells[i - 1] = Cell(" ", style: cells[i - 1].style)
         }

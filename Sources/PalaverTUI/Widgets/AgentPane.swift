@@ -101,11 +101,10 @@ struct AgentPane: Widget {
         let body = Rect(x: content.x, y: top, width: content.width, height: content.maxY - top)
         guard body.height > 0 else { return }
 
-        var lines: [(String, Style)] = []
+        // Each piece of text (an error, a message, the stream) wraps on its own; the newest sits at the bottom.
+        var pieces: [(text: String, style: Style)] = []
         if view.status == .error || view.status == .retrying, let error = view.lastError {
-            for l in DisplayWidth.wrap(error.sanitizedForTerminal(singleLine: true), to: body.width) {
-                lines.append((l, Style(foreground: theme.error)))
-            }
+            pieces.append((error.sanitizedForTerminal(singleLine: true), Style(foreground: theme.error)))
         }
         var recent = view.recent.compactMap { state.projection.message(id: $0) }
         // An agent that both talks and runs an algorithm: its pane shows the talk; the log has the rest.
@@ -113,25 +112,43 @@ struct AgentPane: Widget {
         if !talk.isEmpty { recent = talk }
         for (i, message) in recent.enumerated() {
             let latest = i == recent.count - 1 && view.streaming.isEmpty
-            let style = Style(foreground: latest ? theme.text : theme.muted)
-            for l in DisplayWidth.wrap(MessageLog.shown(message.text).sanitizedForTerminal(singleLine: true), to: body.width) {
-                lines.append((l, style))
-            }
+            pieces.append((MessageLog.shown(message.text).sanitizedForTerminal(singleLine: true), Style(foreground: latest ? theme.text : theme.muted)))
         }
         if !view.streaming.isEmpty {
-            // Only the end of a long stream can be on screen; wrap no more than that.
-            let text = String(view.streaming.suffix(body.width * body.height * 2)).sanitizedForTerminal(singleLine: true) + "▍"
-            for l in DisplayWidth.wrap(text, to: body.width) { lines.append((l, Style(foreground: theme.text, attributes: .bold))) }
+            // Only the end of a long stream can be on screen; clean no more than that.
+            pieces.append((String(view.streaming.suffix(body.width * body.height * 2)).sanitizedForTerminal(singleLine: true) + "▍",
+                           Style(foreground: theme.text, attributes: .bold)))
         }
-        if lines.isEmpty {
-            lines.append((view.muted ? "muted: it hears everything but says nothing" : "nothing said yet", Style(foreground: theme.muted, attributes: .italic)))
+        if pieces.isEmpty {
+            pieces.append((view.muted ? "muted: it hears everything but says nothing" : "nothing said yet", Style(foreground: theme.muted, attributes: .italic)))
+        }
+        var lines: [(String, Style)] = []
+        var pieceOf: [Int] = []
+        for (p, piece) in pieces.enumerated() {
+            for l in DisplayWidth.wrap(piece.text, to: body.width) {
+                lines.append((l, piece.style))
+                pieceOf.append(p)
+            }
         }
         // The newest text sits at the bottom; scrolling up reveals older lines.
         let maxOffset = max(0, lines.count - body.height)
         let offset = min(state.agentOffsets[index] ?? 0, maxOffset)
         let end = lines.count - offset
         let start = max(0, end - body.height)
-        for (row, line) in lines[start..<end].enumerated() {
+        var shown = Array(lines[start..<end])
+        // A piece cut at the top starts at a word after "… ", not mid-sentence or mid-number.
+        if start > 0, pieceOf[start] == pieceOf[start - 1] {
+            let p = pieceOf[start]
+            let rows = pieceOf[start..<end].filter { $0 == p }.count
+            if end == lines.count || pieceOf[end] != p {
+                let tail = TextTail.lines(pieces[p].text, width: body.width, rows: rows)
+                shown.replaceSubrange(0..<rows, with: tail.map { ($0, pieces[p].style) })
+                shown.insert(contentsOf: Array(repeating: ("", pieces[p].style), count: rows - tail.count), at: 0)
+            } else {
+                shown[0].0 = "…" + DisplayWidth.prefix(Substring(shown[0].0), fitting: body.width - 1).text
+            }
+        }
+        for (row, line) in shown.enumerated() {
             buffer.write(line.0, x: body.x, y: body.y + row, style: line.1, limit: body.maxX)
         }
         if offset > 0 {

@@ -48,6 +48,20 @@ struct MessageLog: Widget {
         if selected { base = base.on(theme.selection) }
         let muted = Style(foreground: theme.muted, background: base.background)
         let step = String(m.step)
+        if m.kind == .error {
+            // A model call that failed for good: who, and why, in the error colour.
+            var out = [Line([
+                (String(repeating: " ", count: max(0, 4 - step.count)) + step + " ", muted),
+                (Self.clock(m.time) + " ", muted),
+                ((info?.name(of: m.sender) ?? "?").sanitizedForTerminal(singleLine: true), Style(foreground: senderColor, background: base.background, attributes: .bold)),
+                ("  ✗ model call failed", Style(foreground: theme.error, background: base.background, attributes: .bold)),
+            ])]
+            let indent = width >= 50 ? 6 : 2
+            for l in DisplayWidth.wrap(Self.shown(m.text).sanitizedForTerminal(singleLine: true), to: max(1, width - indent)) {
+                out.append(Line([(String(repeating: " ", count: indent), base), (l, Style(foreground: theme.error, background: base.background))]))
+            }
+            return out
+        }
         var head: [(String, Style)] = [
             (String(repeating: " ", count: max(0, 4 - step.count)) + step + " ", muted),
             (Self.clock(m.time) + " ", muted),
@@ -56,6 +70,8 @@ struct MessageLog: Widget {
             ((info?.names(of: m.recipients) ?? "?").sanitizedForTerminal(singleLine: true), muted),
         ]
         if m.kind == .injected { head.append(("  injected", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
+        // A turn of a taken-over agent is the user's words, not its model's.
+        if m.metadata?.model == Engine.humanModel { head.append(("  ✍ typed by you", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         if entry.dropped { head.append(("  ✗ dropped", Style(foreground: theme.error, background: base.background))) }
         else if Self.isWaiting(entry, in: state.projection) { head.append(("  ⧗ waiting", Style(foreground: theme.info, background: base.background))) }
         if entry.edited { head.append(("  ✎ edited", Style(foreground: theme.info, background: base.background))) }
@@ -100,8 +116,16 @@ struct MessageLog: Widget {
             rows.insert(contentsOf: lines(for: entry, width: content.width, selected: focused && i == selected), at: 0)
             i -= 1
         }
+        // Near the top of the log there is too little above to fill the pane: what follows fills it instead.
+        var below = bottom + 1
+        while rows.count < content.height && below < visible.count {
+            rows += lines(for: state.projection.log[visible[below]], width: content.width, selected: focused && below == selected)
+            below += 1
+        }
+        // Cut what does not fit from the top, unless the log's first entry is in view: then from the bottom.
         let overflow = max(0, rows.count - content.height)
-        for (row, line) in rows.dropFirst(overflow).enumerated() {
+        let shown = i < 0 && below > bottom + 1 ? Array(rows.prefix(content.height)) : Array(rows.dropFirst(overflow))
+        for (row, line) in shown.enumerated() {
             let y = content.y + row
             if line.spans.first.map({ $0.style.background != .default }) == true {
                 buffer.paint(Rect(x: content.x, y: y, width: content.width, height: 1), style: line.spans[0].style)
