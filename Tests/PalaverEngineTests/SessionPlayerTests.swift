@@ -37,12 +37,23 @@ import Testing
         let path = "sessions/examples/ship-it.jsonl"
         let player = try SessionPlayer(path: path, checkpointInterval: 64)
         player.scan()
+        // Steps are numbered one way everywhere: :goto 5 shows step 5 done, and a fork from there forks at step 5.
         try player.seek(toStep: 5)
         #expect(player.projection.step == 5)
+        #expect(player.lastCompletedStep == 5)
+        #expect(player.projection.log.last?.message.step == 5)
         try player.step(steps: 1)
         #expect(player.projection.step == 6)
+        #expect(player.lastCompletedStep == 6)
         try player.step(steps: -2)
         #expect(player.projection.step == 4)
+        #expect(player.lastCompletedStep == 4)
+        try player.step(events: -1)
+        try player.step(steps: -1)
+        #expect(player.lastCompletedStep == 3, "from the middle of step 4, back is the end of step 3")
+        try player.seek(toStep: 0)
+        #expect(player.lastCompletedStep == 0)
+        #expect(player.projection.step == 0)
         // Next message of Ravi (agent 1) lands just after it.
         let found = try player.step(messagesOf: AgentID(1), by: 1)
         #expect(found)

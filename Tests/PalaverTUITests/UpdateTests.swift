@@ -54,8 +54,24 @@ import Testing
         _ = s.handle(.char("i"))
         _ = type("@zed hi", into: &s)
         #expect(s.handle(.enter).isEmpty)
-        #expect(s.notice?.text.contains("no agent 'zed'") == true)
+        // The error shows at once, in the prompt itself, which keeps the text to fix.
+        #expect(s.promptError?.contains("no agent 'zed'") == true)
         #expect(s.mode == .compose("@zed hi"))
+        var line = AppView.render(s).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(line.hasPrefix("inject ▸ @zed hi"))
+        #expect(line.contains("! no agent 'zed'"))
+        // The next key clears it.
+        _ = s.handle(.backspace)
+        #expect(s.promptError == nil)
+        line = AppView.render(s).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(!line.contains("no agent"))
+        // Addressed but empty: said, in the prompt, naming who it was for.
+        _ = s.handle(.ctrl("u"))
+        _ = type("@ravi", into: &s)
+        #expect(s.handle(.enter).isEmpty)
+        #expect(s.promptError == "nothing to send: write the message after @ravi")
+        line = AppView.render(s).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(line.contains("! nothing to send: write the message after @ravi"))
     }
 
     @Test func editAndDropWorkOnTheSelectedLogMessage() throws {
@@ -106,7 +122,8 @@ import Testing
         #expect(command("theme high-contrast") == [.loadTheme("high-contrast")])
         #expect(command("inject @maya hi") == [.engine(.inject(text: "hi", from: .user, to: .one(AgentID(0))))])
         #expect(command("pause") == [.engine(.pause)])
-        #expect(command("save") == [.save])
+        #expect(command("save") == [.save(to: nil)])
+        #expect(command("save /tmp/x.jsonl") == [.save(to: "/tmp/x.jsonl")])
         #expect(command("frobnicate").isEmpty)
         #expect(s.notice?.text.contains("unknown command") == true)
         #expect(command("quit") == [.quit])

@@ -6,6 +6,9 @@ public enum MessageKind: String, Sendable, CaseIterable {
     case action
     case observation
     case coordination
+    /// A model call that failed for good: an entry of the log (the projection makes it from the
+    /// agent's error event), never a message anyone receives.
+    case error
 
     /// Words an agent says (or is made to say): what its model sees again as its own turns.
     /// Algorithm traffic and environment actions are not.

@@ -101,7 +101,7 @@ extension Engine {
 
     private func notWaiting(_ id: Int) -> String {
         id < nextMessageID && id > 0
-            ? "message \(id) is no longer waiting in any mailbox (already delivered or dropped)"
+            ? "that message is no longer waiting in any mailbox (already delivered or dropped)"
             : "there is no message \(id)"
     }
 }

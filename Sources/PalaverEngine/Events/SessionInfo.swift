@@ -112,7 +112,8 @@ public struct OfflineSettings: Hashable, Sendable {
     /// Seconds before the first token, at 1× speed.
     public var firstTokenDelay: Double
 
-    public init(tokensPerSecond: Double = 25, firstTokenDelay: Double = 0.4) {
+    /// The default is a pace a person reads at (about 250 words a minute) as the text streams.
+    public init(tokensPerSecond: Double = 6, firstTokenDelay: Double = 0.6) {
         self.tokensPerSecond = tokensPerSecond
         self.firstTokenDelay = firstTokenDelay
     }

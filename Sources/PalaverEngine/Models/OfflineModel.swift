@@ -14,7 +14,7 @@ public struct OfflineModel: ScriptedModelProvider {
         self.init(tokensPerSecond: settings.tokensPerSecond, firstTokenDelay: settings.firstTokenDelay)
     }
 
-    public init(tokensPerSecond: Double = 25, firstTokenDelay: Double = 0.4) {
+    public init(tokensPerSecond: Double = 6, firstTokenDelay: Double = 0.6) {
         self.tokensPerSecond = max(1, tokensPerSecond)
         self.firstTokenDelay = max(0, firstTokenDelay)
     }

@@ -10,6 +10,8 @@ public struct Projection: Sendable {
     public private(set) var log = ChunkedLog()
     /// Messages sent from one party to an agent, counted per pair.
     public private(set) var edges: [Edge: Int] = [:]
+    /// The user typed a message into the run (a scenario's opening lines "from: user" are not the user speaking).
+    public private(set) var userSpoke = false
     /// The last message's edges, for lighting them up.
     public private(set) var lastEdges: (from: Party, to: Recipients, step: Int)?
     public private(set) var paused = false
@@ -54,7 +56,11 @@ public struct Projection: Sendable {
             agents = info.agents.map { AgentView(spec: $0) }
         case .stepStarted:
             break
-        case .messageSent(let message), .injected(let message):
+        case .messageSent(let message):
+            record(message)
+        case .injected(let message):
+            // Before the first step only the scenario's opening is sent.
+            if message.sender == .user && event.step > 0 { userSpoke = true }
             record(message)
         case .delivered(let id, let agent):
             if let i = logPosition(of: id) {
@@ -82,8 +88,12 @@ public struct Projection: Sendable {
                 log[i].pending = AgentMask()
             }
         case .mailboxFull(let agent, let id):
-            if let i = logPosition(of: id) { log[i].pending.remove(agent) }
-            notice("\(name(agent))'s mailbox is full: message \(id) was not delivered", error: true)
+            var what = "a message"
+            if let i = logPosition(of: id) {
+                log[i].pending.remove(agent)
+                what = "the message \(info?.name(of: log[i].message.sender) ?? "?") sent at step \(log[i].message.step)"
+            }
+            notice("\(name(agent))'s mailbox is full: \(what) was not delivered to it", error: true)
         case .callStarted(let agent, let model):
             withAgent(agent) { $0.status = model == Engine.humanModel ? .awaitingUser : .thinking; $0.streaming = "" }
         case .tokenDelta(let agent, let text):
@@ -131,6 +141,11 @@ public struct Projection: Sendable {
         case .agentError(let agent, let message):
             withAgent(agent) { $0.status = .error; $0.lastError = message; $0.streaming = "" }
             notice("\(name(agent)): \(message)", error: true)
+            // The log keeps failures where they happened. The entry shares the id of the message
+            // before it (ids must not fall), and lookups by id find that message first.
+            let id = log.count > 0 ? log[log.count - 1].message.id : -1
+            log.append(LogEntry(message: Message(id: id, step: event.step, time: event.time, sender: .agent(agent),
+                                                 recipients: .some([]), kind: .error, text: message)))
         case .retrying(let agent, let attempt, let reason):
             withAgent(agent) { $0.status = .retrying; $0.lastError = "retry \(attempt): \(reason)"; $0.streaming = "" }
         case .callCancelled(let agent, _):
@@ -177,16 +192,16 @@ public struct Projection: Sendable {
         lastEdges = (message.sender, message.recipients, message.step)
     }
 
-    /// Message ids rise with the log, so a binary search finds one.
+    /// Message ids never fall along the log, so a binary search finds one: the first entry
+    /// with the id, which is the message (error entries after it repeat its id).
     public func logPosition(of id: Int) -> Int? {
-        var low = 0, high = log.count - 1
-        while low <= high {
+        var low = 0, high = log.count
+        while low < high {
             let mid = (low + high) / 2
-            let found = log[mid].message.id
-            if found == id { return mid }
-            if found < id { low = mid + 1 } else { high = mid - 1 }
+            if log[mid].message.id < id { low = mid + 1 } else { high = mid }
         }
-        return nil
+        guard low < log.count, log[low].message.id == id, log[low].message.kind != .error else { return nil }
+        return low
     }
 
     public func message(id: Int) -> Message? { logPosition(of: id).map { log[$0].message } }

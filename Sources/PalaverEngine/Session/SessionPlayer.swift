@@ -227,10 +227,11 @@ public final class SessionPlayer: @unchecked Sendable {
     public func step(steps delta: Int) throws {
         let starts = lock.withLock { stepStarts }
         guard !starts.isEmpty else { return }
-        // The step under way is the last start at or before the last applied event.
-        let current = starts.lastIndex { $0 < position } ?? -1
-        let target = max(0, min(starts.count - 1, current + delta))
-        try seek(to: delta > 0 && current + delta >= starts.count ? eventCount : starts[target] + 1)
+        // Steps land on step ends (as :goto does): from the middle of a step, back means the end of the one before.
+        let done = lastCompletedStep
+        let atEnd = done < starts.count ? position == starts[done] : position >= eventCount
+        let target = max(0, min(starts.count, done + delta + (delta < 0 && !atEnd ? 1 : 0)))
+        try seek(to: target < starts.count ? starts[target] : eventCount)
     }
 
     /// Moves to just after the next (or previous) message the agent sent.
@@ -242,11 +243,13 @@ public final class SessionPlayer: @unchecked Sendable {
         return true
     }
 
-    /// Moves to the first event of a step.
+    /// Moves to the end of a step (0: the opening, before the first step), so the
+    /// screen shows step N done, as the log and status number it, and a fork from
+    /// there forks at step N.
     public func seek(toStep step: Int) throws {
         let starts = lock.withLock { stepStarts }
-        guard step >= 1, step <= starts.count else { try seek(to: step <= 0 ? 1 : eventCount); return }
-        try seek(to: starts[step - 1] + 1)
+        guard step >= 0, step < starts.count else { try seek(to: step < 0 ? 1 : eventCount); return }
+        try seek(to: starts[step])
     }
 
     /// Moves to the last event recorded at or before `seconds` into the run.

@@ -11,7 +11,7 @@ public enum AppEffect: Sendable, Equatable {
     case loadTheme(String)
     /// Read the files a session names (learned policies, a coordination problem).
     case loadSessionFiles(SessionInfo)
-    /// Flush the session file now.
-    case save
+    /// Say where the session is saved, or (with a path) copy it there.
+    case save(to: String?)
     case quit
 }

@@ -76,6 +76,7 @@ extension AppState {
 
     /// Handles a key press and returns what should happen outside the screen.
     public mutating func handle(_ key: Key) -> [AppEffect] {
+        promptError = nil
         switch mode {
         case .normal: return handleNormal(key)
         case .help:
@@ -160,7 +161,8 @@ extension AppState {
             say("sent: \(DisplayWidth.truncate(text, to: 60))")
             return [.engine(command)]
         case .failure(let failure):
-            say(failure.description, error: true)
+            // Said where the eyes are: in the prompt, which stays open with the text to fix.
+            if case .compose = mode { promptError = failure.description } else { say(failure.description, error: true) }
             return []
         }
     }
@@ -184,7 +186,7 @@ extension AppState {
         }
         let changesTheRun: Set<Action> = [.togglePause, .stepOnce, .faster, .slower, .compose, .reply, .editMessage, .dropMessage, .mute, .takeOver]
         if changesTheRun.contains(action), let ended = projection.ended {
-            say("this run has ended (\(ended.steps) steps): start another with palaver run, or press q to quit", error: true)
+            say("this run has ended (\(NumberText.counted(ended.steps, "step"))): start another with palaver run, or press q to quit", error: true)
             return []
         }
         switch action {
@@ -220,7 +222,10 @@ extension AppState {
         case .editMessage, .dropMessage:
             guard focus == .log else { say("select a message in the log first (Tab to the log)", error: true); return [] }
             guard let entry = selectedLogEntry else { return [] }
-            guard !entry.dropped else { say("message \(entry.message.id) was already dropped", error: true); return [] }
+            guard !entry.dropped else {
+                say("\(projection.info?.name(of: entry.message.sender) ?? "that")'s message of step \(entry.message.step) was already dropped", error: true)
+                return []
+            }
             if action == .dropMessage { return [.engine(.drop(messageID: entry.message.id))] }
             mode = .edit(messageID: entry.message.id, entry.message.text)
         case .mute:
@@ -304,7 +309,7 @@ extension AppState {
             if let replay { return replay.playing ? [] : [.replay(.togglePlay)] }
             return [.engine(.resume)]
         case "step": return [.engine(.stepOnce)]
-        case "save", "w": return [.save]
+        case "save", "w": return [.save(to: argument.isEmpty ? nil : argument)]
         case "quit", "q":
             quitRequested = true
             return [.quit]

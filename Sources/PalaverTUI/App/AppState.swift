@@ -41,6 +41,8 @@ public struct AppState: Sendable {
     public var themeNames: [String]
     public var width: Int
     public var height: Int
+    /// What was wrong with the line just submitted in a prompt: shown in the prompt until the next key.
+    public var promptError: String?
     /// A short message for the user, and when it was set (seconds).
     public var notice: (text: String, isError: Bool, time: Double)?
     public var now: Double = 0

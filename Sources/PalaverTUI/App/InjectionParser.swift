@@ -6,11 +6,14 @@ import PalaverEngine
 public enum InjectionParser {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case empty
+        /// Addressed, but nothing to say: who it was for, as typed.
+        case noText(to: String)
         case unknownAgent(String, known: [String])
 
         public var description: String {
             switch self {
             case .empty: return "type a message first (e.g. @maya what do you think?)"
+            case .noText(let to): return "nothing to send: write the message after \(to)"
             case .unknownAgent(let name, let known): return "no agent '\(name)' (agents: \(known.joined(separator: ", ")))"
             }
         }
@@ -20,6 +23,7 @@ public enum InjectionParser {
         var from: Party = .user
         var targets: [AgentID] = []
         var words = input.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var addressed: [String] = []
         while let word = words.first {
             if word.hasPrefix("@"), word.count > 1 {
                 guard let id = agent(named: String(word.dropFirst()), in: agents) else {
@@ -34,10 +38,11 @@ public enum InjectionParser {
             } else {
                 break
             }
+            addressed.append(word)
             words.removeFirst()
         }
         let text = words.joined(separator: " ").trimmingWhitespace
-        guard !text.isEmpty else { return .failure(.empty) }
+        guard !text.isEmpty else { return .failure(addressed.isEmpty ? .empty : .noText(to: addressed.joined(separator: " "))) }
         let to: Recipients = targets.isEmpty ? .all : (targets.count == 1 ? .one(targets[0]) : .some(targets))
         return .success(.inject(text: text, from: from, to: to))
     }

@@ -186,12 +186,20 @@ public final class Workbench {
             }
         case .loadSessionFiles(let info):
             return .message(.sessionFilesLoaded(SessionFiles.load(for: info)))
-        case .save:
-            if state.replay != nil { return .message(.notice("a recording is already saved: \(state.sessionPath ?? "")", isError: false)) }
-            if let path = options.sessionPath {
-                return .message(.notice("the session is saved as it runs (every step, and every 100 ms): \(path)", isError: false))
+        case .save(let destination):
+            guard let path = state.sessionPath else {
+                return .message(.notice("this run is not being recorded (started with --no-record): there is nothing to save", isError: true))
             }
-            return .message(.notice("this run is not being recorded (started with --no-record)", isError: true))
+            guard let destination else {
+                if state.replay != nil { return .message(.notice("a recording is already saved: \(path) (:save PATH copies it)", isError: false)) }
+                return .message(.notice("the session is saved as it runs (every step, and every 100 ms): \(path) (:save PATH copies it)", isError: false))
+            }
+            do {
+                try SessionCopy.copy(path, to: destination)
+                return .message(.notice("saved a copy of the session so far to \(destination)", isError: false))
+            } catch {
+                return .message(.notice(error.description, isError: true))
+            }
         case .quit:
             return .quit
         }

@@ -20,7 +20,7 @@ struct ConversationGraph: Widget {
             let from: Int
             switch edge.from {
             case .agent(let id): from = id.index
-            case .user: from = n
+            case .user where state.projection.userSpoke: from = n
             default: continue
             }
             let to = edge.to.index
@@ -38,7 +38,7 @@ struct ConversationGraph: Widget {
         let focused = state.focus == .graph
         let title = state.graphShowsPolicy ? (state.coordinationProblem != nil ? "Plan" : "Policy") : "Who talks to whom"
         Block(title: title, titleStyle: Style(foreground: theme.text, attributes: .bold),
-              note: state.graphShowsPolicy ? "p: who talks" : "p: policy", noteStyle: Style(foreground: theme.muted),
+              note: state.graphShowsPolicy ? "p: who talks" : switchNote, noteStyle: Style(foreground: theme.muted),
               borderStyle: Style(foreground: focused ? theme.focus : theme.border), focused: focused)
             .render(in: area, buffer: &buffer)
         let inner = Block.inner(area)
@@ -59,7 +59,7 @@ struct ConversationGraph: Widget {
             return
         }
         let allPairs = pairs()
-        let legendRows = min(3, max(0, content.height - 8))
+        let legendRows = min(4, max(0, content.height - 8))
         let drawing = Rect(x: content.x, y: content.y, width: content.width, height: content.height - legendRows)
         if let nodes = placeNodes(in: drawing) {
             drawGraph(nodes: nodes, pairs: allPairs, in: drawing, buffer: &buffer)
@@ -69,9 +69,8 @@ struct ConversationGraph: Widget {
         }
     }
 
-    private var hasUserNode: Bool {
-        state.projection.edges.keys.contains { $0.from == .user }
-    }
+    /// A `you` node only once the user has said something: a scenario's opening "from: user" is not them.
+    private var hasUserNode: Bool { state.projection.userSpoke }
 
     /// Places the nodes on an ellipse; nil when their labels would overlap.
     func placeNodes(in rect: Rect) -> [Node]? {
@@ -175,15 +174,24 @@ struct ConversationGraph: Widget {
         node < state.agentCount ? state.projection.agents[node].spec.name.sanitizedForTerminal(singleLine: true) : "you"
     }
 
+    /// What `p` switches to, said only where there is one.
+    private var switchNote: String {
+        if state.coordinationProblem != nil { return "p: plan" }
+        return state.learnedPolicies.isEmpty ? "" : "p: policy"
+    }
+
+    /// The busiest pairs under a heading that says what they are and how many there are in all.
     private func drawLegend(pairs: [Pair: (ab: Int, ba: Int)], in rect: Rect, buffer: inout Buffer) {
-        guard rect.height > 0 else { return }
+        guard rect.height > 1, !pairs.isEmpty else { return }
         let top = pairs.sorted { l, r in
             let (lt, rt) = (l.value.ab + l.value.ba, r.value.ab + r.value.ba)
             return lt != rt ? lt > rt : (l.key.a, l.key.b) < (r.key.a, r.key.b)
-        }.prefix(rect.height)
+        }.prefix(rect.height - 1)
+        let heading = top.count < pairs.count ? "busiest pairs (\(top.count) of \(pairs.count))" : "messages per pair"
+        buffer.write(heading, x: rect.x, y: rect.y, style: Style(foreground: state.theme.muted, attributes: .italic), limit: rect.maxX)
         for (row, item) in top.enumerated() {
-            let text = "\(name(item.key.a)) ⇄ \(name(item.key.b))  \(item.value.ab + item.value.ba) msgs"
-            buffer.write(text, x: rect.x, y: rect.y + row, style: Style(foreground: state.theme.muted), limit: rect.maxX)
+            let text = "\(name(item.key.a)) ⇄ \(name(item.key.b))  \(NumberText.counted(item.value.ab + item.value.ba, "msg"))"
+            buffer.write(text, x: rect.x, y: rect.y + 1 + row, style: Style(foreground: state.theme.muted), limit: rect.maxX)
         }
     }
 

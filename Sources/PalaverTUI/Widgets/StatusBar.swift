@@ -33,7 +33,7 @@ struct StatusBar: Widget {
             runState,
             (" " + (p.info?.scenario ?? "palaver").sanitizedForTerminal(singleLine: true), Style(foreground: theme.accent, background: theme.panel, attributes: .bold)),
             ("  " + stepText, bar),
-            ("  " + (state.replay?.speed ?? p.speed).description, bar),
+            ("  speed " + (state.replay?.speed ?? p.speed).description, bar),
         ]
         let label = state.modelLabel.sanitizedForTerminal(singleLine: true)
         // The offline model is a script, not a language model: say so, and how to get a real one.
@@ -77,9 +77,12 @@ struct ComposerLine: Widget {
 
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
-        func field(_ prompt: String, _ text: String, _ help: String) {
+        func field(_ prompt: String, _ text: String, _ hint: String) {
             let promptStyle = Style(foreground: theme.accent, attributes: .bold)
             var x = buffer.write(prompt, x: area.x, y: area.y, style: promptStyle)
+            // An error about what was just submitted takes the hint's place (up to half the line).
+            let help = state.promptError.map { "! " + DisplayWidth.truncate($0.sanitizedForTerminal(singleLine: true), to: max(8, area.width / 2)) } ?? hint
+            let helpStyle = state.promptError == nil ? Style(foreground: theme.muted) : Style(foreground: theme.error, attributes: .bold)
             let helpWidth = DisplayWidth.of(help)
             let room = max(1, area.maxX - x - helpWidth - 3)
             // Show the end of long input, where the typing happens.
@@ -88,7 +91,7 @@ struct ComposerLine: Widget {
             x = buffer.write(shown, x: x, y: area.y, style: Style(foreground: theme.text))
             buffer.write(" ", x: x, y: area.y, style: Style(attributes: .reverse))
             if area.maxX - helpWidth > x + 2 {
-                buffer.write(help, x: area.maxX - helpWidth, y: area.y, style: Style(foreground: theme.muted))
+                buffer.write(help, x: area.maxX - helpWidth, y: area.y, style: helpStyle)
             }
         }
         switch state.mode {
@@ -100,7 +103,11 @@ struct ComposerLine: Widget {
             field("as \(name) ▸ ", text, "Enter send · Esc later")
             return
         case .edit(let id, let text):
-            field("edit #\(id) ▸ ", text, "Enter save · Esc cancel")
+            // Messages are known by step and sender, as the log shows them; ids stay inside.
+            let what = state.projection.message(id: id).map { m in
+                "edit \((state.projection.info?.name(of: m.sender) ?? "?").sanitizedForTerminal(singleLine: true)), step \(m.step) ▸ "
+            } ?? "edit ▸ "
+            field(what, text, "Enter save · Esc cancel")
             return
         case .filter(let text):
             field("/", text, "text or @agent · Enter keep · Esc clear")
