@@ -72,7 +72,7 @@ import Testing
         var state = try ScreenFixtures.state(steps: 3)
         let last = try #require(state.projection.log.last?.message)
         let typed = Message(id: last.id + 1, step: 4, time: 10, sender: .agent(AgentID(2)), recipients: .all, kind: .chat,
-                            text: "Lena here, typed by a person.", metadata: MessageMetadata(model: Engine.humanModel))
+                            text: "Lena here, typed by a person.", author: .person)
         state.receive([Event(step: 4, time: 10, .messageSent(typed)),
                        Event(step: 5, time: 12, .agentError(agent: AgentID(1), message: "connection refused (http://localhost:11434)"))])
         let entry = try #require(state.projection.log.last)

@@ -71,7 +71,7 @@ struct MessageLog: Widget {
         ]
         if m.kind == .injected { head.append(("  injected", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         // A turn of a taken-over agent is the user's words, not its model's.
-        if m.metadata?.model == Engine.humanModel { head.append(("  ✍ typed by you", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
+        if m.author == .person { head.append(("  ✍ typed by you", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         if entry.dropped { head.append(("  ✗ dropped", Style(foreground: theme.error, background: base.background))) }
         else if Self.isWaiting(entry, in: state.projection) { head.append(("  ⧗ waiting", Style(foreground: theme.info, background: base.background))) }
         if entry.edited { head.append(("  ✎ edited", Style(foreground: theme.info, background: base.background))) }
