@@ -67,6 +67,24 @@ import Testing
         #expect(back.map { encoder.line($0) } == lines)
     }
 
+    @Test(arguments: ["ship-it", "debate", "bilingual", "launch-team", "beer-game", "dock-scheduling"])
+    func eachShippedExampleDecodesAndEncodesToItsOwnLines(name: String) throws {
+        let path = "sessions/examples/\(name).jsonl"
+        var reader = try SessionReader(path: path)
+        #expect(reader.header.version == SessionHeader.formatVersion)
+        let events = try reader.readAll()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
+        var encoder = EventEncoder()
+        #expect(events.count == lines.count)
+        for (event, line) in zip(events, lines) {
+            let again = encoder.line(event)
+            if again != line {
+                Issue.record("\(name): \(line) encodes back as \(again)")
+                break
+            }
+        }
+    }
+
     @Test func aTornLastLineIsDroppedWithAWarning() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
