@@ -16,9 +16,16 @@ final class NetworkLab {
     let brokerForEngine = "10.213.1.1"
     let brokerForWorker = "10.213.2.1"
 
-    static var available: Bool {
-        getuid() == 0 && ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].contains { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    /// Root with iproute2 is not enough (a container may refuse network namespaces): one is made and removed to see.
+    static let available: Bool = {
+        guard getuid() == 0, ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].contains(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return false
+        }
+        let probe = "pvprobe-\(getpid())"
+        guard (try? TestBroker.shell(["ip", "netns", "add", probe])) != nil else { return false }
+        _ = try? TestBroker.shell(["ip", "netns", "del", probe])
+        return true
+    }()
 
     init() throws {
         tag = String(UUID().uuidString.prefix(6)).lowercased()
@@ -50,7 +57,7 @@ final class NetworkLab {
     }
 }
 
-@Suite(.serialized, .enabled(if: TestBroker.available && NetworkLab.available, "needs root, iproute2 and rabbitmq-server"))
+@Suite(.serialized, .enabled(if: TestBroker.available && NetworkLab.available, "needs root, iproute2, permission to make network namespaces, and rabbitmq-server"))
 struct NetworkPartitionTests {
     @Test func aRunOnThreeHostsSurvivesItsEngineLinkCutAndRestored() throws {
         let lab = try NetworkLab()
