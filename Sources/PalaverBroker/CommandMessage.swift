@@ -55,6 +55,16 @@ public struct CommandMessage: Sendable, Equatable {
         case .mute(let agent), .unmute(let agent), .takeOver(let agent), .handBack(let agent):
             w.key("agent"); w.string(name(agent))
         case .reply(let agent, let text): w.key("agent"); w.string(name(agent)); w.key("text"); w.string(text)
+        case .setBreakpoint(let condition):
+            w.key("kind"); w.string(condition.kind)
+            switch condition {
+            case .agent(let agent): w.key("agent"); w.string(name(agent))
+            case .text(let words): w.key("text"); w.string(words)
+            case .pattern(let p): w.key("pattern"); w.string(p)
+            case .step(let n): w.key("at_step"); w.int(n)
+            case .error, .fallback: break
+            }
+        case .clearBreakpoint(let id): w.key("breakpoint"); w.int(id)
         }
         w.endObject()
         return w.bytes
@@ -116,6 +126,21 @@ public struct CommandMessage: Sendable, Equatable {
         case "takeover": command = .takeOver(try agent(try string("agent")))
         case "handback": command = .handBack(try agent(try string("agent")))
         case "reply": command = .reply(try agent(try string("agent")), text: try string("text"))
+        case "break":
+            switch try string("kind") {
+            case "agent": command = .setBreakpoint(.agent(try agent(try string("agent"))))
+            case "text": command = .setBreakpoint(.text(try string("text")))
+            case "regex": command = .setBreakpoint(.pattern(try string("pattern")))
+            case "error": command = .setBreakpoint(.error)
+            case "fallback": command = .setBreakpoint(.fallback)
+            case "step":
+                guard let n = CheckedNumber.int(o["at_step"], in: 1...1_000_000_000) else { throw BrokerMessageError(reason: "field 'at_step' must be a step from 1") }
+                command = .setBreakpoint(.step(n))
+            case let kind: throw BrokerMessageError(reason: "unknown breakpoint kind '\(kind.excerpt(40))'")
+            }
+        case "unbreak":
+            guard let n = CheckedNumber.int(o["breakpoint"], in: 1...Int(Int32.max)) else { throw BrokerMessageError(reason: "field 'breakpoint' must be a breakpoint number") }
+            command = .clearBreakpoint(id: n)
         default: throw BrokerMessageError(reason: "unknown command '\(name.excerpt(40))'")
         }
         self.init(id: id, sender: sender, command: command)

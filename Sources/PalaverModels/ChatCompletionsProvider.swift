@@ -69,25 +69,10 @@ public struct ChatCompletionsProvider: ModelProvider {
     }
 
     /// The request body: the agent's conversation as Chat Completions messages.
+    /// Built by `ChatRequest.body`, which the call inspector shows, so the two cannot differ.
     func body(for request: ModelRequest) -> [UInt8] {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("model"); w.string(settings.model)
-        w.key("stream"); w.bool(true)
-        w.key("stream_options"); w.beginObject(); w.key("include_usage"); w.bool(true); w.endObject()
-        if let t = settings.temperature { w.key("temperature"); w.exactNumber(t) }
-        if let m = settings.maxTokens { w.key("max_tokens"); w.int(m) }
-        w.key("messages"); w.beginArray()
-        for message in request.messages {
-            w.beginObject()
-            w.key("role"); w.string(message.role.rawValue)
-            if let name = message.name { w.key("name"); w.string(ChatName.wire(name, roster: request.roster)) }
-            w.key("content"); w.string(message.content)
-            w.endObject()
-        }
-        w.endArray()
-        w.endObject()
-        return w.bytes
+        ChatRequest.body(model: settings.model, temperature: settings.temperature, maxTokens: settings.maxTokens,
+                         messages: request.messages, roster: request.roster)
     }
 
     /// Timing shared by a call's attempts.

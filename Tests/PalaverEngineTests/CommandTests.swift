@@ -95,7 +95,8 @@ import Testing
         engine.apply(.handBack(AgentID(0)))
         // The turn stays open, now the model's: a call starts and the runner is handed the request.
         #expect(engine.isStepOpen)
-        #expect(log.events.last?.body == .callStarted(agent: AgentID(0), model: engine.info.agents[0].model))
+        // It records the request the user's turn would have been (here: nothing remembered yet).
+        #expect(log.events.last?.body == .callStarted(agent: AgentID(0), model: engine.info.agents[0].model, context: CallContext(window: [])))
         let handedBack = engine.takeHandedBackTurns()
         #expect(handedBack.map(\.agent) == [AgentID(0)])
         if case .model? = handedBack.first?.kind {} else { Issue.record("the handed-back turn should ask the model") }

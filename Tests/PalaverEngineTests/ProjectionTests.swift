@@ -55,7 +55,7 @@ import Testing
         #expect(p.notices.last?.text == "can't drop: there is no message 42")
         engine.apply(.handBack(AgentID(1)))
         for event in log.events.suffix(2) { p.apply(event) }
-        #expect(log.events.suffix(2).map(\.body) == [.takeover(agent: AgentID(1), active: false), .callStarted(agent: AgentID(1), model: "offline")])
+        #expect(log.events.suffix(2).map(\.body) == [.takeover(agent: AgentID(1), active: false), .callStarted(agent: AgentID(1), model: "offline", context: CallContext(window: [1]))])
         #expect(!p.agents[1].takenOver)
         // Handed back while its turn waited: the model answers it (no error).
         #expect(p.agents[1].status == .thinking)

@@ -19,6 +19,9 @@ public enum Command: Sendable, Equatable {
     case handBack(AgentID)
     /// What the user typed for an agent they have taken over.
     case reply(AgentID, text: String)
+    /// Stop the run when the condition is met (see `BreakCondition`).
+    case setBreakpoint(BreakCondition)
+    case clearBreakpoint(id: Int)
     case stop
 }
 
@@ -38,6 +41,8 @@ extension Command {
         case .takeOver: return "takeover"
         case .handBack: return "handback"
         case .reply: return "reply"
+        case .setBreakpoint: return "break"
+        case .clearBreakpoint: return "unbreak"
         case .stop: return "stop"
         }
     }

@@ -64,7 +64,7 @@ extension Engine {
             emit(.takeover(agent: agent, active: false))
             // A turn that was waiting for the user goes to the model, which answers it now.
             if openTurns.contains(agent), let request = waitingForUser.removeValue(forKey: agent) {
-                emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
+                emit(.callStarted(agent: agent, model: info.agents[agent.index].model, context: request.context))
                 handedBack.append(Turn(agent: agent, kind: .model(request)))
             }
         case .reply(let agent, let text):
@@ -78,6 +78,10 @@ extension Engine {
             turnsTaken[agent.index] += 1
             send(Outgoing(to: replyRecipients(for: agent), text: body, author: .person), from: .agent(agent))
             actOnReply(body, by: agent)
+        case .setBreakpoint(let condition):
+            setBreakpoint(condition)
+        case .clearBreakpoint(let id):
+            clearBreakpoint(id)
         case .stop:
             guard !stopped else { return }
             stopped = true
@@ -85,11 +89,11 @@ extension Engine {
         }
     }
 
-    private func reject(_ command: String, _ reason: String) {
+    func reject(_ command: String, _ reason: String) {
         emit(.rejected(command: command, reason: reason))
     }
 
-    private func isKnown(_ agent: AgentID) -> Bool { agent.index >= 0 && agent.index < agentCount }
+    func isKnown(_ agent: AgentID) -> Bool { agent.index >= 0 && agent.index < agentCount }
 
     private func unknownAgent(in recipients: Recipients) -> AgentID? {
         switch recipients {

@@ -36,6 +36,11 @@ public final class Engine {
     var lastMessage: Message?
     public internal(set) var messageCount = 0
     var tokenCount = 0
+    /// The user's breakpoints, in the order they were set (see `Engine+Breakpoints`).
+    public internal(set) var breakpoints: [Breakpoint] = []
+    var nextBreakpointID = 1
+    /// The step whose before-step breakpoints have stopped the run once already: it now runs.
+    var passedBreakStep: Int?
     /// Where events go; a rebuilt engine is handed a new one before it runs on.
     public var sink: any EventSink
     /// The environment the agents act in, when the scenario attaches one.
@@ -85,6 +90,7 @@ public final class Engine {
 
     func emit(_ body: Event.Body) {
         sink.receive(Event(step: step, time: time, body))
+        if !breakpoints.isEmpty { breakAfter(body) }
     }
 
     // MARK: Starting and ending
@@ -185,10 +191,10 @@ public final class Engine {
                 turnsTaken[agent.index] += 1
                 if behaviorsSpeak, let speech = behavior.speech(step: step), !takenOver[agent.index] {
                     openTurns.insert(agent)
-                    emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
                     var request = self.request(for: agent, unread: deliveredScratch.count,
-                                               extra: [ChatMessage(role: .user, name: "coordinator", content: speech.prompt)])
+                                               prompt: ChatMessage(role: .user, name: "coordinator", content: speech.prompt))
                     request.facts = speech.facts
+                    emit(.callStarted(agent: agent, model: info.agents[agent.index].model, context: request.context))
                     turns.append(Turn(agent: agent, kind: .model(request)))
                 }
             } else if takenOver[agent.index] {
@@ -198,8 +204,9 @@ public final class Engine {
                 turns.append(Turn(agent: agent, kind: .human))
             } else {
                 openTurns.insert(agent)
-                emit(.callStarted(agent: agent, model: info.agents[agent.index].model))
-                turns.append(Turn(agent: agent, kind: .model(request(for: agent, unread: deliveredScratch.count))))
+                let request = self.request(for: agent, unread: deliveredScratch.count)
+                emit(.callStarted(agent: agent, model: info.agents[agent.index].model, context: request.context))
+                turns.append(Turn(agent: agent, kind: .model(request)))
             }
         }
         return turns
@@ -218,9 +225,9 @@ public final class Engine {
                 act(environment.fallbackAction(for: i), by: agent)
             } else if takenOver[i] {
                 openTurns.insert(agent)
-                var request = self.request(for: agent, unread: deliveredScratch.count)
+                var request = self.request(for: agent, unread: deliveredScratch.count,
+                                           prompt: ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i)))
                 request.observation = readings
-                request.messages.append(ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i)))
                 waitingForUser[agent] = request
                 emit(.callStarted(agent: agent, model: Engine.humanModel))
                 turns.append(Turn(agent: agent, kind: .human))
@@ -230,10 +237,10 @@ public final class Engine {
                 act(action, by: agent)
             } else {
                 openTurns.insert(agent)
-                emit(.callStarted(agent: agent, model: info.agents[i].model))
                 var request = self.request(for: agent, unread: deliveredScratch.count,
-                                           extra: [ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i))])
+                                           prompt: ChatMessage(role: .user, name: "environment", content: environment.prompt(for: i)))
                 request.observation = readings
+                emit(.callStarted(agent: agent, model: info.agents[i].model, context: request.context))
                 turns.append(Turn(agent: agent, kind: .model(request)))
             }
         }
@@ -263,16 +270,21 @@ public final class Engine {
 
     /// Who acts this step, by the scenario's turn rule.
     func actingAgents() -> [AgentID] {
+        let actors = upcomingActors(at: step)
+        if info.turnRule == .roundRobin, let first = actors.first { roundRobinCursor = (first.index + 1) % agentCount }
+        return actors
+    }
+
+    /// Who will act in `step` (the one beginning now, or the next), without moving the turn order.
+    func upcomingActors(at step: Int) -> [AgentID] {
         let n = agentCount
         guard n > 0 else { return [] }
+        if environment != nil { return (0..<n).map(AgentID.init) }
         switch info.turnRule {
         case .roundRobin:
             for offset in 0..<n {
                 let candidate = (roundRobinCursor + offset) % n
-                if !muted[candidate] {
-                    roundRobinCursor = (candidate + 1) % n
-                    return [AgentID(candidate)]
-                }
+                if !muted[candidate] { return [AgentID(candidate)] }
             }
             return []
         case .reactive:
@@ -287,21 +299,23 @@ public final class Engine {
     }
 
     /// The chat request for an agent's turn: its persona, then what it has seen and said, then
-    /// `extra` (this turn's prompt from an environment or algorithm), within its context window.
-    func request(for agent: AgentID, unread: Int, extra: [ChatMessage] = []) -> ModelRequest {
+    /// `prompt` (this turn's question from an environment or algorithm), within its context window.
+    /// Its `context` records the request by reference for `call_started`.
+    func request(for agent: AgentID, unread: Int, prompt: ChatMessage? = nil) -> ModelRequest {
         let spec = info.agents[agent.index]
-        var messages = [ChatMessage(role: .system, content: PromptBuilder.systemPrompt(for: spec, in: info))]
-        for message in memories[agent.index] {
-            messages.append(PromptBuilder.chatMessage(for: message, seenBy: agent, in: info))
-        }
-        messages += extra
+        let memory = memories[agent.index]
+        var messages = ChatRequest.messages(for: agent, in: info, window: memory, prompt: prompt)
         // The reply needs room too: what max_tokens asks for, else a few sentences' worth.
         let window = spec.contextTokens ?? EngineConfiguration.defaultContextTokens
         let budget = max(64, window - (spec.endpoint.maxTokens ?? EngineConfiguration.replyReserveTokens))
-        let remembered = memories[agent.index].count - PromptBuilder.fit(&messages, budget: budget)
-        return ModelRequest(agent: agent, spec: spec, roster: info.agents, scenarioTitle: info.title,
-                            seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages,
-                            unread: max(0, min(unread, remembered)))
+        // Only remembered turns are left out (the system prompt and the last message stay).
+        let trimmed = PromptBuilder.fit(&messages, budget: budget)
+        let remembered = memory.count - trimmed
+        var request = ModelRequest(agent: agent, spec: spec, roster: info.agents, scenarioTitle: info.title,
+                                   seed: info.seed, step: step, turn: turnsTaken[agent.index], messages: messages,
+                                   unread: max(0, min(unread, remembered)))
+        request.context = CallContext(window: memory.dropFirst(trimmed).map(\.id), trimmed: trimmed, prompt: prompt)
+        return request
     }
 
     /// Turns handed back to their models while they waited for the user: start them now.

@@ -90,6 +90,8 @@ public final class Runner {
                 continue
             }
             if engine.info.turnRule == .reactive && engine.isQuiet { return .quiet }
+            // A breakpoint on the coming step or on an agent acting in it pauses here, before any call.
+            if engine.breakBeforeStep() { continue }
             runStep()
             if engine.stopped { return .stopped }
             engine.endStep()
@@ -119,6 +121,8 @@ public final class Runner {
     static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     private func runStep() {
+        // A step begun while paused is one asked for (`.`): it runs to its end.
+        if engine.paused { finishingStep = true }
         let turns = engine.beginStep()
         for turn in turns {
             if case .model(let request) = turn.kind, let remote = providers[turn.agent.index] as? any PrefetchingModelProvider {
@@ -142,6 +146,8 @@ public final class Runner {
             stopIfRecordingFailed()
             if engine.stopped { break }
             if !frozen { playDueTokens() }
+            // A breakpoint met mid-step paused the engine: calls in flight stop as for a pause.
+            if frozen && !liveCalls.isEmpty { suspendLiveCalls() }
         }
         finishingStep = false
         if engine.stopped {

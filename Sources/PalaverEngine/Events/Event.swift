@@ -26,7 +26,8 @@ public struct Event: Hashable, Sendable {
         /// A waiting message taken out of these agents' mailboxes (nil only from a v1 file).
         case dropped(messageID: Int, from: [AgentID]?)
         case mailboxFull(agent: AgentID, messageID: Int)
-        case callStarted(agent: AgentID, model: String)
+        /// A turn starts: its model is asked (`context`: what it is sent, nil for a person's turn and older files).
+        case callStarted(agent: AgentID, model: String, context: CallContext? = nil)
         case tokenDelta(agent: AgentID, text: String)
         case callFinished(agent: AgentID, usage: Usage)
         /// What an agent sees of its environment this step (for its pane).
@@ -48,6 +49,10 @@ public struct Event: Hashable, Sendable {
         /// A command sent from an attached workbench (`palaver attach`), by the sender it names; the
         /// events it caused follow at once. Keyboard commands of the run's own workbench have none.
         case commanded(by: String, command: String)
+        case breakpointSet(Breakpoint)
+        case breakpointCleared(id: Int)
+        /// A breakpoint stopped the run; a `control` pause follows.
+        case breakpointHit(BreakpointHit)
         case sessionEnded(Summary)
     }
 }

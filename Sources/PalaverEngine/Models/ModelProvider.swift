@@ -31,6 +31,8 @@ public struct ModelRequest: Sendable {
     public var observation: [Reading] = []
     /// Named facts about the agent's situation (coordination: its slot, clashes…), for models that compose from them.
     public var facts: [String: String] = [:]
+    /// The request by reference, as `call_started` records it (nil when not built by an engine).
+    public var context: CallContext?
 
     public init(agent: AgentID, spec: AgentSpec, roster: [AgentSpec], scenarioTitle: String,
                 seed: UInt64, step: Int, turn: Int, messages: [ChatMessage], unread: Int = 1) {

@@ -14,7 +14,7 @@ public final class RecordedReplies: Sendable {
         let agents = reader.info.agents
         try reader.forEachEvent { event in
             switch event.body {
-            case .callStarted(let agent, let model) where model != Engine.humanModel:
+            case .callStarted(let agent, let model, _) where model != Engine.humanModel:
                 tokens[agent.index] = []
             case .tokenDelta(let agent, let text):
                 tokens[agent.index, default: []].append(text)

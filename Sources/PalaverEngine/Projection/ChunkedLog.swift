@@ -1,9 +1,9 @@
-/// The message log, stored in fixed-size chunks. Copying it (to keep a
+/// A growing list stored in fixed-size chunks. Copying it (to keep a
 /// snapshot for seeking) shares every chunk; appending or changing an entry
-/// afterwards copies one chunk, never the whole log.
-public struct ChunkedLog: RandomAccessCollection, MutableCollection, Sendable {
-    static let chunkSize = 1024
-    private var chunks: [[LogEntry]] = []
+/// afterwards copies one chunk, never the whole list.
+public struct ChunkedArray<Element: Sendable>: RandomAccessCollection, MutableCollection, Sendable {
+    static var chunkSize: Int { 1024 }
+    private var chunks: [[Element]] = []
     public private(set) var count = 0
 
     public init() {}
@@ -11,14 +11,14 @@ public struct ChunkedLog: RandomAccessCollection, MutableCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
-    public subscript(position: Int) -> LogEntry {
+    public subscript(position: Int) -> Element {
         get { chunks[position / Self.chunkSize][position % Self.chunkSize] }
         set { chunks[position / Self.chunkSize][position % Self.chunkSize] = newValue }
     }
 
-    public mutating func append(_ entry: LogEntry) {
+    public mutating func append(_ entry: Element) {
         if count % Self.chunkSize == 0 {
-            var chunk: [LogEntry] = []
+            var chunk: [Element] = []
             chunk.reserveCapacity(Self.chunkSize)
             chunks.append(chunk)
         }
@@ -26,3 +26,6 @@ public struct ChunkedLog: RandomAccessCollection, MutableCollection, Sendable {
         count += 1
     }
 }
+
+/// The message log.
+public typealias ChunkedLog = ChunkedArray<LogEntry>

@@ -29,6 +29,10 @@ public struct Projection: Sendable {
     public var environmentCost: Double { -agents.reduce(0) { $0 + $1.totalReward } }
     /// Rejected commands and agent errors, newest last.
     public private(set) var notices: [Notice] = []
+    /// Every model call, for the call inspector.
+    public private(set) var calls = CallLedger()
+    /// The breakpoints set, and the one the run stands stopped at.
+    public private(set) var breakpoints = BreakpointBoard()
     public static let noticeLimit = 50
     public static let recentLimit = 6
 
@@ -49,6 +53,8 @@ public struct Projection: Sendable {
         eventCount += 1
         step = event.step
         time = event.time
+        calls.apply(event, before: self)
+        breakpoints.apply(event)
         switch event.body {
         case .sessionStarted(let info):
             self.info = info
@@ -94,7 +100,7 @@ public struct Projection: Sendable {
                 what = "the message \(info?.name(of: log[i].message.sender) ?? "?") sent at step \(log[i].message.step)"
             }
             notice("\(name(agent))'s mailbox is full: \(what) was not delivered to it", error: true)
-        case .callStarted(let agent, let model):
+        case .callStarted(let agent, let model, _):
             withAgent(agent) { $0.status = model == Engine.humanModel ? .awaitingUser : .thinking; $0.streaming = "" }
         case .tokenDelta(let agent, let text):
             withAgent(agent) { $0.status = .streaming; $0.streaming += text }
@@ -154,6 +160,8 @@ public struct Projection: Sendable {
             notice("can't \(command): \(reason)", error: false)
         case .commanded(let sender, let command):
             notice("\(sender): \(command)", error: false)
+        case .breakpointSet, .breakpointCleared, .breakpointHit:
+            break
         case .sessionEnded(let summary):
             ended = summary
         }
@@ -161,6 +169,7 @@ public struct Projection: Sendable {
 
     private mutating func record(_ message: Message) {
         var entry = LogEntry(message: message)
+        entry.call = calls.claimReply(message)
         switch message.recipients {
         case .one(let id): entry.pending.insert(id)
         case .some(let ids): for id in ids { entry.pending.insert(id) }
@@ -311,6 +320,8 @@ public struct LogEntry: Sendable {
     public var dropped = false
     /// Recipients it was dropped for (it still waited for them).
     public var droppedFor = AgentMask()
+    /// The model call whose reply this is (an index into the projection's `calls`).
+    public var call: Int?
 
     /// Still waiting in some mailbox: it can be edited or dropped.
     public var isWaiting: Bool { !pending.isEmpty }

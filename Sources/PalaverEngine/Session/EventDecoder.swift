@@ -102,6 +102,8 @@ public struct EventDecoder {
                                      language: a["language"]?.string ?? "en", color: CheckedNumber.int(a["color"], in: 0...255))
                 spec.contextTokens = CheckedNumber.int(a["context_tokens"], in: 64...10_000_000)
                 spec.namePrefix = a["name_prefix"]?.bool ?? false
+                spec.endpoint.temperature = CheckedNumber.double(a["temperature"], in: 0...2)
+                spec.endpoint.maxTokens = CheckedNumber.int(a["max_tokens"], in: 1...1_000_000)
                 agents.append(spec)
             }
             let ruleName = try string(o, "turns")
@@ -157,7 +159,23 @@ public struct EventDecoder {
         case "mailbox_full":
             body = .mailboxFull(agent: try agent(o), messageID: try int(o, "id"))
         case "call_started":
-            body = .callStarted(agent: try agent(o), model: try string(o, "model"))
+            var context: CallContext?
+            if let window = o["window"] {
+                guard let ids = window.array else { throw Failure(reason: "field 'window' must be a list of message ids") }
+                var list: [Int] = []
+                list.reserveCapacity(ids.count)
+                for id in ids {
+                    guard let n = CheckedNumber.int(id) else { throw Failure(reason: "field 'window' must be a list of message ids") }
+                    list.append(n)
+                }
+                var prompt: ChatMessage?
+                if let p = o["prompt"] {
+                    guard let p = p.object, let content = p["content"]?.string else { throw Failure(reason: "field 'prompt' needs a content string") }
+                    prompt = ChatMessage(role: .user, name: p["name"]?.string, content: content)
+                }
+                context = CallContext(window: list, trimmed: o["trimmed"] == nil ? 0 : try int(o, "trimmed"), prompt: prompt)
+            }
+            body = .callStarted(agent: try agent(o), model: try string(o, "model"), context: context)
         case "token":
             body = .tokenDelta(agent: try agent(o), text: try string(o, "text"))
         case "call_finished":
@@ -218,6 +236,24 @@ public struct EventDecoder {
             body = .rejected(command: try string(o, "command"), reason: try string(o, "reason"))
         case "command":
             body = .commanded(by: try string(o, "by"), command: try string(o, "command"))
+        case "breakpoint_set":
+            let kind = try string(o, "kind")
+            let condition: BreakCondition
+            switch kind {
+            case "agent": condition = .agent(try agent(o))
+            case "text": condition = .text(try string(o, "text"))
+            case "regex": condition = .pattern(try string(o, "pattern"))
+            case "error": condition = .error
+            case "fallback": condition = .fallback
+            case "step": condition = .step(try int(o, "at_step"))
+            default: throw Failure(reason: "unknown breakpoint kind '\(kind.excerpt())'")
+            }
+            body = .breakpointSet(Breakpoint(id: try int(o, "id"), condition: condition))
+        case "breakpoint_cleared":
+            body = .breakpointCleared(id: try int(o, "id"))
+        case "breakpoint_hit":
+            body = .breakpointHit(BreakpointHit(id: try int(o, "id"), agent: o["agent"] == nil ? nil : try agent(o),
+                                                messageID: o["message"] == nil ? nil : try int(o, "message")))
         case "session_ended":
             let reasonName = try string(o, "reason")
             guard let reason = Summary.Reason(rawValue: reasonName) else { throw Failure(reason: "unknown end reason '\(reasonName.excerpt())'") }

@@ -100,6 +100,9 @@ public struct EventEncoder {
                 if let color = spec.color { writer.key("color"); writer.int(color) }
                 if let tokens = spec.contextTokens { writer.key("context_tokens"); writer.int(tokens) }
                 if spec.namePrefix { writer.key("name_prefix"); writer.bool(true) }
+                // What the request is sent with (never the server or its headers: those may hold credentials).
+                if let t = spec.endpoint.temperature { writer.key("temperature"); writer.exactNumber(t) }
+                if let m = spec.endpoint.maxTokens { writer.key("max_tokens"); writer.int(m) }
                 writer.endObject()
             }
             writer.endArray()
@@ -128,10 +131,20 @@ public struct EventEncoder {
             head("mailbox_full", event)
             agent(to)
             writer.key("id"); writer.int(id)
-        case .callStarted(let who, let model):
+        case .callStarted(let who, let model, let context):
             head("call_started", event)
             agent(who)
             writer.key("model"); writer.string(model)
+            if let context {
+                writer.key("window"); writer.beginArray(); for id in context.window { writer.int(id) }; writer.endArray()
+                if context.trimmed > 0 { writer.key("trimmed"); writer.int(context.trimmed) }
+                if let prompt = context.prompt {
+                    writer.key("prompt"); writer.beginObject()
+                    if let name = prompt.name { writer.key("name"); writer.string(name) }
+                    writer.key("content"); writer.string(prompt.content)
+                    writer.endObject()
+                }
+            }
         case .tokenDelta(let who, let text):
             head("token", event)
             agent(who)
@@ -206,6 +219,25 @@ public struct EventEncoder {
             head("command", event)
             writer.key("by"); writer.string(sender)
             writer.key("command"); writer.string(command)
+        case .breakpointSet(let bp):
+            head("breakpoint_set", event)
+            writer.key("id"); writer.int(bp.id)
+            writer.key("kind"); writer.string(bp.condition.kind)
+            switch bp.condition {
+            case .agent(let who): agent(who)
+            case .text(let words): writer.key("text"); writer.string(words)
+            case .pattern(let p): writer.key("pattern"); writer.string(p)
+            case .step(let n): writer.key("at_step"); writer.int(n)
+            case .error, .fallback: break
+            }
+        case .breakpointCleared(let id):
+            head("breakpoint_cleared", event)
+            writer.key("id"); writer.int(id)
+        case .breakpointHit(let hit):
+            head("breakpoint_hit", event)
+            writer.key("id"); writer.int(hit.id)
+            if let who = hit.agent { agent(who) }
+            if let m = hit.messageID { writer.key("message"); writer.int(m) }
         case .sessionEnded(let summary):
             head("session_ended", event)
             writer.key("reason"); writer.string(summary.reason.rawValue)

@@ -14,7 +14,8 @@ public final class SessionPlayer: @unchecked Sendable {
 
     /// Something worth a mark on the timeline.
     public struct Marker: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable { case injection, takeover, error }
+        /// `breakpoint`: where a breakpoint stopped the recorded run.
+        public enum Kind: Sendable, Equatable { case injection, takeover, error, breakpoint }
         public var event: Int
         public var kind: Kind
     }
@@ -47,6 +48,7 @@ public final class SessionPlayer: @unchecked Sendable {
     private var checkpoints: [Checkpoint] = []
     private var markersStore: [Marker] = []
     private var messagesByAgent: [Int: [Int]] = [:]
+    private var highestBreakpointID = 0
     private var scanDone = false
     private var scanFailure: String?
     private var tornWarning: String?
@@ -136,6 +138,8 @@ public final class SessionPlayer: @unchecked Sendable {
                 case .injected: pendingMarkers.append(Marker(event: count, kind: .injection))
                 case .takeover: pendingMarkers.append(Marker(event: count, kind: .takeover))
                 case .agentError: pendingMarkers.append(Marker(event: count, kind: .error))
+                case .breakpointHit: pendingMarkers.append(Marker(event: count, kind: .breakpoint))
+                case .breakpointSet(let bp): self.lock.withLock { self.highestBreakpointID = max(self.highestBreakpointID, bp.id) }
                 case .messageSent(let m): if let a = m.sender.agent { pendingMessages.append((a.index, count)) }
                 default: break
                 }
@@ -159,6 +163,8 @@ public final class SessionPlayer: @unchecked Sendable {
     }
 
     public var isIndexed: Bool { lock.withLock { scanDone } }
+    /// The highest breakpoint number the recording uses (so far as indexed).
+    public var maxBreakpointID: Int { lock.withLock { highestBreakpointID } }
     public var failure: String? { lock.withLock { scanFailure } }
     public var warning: String? { lock.withLock { tornWarning } }
     /// Events known so far (all of them once indexed).
@@ -199,8 +205,26 @@ public final class SessionPlayer: @unchecked Sendable {
         try apply(upTo: goal, startOffset: lock.withLock { offsets[position] })
     }
 
-    /// Applies events from `position` (which starts at `startOffset`) up to `goal`.
-    private func apply(upTo goal: Int, startOffset: Int) throws {
+    /// Where playing forward should stop, asked of each event: before it is applied, or after.
+    public enum PlayStop { case no, before, after }
+
+    /// Plays forward from here towards `target`, one event at a time, asking
+    /// `check` about each (`applied` false before it is applied, true after);
+    /// stops where it answers. Returns whether it stopped before `target`.
+    public func play(to target: Int, check: @escaping (Event, _ applied: Bool) -> Bool) throws -> Bool {
+        let goal = min(max(0, target), eventCount)
+        guard position < goal else { return false }
+        var stopped = false
+        try apply(upTo: goal, startOffset: lock.withLock { offsets[position] }) { event, applied in
+            if check(event, applied) { stopped = true }
+            return stopped
+        }
+        return stopped
+    }
+
+    /// Applies events from `position` (which starts at `startOffset`) up to `goal`;
+    /// `stop`, when given, is asked before and after each event and ends the pass when it says so.
+    private func apply(upTo goal: Int, startOffset: Int, stop: ((Event, Bool) -> Bool)? = nil) throws {
         var reader = try LineReader(path: path, from: startOffset)
         defer { reader.close() }
         // Past session_started, the decoder needs the roster up front.
@@ -210,8 +234,11 @@ public final class SessionPlayer: @unchecked Sendable {
             guard self.position < goal else { return false }
             if bytes.isEmpty { return true }
             do throws(EventDecoder.Failure) {
-                self.projection.apply(try decoder.decode(bytes))
+                let event = try decoder.decode(bytes)
+                if let stop, stop(event, false) { return false }
+                self.projection.apply(event)
                 self.position += 1
+                if let stop, stop(event, true) { return false }
             } catch {
                 failure = error
                 return false

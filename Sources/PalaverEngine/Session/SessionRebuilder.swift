@@ -41,7 +41,8 @@ public struct SessionRebuilder {
             guard a.step == b.step else { return false }
             switch (a.body, b.body) {
             case (.sessionStarted, .sessionStarted): return true
-            case (.callStarted(let x, _), .callStarted(let y, _)): return x == y
+            // The request's window must be the same where both sides have one (older files have none).
+            case (.callStarted(let x, _, let c), .callStarted(let y, _, let d)): return x == y && (c == nil || d == nil || c == d)
             case (.messageSent(let x), .messageSent(let y)), (.injected(let x), .injected(let y)):
                 return x.id == y.id && x.sender == y.sender && x.recipients == y.recipients && x.kind == y.kind && x.text == y.text
             case (.sessionEnded, .sessionEnded): return true
@@ -124,7 +125,8 @@ public struct SessionRebuilder {
                 engine.emit(.commanded(by: sender, command: command))
             case .rejected(let command, _):
                 throw fail("a rejected \(command.excerpt()) cannot be replayed")
-            case .delivered, .callStarted, .mailboxFull, .observed, .action, .reward, .control, .sessionEnded:
+            case .delivered, .callStarted, .mailboxFull, .observed, .action, .reward, .control, .sessionEnded,
+                 .breakpointSet, .breakpointCleared, .breakpointHit:
                 throw fail("\(String(describing: event.body).excerpt(160)) was not expected here")
             }
             if let mismatch = check.mismatch { throw fail(mismatch) }
@@ -146,6 +148,8 @@ public struct SessionRebuilder {
         switch event.body {
         case .control(.pause), .control(.resume), .control(.stepOnce), .control(.speed), .control(.stop): return true
         case .rejected: return true
+        // Breakpoints stop the screen's run; a fork starts without them.
+        case .breakpointSet, .breakpointCleared, .breakpointHit: return true
         default: return false
         }
     }

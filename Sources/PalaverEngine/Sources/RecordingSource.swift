@@ -15,6 +15,8 @@ public final class RecordingSource: EventSource, Controls {
     private var failureSaid = false
     private let progress = ScanProgress()
     private var notices: [SourceNotice] = []
+    /// Where playing last stopped before an event: that event is let through once when it plays on.
+    private var stoppedBefore: Int?
 
     public init(player: SessionPlayer, speed: Speed = .factor(1), playing: Bool = true) {
         self.player = player
@@ -83,12 +85,13 @@ public final class RecordingSource: EventSource, Controls {
     private func advance(by seconds: Double) {
         let total = player.eventCount
         if status.speed == .fastest {
-            try? player.seek(to: total)
+            playOrStop(to: total)
+            if !status.playing { return }
         } else {
             playhead += seconds * status.speed.factor
             var target = player.position
             while target < total && player.playTime(ofEvent: target) <= playhead && target - player.position < 200_000 { target += 1 }
-            if target > player.position { try? player.seek(to: target) }
+            if target > player.position { playOrStop(to: target) }
         }
         if player.position >= total && player.isIndexed {
             status.playing = false
@@ -96,12 +99,89 @@ public final class RecordingSource: EventSource, Controls {
         }
     }
 
+    /// Moves the playhead to `target`, stopping at the first breakpoint on the way:
+    /// where the recorded run stopped (unless cleared here) and where this replay's own are met.
+    private func playOrStop(to target: Int) {
+        let player = self.player
+        let own = status.breakpoints
+        let cleared = status.clearedRecorded
+        let hitsAhead = player.markers.contains { $0.kind == .breakpoint && $0.event >= player.position && $0.event < target }
+        guard !own.isEmpty || hitsAhead else { try? player.seek(to: target); return }
+        let start = player.position
+        let letThrough = stoppedBefore
+        stoppedBefore = nil
+        var stop: BreakpointBoard.Stop?
+        var before = false
+        var index = start
+        let stopped = (try? player.play(to: target) { event, applied in
+            if !applied {
+                if index == letThrough { return false }
+                for bp in own {
+                    switch (bp.condition, event.body) {
+                    case (.step(let n), .stepStarted) where event.step == n:
+                        stop = BreakpointBoard.Stop(hit: BreakpointHit(id: bp.id), condition: bp.condition, step: n)
+                    case (.agent(let a), .callStarted(let who, let model, _)) where who == a && model != Engine.humanModel:
+                        // Said as "before A speaks (step N)": the stop's step is the one before.
+                        stop = BreakpointBoard.Stop(hit: BreakpointHit(id: bp.id, agent: a), condition: bp.condition, step: event.step - 1)
+                    default: continue
+                    }
+                    before = true
+                    return true
+                }
+                return false
+            }
+            index += 1
+            switch event.body {
+            case .breakpointHit(let hit) where !cleared.contains(hit.id):
+                stop = player.projection.breakpoints.stop
+            case .messageSent(let m):
+                if let bp = own.first(where: { $0.condition.matches(text: m.text) }) {
+                    stop = BreakpointBoard.Stop(hit: BreakpointHit(id: bp.id, agent: m.sender.agent, messageID: m.id), condition: bp.condition, step: event.step)
+                }
+            case .agentError(let agent, _):
+                if let bp = own.first(where: { $0.condition == .error }) {
+                    stop = BreakpointBoard.Stop(hit: BreakpointHit(id: bp.id, agent: agent), condition: bp.condition, step: event.step)
+                }
+            case .action(let agent, let action) where !action.valid:
+                if let bp = own.first(where: { $0.condition == .fallback }) {
+                    stop = BreakpointBoard.Stop(hit: BreakpointHit(id: bp.id, agent: agent), condition: bp.condition, step: event.step)
+                }
+            default: break
+            }
+            return stop != nil
+        }) ?? false
+        if stopped, let stop {
+            status.playing = false
+            status.stop = stop
+            if before { stoppedBefore = player.position }
+            playhead = player.currentPlayTime
+        }
+    }
+
     public func perform(_ request: ControlRequest) -> ControlOutcome {
         guard case .playback(let action) = request else {
             return .refused("this is a recording: press f to fork a live run from here")
         }
+        // Any move leaves the stop behind (setting or clearing a breakpoint is no move).
+        switch action {
+        case .fork, .setBreakpoint, .clearBreakpoint: break
+        default: status.stop = nil
+        }
         do {
             switch action {
+            case .setBreakpoint(let condition):
+                let ids = status.breakpoints.map(\.id) + [player.maxBreakpointID, player.projection.breakpoints.active.map(\.id).max() ?? 0]
+                status.breakpoints.append(Breakpoint(id: (ids.max() ?? 0) + 1, condition: condition))
+                return .done
+            case .clearBreakpoint(let id):
+                if let i = status.breakpoints.firstIndex(where: { $0.id == id }) {
+                    status.breakpoints.remove(at: i)
+                } else if player.projection.breakpoints.active.contains(where: { $0.id == id }) {
+                    status.clearedRecorded.append(id)
+                } else {
+                    return .refused("there is no breakpoint \(id)")
+                }
+                return .done
             case .togglePlay:
                 status.playing.toggle()
                 if status.playing && player.position >= player.eventCount { try player.seek(to: 1) }

@@ -13,6 +13,12 @@ public struct ReplayStatus: Sendable, Equatable {
     public var path: String
     /// Stretches the recorded run spent paused, skipped in playback (event index, real seconds).
     public var pausedSpans: [SessionPlayer.PausedSpan] = []
+    /// Breakpoints set while watching (the recording's own are in its projection).
+    public var breakpoints: [Breakpoint] = []
+    /// Recorded breakpoints cleared for this replay: playing no longer stops at them.
+    public var clearedRecorded: [Int] = []
+    /// The breakpoint playing stopped at, until it plays on.
+    public var stop: BreakpointBoard.Stop?
 
     public init(path: String) { self.path = path }
 }
@@ -28,4 +34,8 @@ public enum ReplayAction: Sendable, Equatable {
     case goToTime(Double)
     case setSpeed(Speed)
     case fork
+    /// Stop playing where this condition is met (as a live run would).
+    case setBreakpoint(BreakCondition)
+    /// Clear a breakpoint set while watching, or stop honouring a recorded one.
+    case clearBreakpoint(id: Int)
 }

@@ -149,17 +149,9 @@ public enum SessionExporter {
             w.key("id"); w.string(spec.id)
             w.key("name"); w.string(spec.name)
             w.key("model"); w.string(spec.model)
-            w.key("messages"); w.beginArray()
-            w.beginObject(); w.key("role"); w.string("system"); w.key("content"); w.string(PromptBuilder.systemPrompt(for: spec, in: info)); w.endObject()
-            for m in conversations[i] {
-                let chat = PromptBuilder.chatMessage(for: m, seenBy: me, in: info)
-                w.beginObject()
-                w.key("role"); w.string(chat.role.rawValue)
-                if let name = chat.name { w.key("name"); w.string(ChatName.wire(name, roster: info.agents)) }
-                w.key("content"); w.string(chat.content)
-                w.endObject()
-            }
-            w.endArray()
+            // Built as the engine builds a request, written as the request is written.
+            w.key("messages")
+            ChatRequest.write(ChatRequest.messages(for: me, in: info, window: conversations[i], prompt: nil), roster: info.agents, into: &w)
             w.endObject()
         }
         w.endArray()

@@ -9,10 +9,12 @@ public final class TranscriptPrinter: EventSink {
     /// This step's rewards so far, and their running total: printed once every agent has one.
     private var rewards: [Double] = []
     private var environmentCost: Double = 0
+    private var breakpoints = BreakpointBoard()
 
     public init(write: @escaping (String) -> Void) { self.write = write }
 
     public func receive(_ event: Event) {
+        breakpoints.apply(event)
         switch event.body {
         case .sessionStarted(let info):
             self.info = info
@@ -40,6 +42,8 @@ public final class TranscriptPrinter: EventSink {
             write(clean("\(stepLabel(event.step)) ! can't \(command): \(reason)"))
         case .commanded(let sender, let command):
             write(clean("\(stepLabel(event.step)) · \(sender): \(command)"))
+        case .breakpointHit:
+            if let stop = breakpoints.stop { write(clean("\(stepLabel(event.step)) ● stopped at \(stop.describe(in: info))")) }
         case .takeover(let agent, let active):
             write(clean("\(stepLabel(event.step)) · \(name(.agent(agent))) \(active ? "taken over by you" : "handed back to its model")"))
         case .sessionEnded(let summary):

@@ -85,6 +85,8 @@ extension AppState {
         case .detail:
             if key == .escape || key == .enter || key == .char("q") { mode = .normal }
             return []
+        case .inspector(let inspection): return handleInspector(key, inspection)
+        case .breakpoints(let selection): return handleBreakpointList(key, selection: selection)
         case .compose(let text):
             switch edit(text, with: key) {
             case .changed(let t): mode = .compose(t)
@@ -178,6 +180,7 @@ extension AppState {
             if case .char(let c) = key, !c.isWhitespace { say("'\(c)' does nothing here; press ? for the keys") }
             return []
         }
+        if let effects = handleDebugging(action) { return effects }
         if let replay { return handleReplay(action, replay) }
         let replayOnly: Set<Action> = [.eventBack, .stepForward, .stepBack, .nextMessage, .previousMessage, .jumpForward, .jumpBack, .fork]
         if replayOnly.contains(action) {
@@ -246,7 +249,8 @@ extension AppState {
         case .quit:
             quitRequested = true
             return [.quit]
-        case .eventBack, .stepForward, .stepBack, .nextMessage, .previousMessage, .jumpForward, .jumpBack, .fork:
+        case .eventBack, .stepForward, .stepBack, .nextMessage, .previousMessage, .jumpForward, .jumpBack, .fork,
+             .inspectCall, .toggleBreakpoint, .breakpointList:
             break
         }
         return []
@@ -293,6 +297,7 @@ extension AppState {
         let parts = line.trimmingWhitespace.split(separator: " ", maxSplits: 1).map(String.init)
         guard let name = parts.first?.lowercased() else { return [] }
         let argument = parts.count > 1 ? parts[1].trimmingWhitespace : ""
+        if let effects = runBreakCommand(name, argument) { return effects }
         switch name {
         case "speed":
             guard let speed = Speed(parsing: argument) else { say("speed takes 0.25 to 64, or max (e.g. :speed 4)", error: true); return [] }
@@ -386,7 +391,7 @@ extension AppState {
         }
         switch mouse {
         case .click(let x, let y):
-            if mode == .help || { if case .detail = mode { return true } else { return false } }() { mode = .normal; return }
+            if mode == .help || { switch mode { case .detail, .inspector, .breakpoints: return true; default: return false } }() { mode = .normal; return }
             if let target = pane(at: x, y) { focus = target }
         case .wheelUp(let x, let y):
             if let target = pane(at: x, y) { focus = target }

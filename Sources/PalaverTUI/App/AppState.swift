@@ -15,6 +15,10 @@ public struct AppState: Sendable {
         case help
         /// A message shown in full.
         case detail(messageID: Int)
+        /// The model call behind a message or a pane.
+        case inspector(Inspection)
+        /// The breakpoints overlay, with the selected row.
+        case breakpoints(selection: Int)
     }
 
     public enum Focus: Hashable, Sendable {

@@ -33,6 +33,8 @@ public enum AppView {
         switch state.mode {
         case .help: HelpOverlay(theme: state.theme, keymap: AppState.keymap).render(in: area, buffer: &buffer)
         case .detail(let id): MessageDetail(state: state, messageID: id).render(in: area, buffer: &buffer)
+        case .inspector(let inspection): CallInspector(state: state, inspection: inspection).render(in: area, buffer: &buffer)
+        case .breakpoints(let selection): BreakpointList(state: state, selection: selection).render(in: area, buffer: &buffer)
         default: break
         }
     }

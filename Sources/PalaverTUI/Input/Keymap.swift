@@ -5,6 +5,7 @@ public enum Action: Hashable, Sendable {
     case scrollDown, scrollUp, pageDown, pageUp, scrollTop, scrollBottom
     case openMessage, filter, compose, reply, editMessage, dropMessage
     case mute, takeOver, toggleGraph, cycleTheme, commandMode, help, quit
+    case inspectCall, toggleBreakpoint, breakpointList
     case eventBack, stepForward, stepBack, nextMessage, previousMessage, jumpForward, jumpBack, fork
 }
 
@@ -33,6 +34,9 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("m")], action: .mute, help: "mute / unmute the focused agent", section: "Step in"),
         Binding(keys: [.char("e")], action: .editMessage, help: "edit the selected message while it waits (log)", section: "Step in"),
         Binding(keys: [.char("d")], action: .dropMessage, help: "drop the selected message while it waits (log)", section: "Step in"),
+        Binding(keys: [.char("c")], action: .inspectCall, help: "inspect the model call behind the selected message or focused pane", section: "Debug"),
+        Binding(keys: [.char("b")], action: .toggleBreakpoint, help: "break before the focused agent speaks (again: clear)", section: "Debug"),
+        Binding(keys: [.char("B")], action: .breakpointList, help: "list / delete breakpoints (:break text WORDS, /REGEX/, error, fallback, step N)", section: "Debug"),
         Binding(keys: [.char(",")], label: ". ,", action: .eventBack, help: "one event forward / back", section: "Replay"),
         Binding(keys: [.right], label: "→ ←", action: .stepForward, help: "one step forward / back", section: "Replay"),
         Binding(keys: [.left], action: .stepBack, help: "", section: "Replay"),
@@ -49,7 +53,7 @@ public struct Keymap: Sendable {
         Binding(keys: [.pageUp, .ctrl("u")], action: .pageUp, help: "", section: "Move"),
         Binding(keys: [.char("g"), .home], label: "g G", action: .scrollTop, help: "top / bottom (G follows the log)", section: "Move"),
         Binding(keys: [.char("G"), .end], action: .scrollBottom, help: "", section: "Move"),
-        Binding(keys: [.enter], action: .openMessage, help: "open the selected message in full", section: "Move"),
+        Binding(keys: [.enter], action: .openMessage, help: "open the selected message: the model call behind it, or the message in full", section: "Move"),
         Binding(keys: [.char("/")], action: .filter, help: "filter the log by text or @agent", section: "Move"),
         Binding(keys: [.char("p")], action: .toggleGraph, help: "graph pane: who talks / learned policy or plan", section: "View"),
         Binding(keys: [.char("T")], action: .cycleTheme, help: "next theme", section: "View"),

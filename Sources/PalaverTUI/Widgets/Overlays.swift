@@ -21,11 +21,17 @@ struct HelpOverlay: Widget {
 
     func render(in area: Rect, buffer: inout Buffer) {
         let sections = keymap.helpSections
-        let rows = sections.reduce(0) { $0 + $1.lines.count + 2 }
+        let plainRows = sections.reduce(0) { $0 + $1.lines.count + 2 }
         // Two columns when one would not fit the screen's height.
-        let twoColumns = rows + 3 > area.height - 2 && area.width >= 100
+        let twoColumns = plainRows + 3 > area.height - 2 && area.width >= 100
+        // Texts too long for their column go on under themselves rather than being cut.
+        let frameWidth = min(twoColumns ? 150 : 84, area.width - 2)
+        let columnWidth = twoColumns ? (frameWidth - 4) / 2 : frameWidth - 4
+        let textRoom = max(8, columnWidth - 15)
+        let wrapped = sections.map { $0.lines.map { DisplayWidth.wrap($0.text, to: textRoom) } }
         // Split where the taller column is shortest.
-        let heights = sections.map { $0.lines.count + 2 }
+        let heights = wrapped.map { $0.reduce(0) { $0 + max(1, $1.count) } + 2 }
+        let rows = heights.reduce(0, +)
         var split = sections.count, tallest = rows
         if twoColumns {
             for k in 1..<sections.count {
@@ -34,10 +40,9 @@ struct HelpOverlay: Widget {
                 if candidate < tallest { tallest = candidate; split = k }
             }
         }
-        let inner = Overlay.frame("Keys", width: twoColumns ? 150 : 84, height: tallest + 3, in: area, theme: theme, buffer: &buffer)
+        let inner = Overlay.frame("Keys", width: frameWidth, height: tallest + 3, in: area, theme: theme, buffer: &buffer)
         let keyStyle = Style(foreground: theme.accent, background: theme.panel, attributes: .bold)
         let textStyle = Style(foreground: theme.text, background: theme.panel)
-        let columnWidth = twoColumns ? inner.width / 2 : inner.width
         var x = inner.x, y = inner.y
         for (index, section) in sections.enumerated() {
             if index == split {
@@ -48,10 +53,13 @@ struct HelpOverlay: Widget {
             let limit = min(inner.maxX, x + columnWidth - 1)
             buffer.write(section.title, x: x, y: y, style: Style(foreground: theme.muted, background: theme.panel, attributes: .bold), limit: limit)
             y += 1
-            for line in section.lines where y < inner.maxY - 1 {
+            for (line, pieces) in zip(section.lines, wrapped[index]) where y < inner.maxY - 1 {
                 buffer.write(line.keys, x: x + 2, y: y, style: keyStyle, limit: limit)
-                buffer.write(line.text, x: x + 14, y: y, style: textStyle, limit: limit)
-                y += 1
+                for piece in pieces where y < inner.maxY - 1 {
+                    buffer.write(piece, x: x + 14, y: y, style: textStyle, limit: limit)
+                    y += 1
+                }
+                if pieces.isEmpty { y += 1 }
             }
             y += 1
         }

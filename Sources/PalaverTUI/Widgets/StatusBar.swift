@@ -15,7 +15,9 @@ struct StatusBar: Widget {
         // An environment's own clock and score say more than the step counter.
         if let week = p.environmentWeek { stepText = "week \(week)/\(p.info?.maxSteps ?? week) · team $\(String(format: "%.2f", p.environmentCost))" }
         var runState: (String, Style)
-        if let replay = state.replay {
+        if state.breakStop != nil {
+            runState = (" ● BREAK ", Style(foreground: theme.panel, background: theme.error, attributes: .bold))
+        } else if let replay = state.replay {
             runState = replay.playing ? (" ▶ REPLAY ", Style(foreground: theme.panel, background: theme.info, attributes: .bold))
                                       : (" ⏸ REPLAY ", Style(foreground: theme.panel, background: theme.warning, attributes: .bold))
         } else if let ended = p.ended {
@@ -115,7 +117,7 @@ struct ComposerLine: Widget {
         case .command(let text):
             field(":", text, state.replay == nil ? "speed theme inject pause save quit" : "goto STEP · goto MM:SS · theme · quit")
             return
-        case .normal, .help, .detail:
+        case .normal, .help, .detail, .inspector, .breakpoints:
             break
         }
         // A turn waiting for the user matters more than any passing notice but a fresh error.
@@ -124,6 +126,14 @@ struct ComposerLine: Widget {
             let name = state.projection.agents[agent.index].spec.name.sanitizedForTerminal(singleLine: true)
             buffer.write("✋ \(name)'s turn: you took it over. Press r to reply as \(name), or t on its pane to hand it back.",
                          x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
+            return
+        }
+        // Stopped at a breakpoint: say which and why, and what to do, until the run moves on.
+        if let stop = state.breakStop, !(notice?.isError == true && state.now - notice!.time < 2) {
+            var text = "● " + stop.describe(in: state.projection.info).sanitizedForTerminal(singleLine: true)
+            if let agent = stop.hit.agent { text += " · c: \(state.projection.info?.name(of: .agent(agent)).sanitizedForTerminal(singleLine: true) ?? "its")'s last call" }
+            text += " · space: go on · B: list"
+            buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
             return
         }
         if let notice {

@@ -35,6 +35,7 @@ struct TimelineBar: Widget {
             case .injection: buffer.set("▲", x: col, y: area.y, style: Style(foreground: theme.warning, attributes: .bold))
             case .takeover: buffer.set("◆", x: col, y: area.y, style: Style(foreground: theme.special, attributes: .bold))
             case .error: buffer.set("✗", x: col, y: area.y, style: Style(foreground: theme.error, attributes: .bold))
+            case .breakpoint: buffer.set("◉", x: col, y: area.y, style: Style(foreground: theme.error, attributes: .bold))
             }
         }
         buffer.set("●", x: barStart + head, y: area.y, style: Style(foreground: theme.accent, attributes: .bold))

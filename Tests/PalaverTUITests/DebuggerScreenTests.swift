@@ -1,0 +1,85 @@
+import PalaverEngine
+import Testing
+@testable import PalaverEngine
+@testable import PalaverTUI
+
+/// The call inspector and the breakpoints overlay on the test backend.
+@Suite struct DebuggerScreenTests {
+    @Test func enterOnAnAgentsMessageOpensTheCallThatProducedIt() throws {
+        var state = try ScreenFixtures.state(steps: 6, width: 120, height: 40)
+        state.focus = .log
+        _ = state.handle(.enter)
+        guard case .inspector(let inspection) = state.mode else {
+            Issue.record("Enter opened \(state.mode), not the inspector")
+            return
+        }
+        let call = state.projection.calls.records[inspection.call]
+        #expect(call.reply == state.projection.log.last?.message.id)
+        let text = AppView.render(state).text
+        assertSnapshot(text, named: "screen-inspector-120x40")
+        #expect(text.contains("REQUEST · "))
+        #expect(text.contains("system (the agent's persona and instructions)"))
+        // Scrolling reaches the reply; raw shows the JSON body; Esc closes.
+        _ = state.handle(.char("G"))
+        #expect(AppView.render(state).text.contains("REPLY · as streamed"))
+        _ = state.handle(.char("r"))
+        #expect(AppView.render(state).text.contains("\"stream\":true"))
+        _ = state.handle(.char("["))
+        if case .inspector(let earlier) = state.mode { #expect(earlier.call < inspection.call) }
+        _ = state.handle(.escape)
+        #expect(state.mode == .normal)
+    }
+
+    @Test func theInspectorCleansWhatAModelSaid() throws {
+        var state = try ScreenFixtures.state(steps: 2, width: 100, height: 30)
+        let agent = AgentID(2)
+        state.receive([
+            Event(step: 3, time: 8, .stepStarted),
+            Event(step: 3, time: 8, .callStarted(agent: agent, model: "offline", context: CallContext(window: [1]))),
+            Event(step: 3, time: 9, .tokenDelta(agent: agent, text: "ok \u{1B}]0;owned\u{07}\u{1B}[2Jfine")),
+            Event(step: 3, time: 9, .callFinished(agent: agent, usage: Usage(model: "offline", promptTokens: 9, completionTokens: 3, latencyMs: 800))),
+            Event(step: 3, time: 9, .messageSent(Message(id: 50, step: 3, time: 9, sender: .agent(agent), recipients: .all, kind: .chat,
+                                                       text: "ok \u{1B}]0;owned\u{07}\u{1B}[2Jfine"))),
+        ])
+        state.focus = .agent(2)
+        _ = state.handle(.char("c"))
+        let buffer = AppView.render(state)
+        #expect(buffer.text.contains("Call · "))
+        #expect(!buffer.text.contains("owned"))
+        #expect(buffer.cells.allSatisfy { !$0.character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } })
+    }
+
+    @Test func theBreakpointsOverlayListsAndDeletes() throws {
+        var state = try ScreenFixtures.state(steps: 4, width: 100, height: 30)
+        state.focus = .agent(1)
+        #expect(state.handle(.char("b")) == [.engine(.setBreakpoint(.agent(AgentID(1))))])
+        #expect(state.runCommand("break /ship.*friday/") == [.engine(.setBreakpoint(.pattern("ship.*friday")))])
+        #expect(state.runCommand("break step 0") == [])
+        #expect(state.notice?.isError == true)
+        // What the engine answers comes back as events; the overlay lists them and the stop.
+        state.receive([
+            Event(step: 4, time: 10, .breakpointSet(Breakpoint(id: 1, condition: .agent(AgentID(1))))),
+            Event(step: 4, time: 10, .breakpointSet(Breakpoint(id: 2, condition: .pattern("ship.*friday")))),
+            Event(step: 4, time: 10, .breakpointSet(Breakpoint(id: 3, condition: .error))),
+            Event(step: 4, time: 11, .breakpointHit(BreakpointHit(id: 1, agent: AgentID(1)))),
+            Event(step: 4, time: 11, .control(.pause)),
+        ])
+        state.notice = nil
+        let stopped = AppView.render(state).text
+        #expect(stopped.contains("● BREAK"))
+        #expect(stopped.contains("breakpoint 1: before Ravi speaks (step 5)"))
+        _ = state.handle(.char("B"))
+        assertSnapshot(AppView.render(state).text, named: "screen-breakpoints-100x30")
+        _ = state.handle(.char("j"))
+        #expect(state.handle(.char("d")) == [.engine(.clearBreakpoint(id: 2))])
+        _ = state.handle(.escape)
+        // At the stop, c opens the stopped agent's last call.
+        state.focus = .log
+        _ = state.handle(.char("c"))
+        guard case .inspector(let inspection) = state.mode else {
+            Issue.record("c at a stop opened \(state.mode)")
+            return
+        }
+        #expect(state.projection.calls.records[inspection.call].agent == AgentID(1))
+    }
+}
