@@ -43,8 +43,9 @@ extension BreakpointBoard.Stop {
         case .agent(let a)?: text += ": before \(info?.name(of: .agent(a)) ?? "\(a)") speaks (step \(step + 1))"
         case .step(let n)?: text += ": step \(n) is next"
         case .text?, .pattern?:
-            text += ": \(condition!.describe(in: info)) — message #\(hit.messageID ?? 0)"
-            if let a = hit.agent { text += " from \(info?.name(of: .agent(a)) ?? "\(a)")" }
+            // Messages are known on screen by the step they were said in (the log's number).
+            let who = hit.agent.map { "\(info?.name(of: .agent($0)) ?? "\($0)")'s" } ?? "a"
+            text += ": \(condition!.describe(in: info)) — \(who) message at step \(step)"
         case .error?: text += ": \(hit.agent.map { info?.name(of: .agent($0)) ?? "\($0)" } ?? "an agent") failed"
         case .fallback?: text += ": \(hit.agent.map { info?.name(of: .agent($0)) ?? "\($0)" } ?? "an agent") gave no valid order (fallback)"
         case nil: text += " (step \(step))"

@@ -77,8 +77,11 @@ struct AgentPane: Widget {
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
         let title = "● \(view.spec.name) · \(view.spec.role)".sanitizedForTerminal(singleLine: true)
+        // A breakpoint before this agent speaks shows on its pane, where b set it.
+        let breaks = state.breakpointList.contains { $0.breakpoint.condition == .agent(AgentID(index)) }
         Block(title: title, titleStyle: Style(foreground: color, attributes: .bold),
-              note: view.spec.model.sanitizedForTerminal(singleLine: true), noteStyle: Style(foreground: theme.muted),
+              note: (breaks ? "◉ break · " : "") + view.spec.model.sanitizedForTerminal(singleLine: true),
+              noteStyle: Style(foreground: breaks ? theme.error : theme.muted),
               borderStyle: Style(foreground: focused ? theme.focus : theme.border), focused: focused)
             .render(in: area, buffer: &buffer)
         let inner = Block.inner(area)

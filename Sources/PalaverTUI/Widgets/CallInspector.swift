@@ -121,7 +121,9 @@ struct CallInspector: Widget {
         for retry in call.retries { fact("retried", retry, warn) }
         if call.cancellations > 0 { fact("cancelled", "\(call.cancellations)× by a pause (sent again on resume)") }
         if let error = call.error { fact("error", error, warn) }
-        if let reply = call.reply { fact("reply", "message #\(reply)") }
+        if let reply = call.reply, let message = p.message(id: reply) {
+            fact("reply", "\(p.info.map { $0.name(of: message.sender) + "'s" } ?? "its") message at step \(message.step) (id \(reply) in the session file)")
+        }
 
         out.append(Line([]))
         guard let (messages, missing) = p.request(of: call) else {
@@ -144,7 +146,7 @@ struct CallInspector: Widget {
                 if let n = m.name { head += " · " + n }
                 if i == 0 { head += " (the agent's persona and instructions)" }
                 if i >= 1, i - 1 < ids.count, let message = p.message(id: ids[i - 1]) {
-                    head += " · #\(message.id), step \(message.step)"
+                    head += " · step \(message.step)"
                     if message.kind == .injected { head += ", injected" }
                 } else if i == messages.count - 1, call.context?.prompt != nil {
                     head += " · this turn's question"

@@ -146,7 +146,9 @@ struct ComposerLine: Widget {
         if let replay = state.replay {
             items = [replay.playing ? "space pause" : "space play"] + Self.replayHints
         } else {
-            items = [state.projection.paused ? "space resume" : "space pause"] + Self.hints
+            // Paused is when one looks closer: say how.
+            items = state.projection.paused ? ["space resume", ". step", "c inspect a call", "b break", "i inject", "Tab focus", "/ filter"]
+                                            : ["space pause"] + Self.hints
         }
         let text = Self.hints(items, width: area.width)
         buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
