@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
             replay: open a 1,000,000-event session to its first frame, index it, and seek at random. \
             models: 200 agents call one local Chat Completions endpoint with 100 ms latency; one round's wall time. \
             learning: Q-learning on the classic beer game, all four stages learning; agent-steps per second and the learned team's cost. \
-            coordination: soft graph-colouring DCOPs (3 colours, density 0.2) — 50 of 20 variables and 10 of 50 (pyDCOP's benchmark size; --count sets both) — solved exactly (30 s limit each at 50 variables) and by DSA, MGM and Max-Sum for 100 rounds: gaps to the optimum (or the best the exact solver found) and exact solve times. \
+            coordination: soft graph-colouring DCOPs (3 colours, density 0.2) — 50 of 20 variables and 10 of 50 (pyDCOP's benchmark size; --count sets both) — solved exactly (30 s limit each at 50 variables), by DSA, MGM and Max-Sum for 100 rounds and by DPOP where its tables fit: gaps to the optimum (or the best the exact solver found) and exact solve times. \
             broker (build with --traits Broker; give --broker): events through a run's stream and back, the engine's cost of publishing, \
             a round of 200 agents with a 100 ms model through 4 workers, the per-turn overhead, and 1,000 agents through 8 worker processes.
             """
@@ -100,9 +100,13 @@ struct BenchCommand: ParsableCommand {
             let large = try CoordinationBenchmark.run(instances: count ?? 10, variables: 50, exactTimeout: 30)
             func pct(_ x: Double?) -> Double { round3((x ?? 0) * 100) }
             func family(_ f: CoordinationBenchmark.Family) -> String {
-                var out = #"{"variables":\#(f.variables),"instances":\#(f.instances),"exact_proven":\#(f.proven),"exact_median_seconds":\#(round3(f.medianExactSeconds)),"exact_worst_seconds":\#(round3(f.worstExactSeconds))"#
+                var out = #"{"variables":\#(f.variables),"instances":\#(f.instances),"exact_proven":\#(f.proven),"exact_median_seconds":\#(round3(f.medianExactSeconds)),"exact_worst_seconds":\#(round3(f.worstExactSeconds)),"exact_median_cpu_seconds":\#(round3(f.medianExactCPUSeconds)),"exact_worst_cpu_seconds":\#(round3(f.worstExactCPUSeconds))"#
                 for a in CoordinationBenchmark.heuristics {
                     out += #","\#(a.rawValue)_median_gap_percent":\#(pct(f.medianGaps[a])),"\#(a.rawValue)_mean_gap_percent":\#(pct(f.meanGaps[a])),"\#(a.rawValue)_messages":\#(f.messages[a] ?? 0)"#
+                }
+                out += #","dpop_fits":\#(f.dpopFits)"#
+                if f.dpopFits > 0 {
+                    out += #","dpop_median_gap_percent":\#(pct(f.medianGaps[.dpop])),"dpop_max_gap_percent":\#(pct(f.maxGaps[.dpop])),"dpop_messages":\#(f.messages[.dpop] ?? 0)"#
                 }
                 return out + #","mgm_plain_mean_gap_percent":\#(pct(f.plainMGMGap))}"#
             }
@@ -115,6 +119,10 @@ struct BenchCommand: ParsableCommand {
             rows.append(Row("exact, \(large.variables) vars: proven", "\(large.proven) of \(large.instances)"))
             rows.append(.atMost("exact, \(large.variables) vars: median", large.medianExactSeconds, 1, unit: "s"))
             rows.append(.atMost("exact, \(large.variables) vars: worst", large.worstExactSeconds, 5, unit: "s"))
+            rows.append(Row("exact, \(large.variables) vars: processor time median / worst", "\(round3(large.medianExactCPUSeconds)) / \(round3(large.worstExactCPUSeconds)) s"))
+            if small.dpopFits > 0 {
+                rows.append(.atMost("dpop, \(small.instances)×\(small.variables) vars: median gap (\(small.dpopFits) fit)", pct(small.medianGaps[.dpop]), 0, unit: "%"))
+            }
             return BenchReport(name: "coordination", json: #"{"bench":"coordination","colors":3,"density":0.2,"rounds":100,"ours":\#(family(small)),"pydcop_size":\#(family(large)),"peak_rss_mb":\#(rss)}"#, rows: rows)
         case .learning:
             var options = BeerTrainer.Options()

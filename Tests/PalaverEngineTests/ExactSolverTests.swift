@@ -5,20 +5,21 @@ import Testing
 /// The exact solver against trying every assignment, on problems whose costs
 /// go below zero (maximised utilities, Ising couplings, rewards).
 @Suite struct ExactSolverTests {
-    /// A random problem: 2–4 values per variable, unary costs, binary and a few
-    /// ternary constraints, costs in −10…10.
-    static func randomProblem(seed: UInt64, variables n: Int = 7, objective: DCOPProblem.Objective = .min) -> DCOPProblem {
+    /// A random problem: 2–4 values per variable (2…maxDomain), unary costs, binary and (unless told not) a few
+    /// ternary constraints, costs in −10…10 in halves.
+    static func randomProblem(seed: UInt64, variables n: Int = 7, maxDomain: Int = 4, ternary: Bool = true,
+                              objective: DCOPProblem.Objective = .min) -> DCOPProblem {
         var g = SeededGenerator(seed: DeterministicRandom.mix(seed))
         func pick(_ k: Int) -> Int { Int(g.next() % UInt64(k)) }
         func cost() -> Double { Double(pick(21) - 10) + (pick(2) == 0 ? 0 : 0.5) }
         let variables = (0..<n).map { i in
-            let size = 2 + pick(3)
+            let size = 2 + pick(maxDomain - 1)
             return DCOPProblem.Variable(name: "x\(i)", domain: (0..<size).map { .number(Double($0)) }, owner: i % 3,
                                         unary: (0..<size).map { _ in pick(3) == 0 ? cost() : 0 })
         }
         var constraints: [DCOPProblem.Constraint] = []
         for k in 0..<(n + pick(n)) {
-            let arity = pick(4) == 0 ? 3 : 2
+            let arity = ternary && pick(4) == 0 ? 3 : 2
             var scope: [Int] = []
             while scope.count < arity { let v = pick(n); if !scope.contains(v) { scope.append(v) } }
             let sizes = scope.map { variables[$0].domain.count }
@@ -83,5 +84,45 @@ import Testing
             let r = DCOPRun(problem: p, algorithm: .exact).run()
             #expect(abs(r.cost - best) < 1e-9, "seed \(seed)")
         }
+    }
+
+    /// Both searches, on their own, against trying every assignment: pair-only problems (the cost-transfer path) and
+    /// problems with ternary constraints (charged when complete there, bounded by mini-buckets otherwise).
+    @Test(arguments: 1...40)
+    func bothSearchesAgreeWithTryingEverything(_ seed: Int) {
+        let p = Self.randomProblem(seed: UInt64(seed) &+ 1000, variables: 5 + seed % 4, ternary: seed % 2 == 0,
+                                   objective: seed % 5 == 0 ? .max : .min)
+        let optimum = Self.bruteForce(p)
+        for method in [ExactSolver.Method.costTransfer, .miniBucket] {
+            var solver = ExactSolver(problem: p)
+            solver.method = method
+            let r = solver.solve()
+            #expect(r.optimal)
+            #expect(abs(r.internalCost - optimum) < 1e-9, "seed \(seed) \(method)")
+            #expect(abs(p.internalCost(r.assignment) - r.internalCost) < 1e-9)
+        }
+    }
+
+    /// Twelve variables, costs of both signs and halves, binary and ternary tables: the sizes where pruning
+    /// and cost moves matter, still small enough to try all 3^12 assignments.
+    @Test(arguments: 1...4)
+    func twelveVariablesWithMixedSignsAgreeWithTryingEverything(_ seed: Int) {
+        let p = Self.randomProblem(seed: UInt64(seed) &+ 5000, variables: 12, maxDomain: 3, ternary: seed % 2 == 0)
+        let optimum = Self.bruteForce(p)
+        for method in [ExactSolver.Method.costTransfer, .miniBucket] {
+            var solver = ExactSolver(problem: p)
+            solver.method = method
+            #expect(abs(solver.solve().internalCost - optimum) < 1e-9, "seed \(seed) \(method)")
+        }
+    }
+
+    /// Stopped by its time limit, it says so, and its bound is one: never above the best it found.
+    @Test func aTimeLimitReportsTheBestFoundAndAProvenBound() throws {
+        let p = try DCOPReader.parse(DCOPGenerator.graphColoring(variables: 60, colors: 3, density: 0.3, seed: 4))
+        let r = ExactSolver(problem: p).solve(timeout: 0.001)
+        #expect(!r.optimal)
+        #expect(r.lowerBound <= r.internalCost + 1e-9)
+        #expect(r.lowerBound > 0)
+        #expect(abs(p.internalCost(r.assignment) - r.internalCost) < 1e-9)
     }
 }

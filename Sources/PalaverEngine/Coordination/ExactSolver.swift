@@ -1,13 +1,16 @@
-/// The optimum of a DCOP by depth-first branch and bound with a mini-bucket
-/// lower bound (`MiniBucketSearch`). The search order is the reverse of a
-/// min-fill elimination order; every table is first shifted to a least entry
-/// of 0 and all constraints on the same pair summed into one
-/// (`ExactSolverModel`). The search starts from a good assignment: each
-/// variable in turn takes its cheapest value given those before it, then
-/// one-variable moves polish it.
+/// The optimum of a DCOP by depth-first branch and bound. Problems of unary and
+/// pair constraints are searched keeping soft arc consistency by cost transfer
+/// (`CostTransferSearch`: the bound is c∅, the cost every completion pays);
+/// problems with wider constraints by a mini-bucket bound
+/// (`MiniBucketSearch`), which takes those into its bound. Both work on
+/// `ExactSolverModel`: every table shifted to a least entry of 0, constraints on
+/// the same pair summed, variables in the reverse of a min-fill elimination
+/// order. The search starts from a good assignment: greedy in that order, then
+/// iterated local search (one-variable moves until none helps, a random kick to
+/// a tenth of the variables, kept when no worse), so that it only has to prove.
 ///
 /// With a time limit it stops, and reports the best assignment found and the
-/// proven lower bound (the mini-bucket bound at the root).
+/// proven lower bound (the bound at the root).
 public struct ExactSolver {
     public struct Result: Sendable {
         public var assignment: [Int]
@@ -29,7 +32,11 @@ public struct ExactSolver {
         public var bound: Double
     }
 
+    /// Which search proves the optimum.
+    public enum Method: Sendable { case automatic, costTransfer, miniBucket }
+
     let problem: DCOPProblem
+    public var method = Method.automatic
     public init(problem: DCOPProblem) { self.problem = problem }
 
     /// `timeout`: seconds before giving up (nil: none). `progress` is called about once a second.
@@ -37,22 +44,23 @@ public struct ExactSolver {
         let started = MonotonicClock.seconds()
         let order = problem.variables.count <= 5_000 ? ExactSolverModel.minFillOrder(problem) : ExactSolverModel.searchOrder(problem)
         let model = ExactSolverModel(problem: problem, order: order)
-        var search = MiniBucketSearch(model: model)
-        // A first solution: greedy in search order, then polished.
+        // A first solution: greedy in search order, then improved by local search.
         var start = Array(repeating: 0, count: problem.variables.count)
         let constraintsOf = problem.constraintsOf
         for v in order {
             let costs = problem.localCosts(of: v, start, constraintsOf: constraintsOf)
             start[v] = costs.indices.min { costs[$0] < costs[$1] } ?? 0
         }
-        start = Self.polished(problem, start)
+        start = Self.improved(problem, start)
+        let wide = model.closing.contains { !$0.isEmpty }
+        var search: any BoundedSearch = method == .miniBucket || (method == .automatic && wide)
+            ? MiniBucketSearch(model: model) : CostTransferSearch(model: model)
         search.best = problem.internalCost(start) + 1e-7
         search.bestValues = order.map { start[$0] }
         search.deadline = timeout.map { started + $0 }
-        let rootBound = search.rootBound
         if let progress {
-            search.progress = { nodes, best in
-                progress(Progress(nodes: nodes, seconds: MonotonicClock.seconds() - started, best: best, bound: rootBound))
+            search.progress = { nodes, best, bound in
+                progress(Progress(nodes: nodes, seconds: MonotonicClock.seconds() - started, best: best, bound: bound))
             }
         }
         search.run()
@@ -60,13 +68,12 @@ public struct ExactSolver {
         for (k, v) in order.enumerated() { assignment[v] = search.bestValues[k] }
         let cost = problem.internalCost(assignment)
         return Result(assignment: assignment, internalCost: cost, nodesExplored: search.nodes, optimal: !search.stopped,
-                      lowerBound: search.stopped ? min(cost, rootBound) : cost)
+                      lowerBound: search.stopped ? min(cost, search.rootBound) : cost)
     }
 
     /// One-variable moves that lower the cost, until none does.
-    static func polished(_ p: DCOPProblem, _ start: [Int]) -> [Int] {
+    static func polished(_ p: DCOPProblem, _ start: [Int], constraintsOf: [[Int]]) -> [Int] {
         var a = start
-        let constraintsOf = p.constraintsOf
         var improved = true
         var sweeps = 0
         while improved && sweeps < 1000 {
@@ -79,4 +86,47 @@ public struct ExactSolver {
         }
         return a
     }
+
+    /// Iterated local search: polish, kick a tenth of the variables to random values, polish again, keep it when no
+    /// worse; the best seen. Seeded, so a solve is repeatable; about 300 kicks on small problems, fewer on large ones.
+    static func improved(_ p: DCOPProblem, _ start: [Int]) -> [Int] {
+        let n = p.variables.count
+        guard n > 0 else { return start }
+        let constraintsOf = p.constraintsOf
+        var random = SeededGenerator(seed: 0x1E5)
+        var best = polished(p, start, constraintsOf: constraintsOf), bestCost = p.internalCost(best)
+        var current = best, currentCost = bestCost
+        let work = n + p.constraints.count
+        for _ in 0..<max(5, min(300, 100_000 / max(1, work))) {
+            var a = current
+            for _ in 0..<max(2, n / 10) {
+                let v = Int(random.next() % UInt64(n))
+                a[v] = Int(random.next() % UInt64(p.variables[v].domain.count))
+            }
+            a = polished(p, a, constraintsOf: constraintsOf)
+            let cost = p.internalCost(a)
+            if cost <= currentCost + 1e-9 {
+                current = a
+                currentCost = cost
+                if cost < bestCost - 1e-9 { best = a; bestCost = cost }
+            }
+        }
+        return best
+    }
+}
+
+/// What `ExactSolver` needs of a branch and bound: it searches below the root for
+/// anything cheaper than `best` (values by search position), and proves it.
+protocol BoundedSearch {
+    var best: Double { get set }
+    var bestValues: [Int] { get set }
+    var deadline: Double? { get set }
+    /// Called about once a second with the nodes explored, the best cost so far and the root bound.
+    var progress: ((Int, Double, Double) -> Void)? { get set }
+    var nodes: Int { get }
+    /// True when the deadline stopped it.
+    var stopped: Bool { get }
+    /// No assignment costs less than this.
+    var rootBound: Double { get }
+    mutating func run()
 }

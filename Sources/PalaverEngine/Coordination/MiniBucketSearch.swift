@@ -12,7 +12,7 @@
 /// never exceeds the cost of any completion; a branch whose f reaches the best
 /// found is cut. Moving from p to p + 1 adds bucket p's own tables and the
 /// messages it received and takes away the messages it sent.
-struct MiniBucketSearch {
+struct MiniBucketSearch: BoundedSearch {
     struct Table {
         var scope: [Int]        // positions, ascending
         var strides: [Int]
@@ -39,8 +39,8 @@ struct MiniBucketSearch {
     var nodes = 0
     var deadline: Double?
     var stopped = false
-    /// Called about once a second with the nodes explored and the best cost so far.
-    var progress: ((Int, Double) -> Void)?
+    /// Called about once a second with the nodes explored, the best cost so far and the root bound.
+    var progress: ((Int, Double, Double) -> Void)?
     private var lastReport = MonotonicClock.seconds()
 
     static let cellLimit = 60_000
@@ -125,7 +125,7 @@ struct MiniBucketSearch {
         if nodes & 0xFFF == 0 {
             let now = MonotonicClock.seconds()
             if let deadline, now >= deadline { stopped = true; return }
-            if let progress, now - lastReport >= 1 { lastReport = now; progress(nodes, best) }
+            if let progress, now - lastReport >= 1 { lastReport = now; progress(nodes, best, rootBound) }
         }
         if p == n {
             if f < best - 1e-9 { best = f; bestValues = values }
