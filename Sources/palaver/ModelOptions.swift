@@ -5,7 +5,7 @@ import PalaverModels
 
 /// Flags that choose and reach real models, shared by run and fork.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Model for every agent: offline, openai:MODEL or ollama:MODEL (overrides the scenario).")
+    @Option(help: "Model for every agent: offline, openai:MODEL or ollama:MODEL (overrides the scenario). A fork also takes models per agent: 'offline maya=ollama:llama3'.")
     var model: String?
 
     @Option(help: "Server for openai:/ollama: models (else OPENAI_BASE_URL / OLLAMA_HOST, else the provider's own).")

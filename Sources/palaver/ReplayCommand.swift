@@ -54,19 +54,27 @@ struct ReplayCommand: ParsableCommand {
         do { player = try SessionPlayer(path: path) } catch { throw BadInput(error) }
         let (chosen, _) = WorkbenchTheme.choose(theme)
         let recording = RecordingSource(player: player, speed: speed ?? .factor(1))
-        let outcome = Workbench(recording: recording, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: path)).start()
+        let workbench = Workbench(recording: recording, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: path))
+        let outcome = workbench.start()
         if let warning = player.warning { Palaver.warn(warning) }
         guard case .fork(let step) = outcome else { return }
+        // What the fork form asked for: models (all or per agent) and more steps, as fork --model --steps.
+        let request = workbench.state.forkRequest ?? ForkRequest()
         let recordPath = SessionFiles.newPath(for: player.info.scenario + "-fork")
         try SessionFiles.prepareDirectory(for: recordPath)
         let run: SessionRun
         do {
-            run = try SessionRun(forking: path, at: step, options: .init(recordPath: recordPath))
+            let models = try ModelOptions.parse([])
+            run = try SessionRun(forking: path, at: step, options: .init(maxSteps: request.moreSteps.map { step + $0 }, model: request.model,
+                                                                         recordPath: recordPath, catalog: models.catalog))
         } catch {
             throw BadInput("\(path): cannot fork at step \(step): \(error)")
         }
+        var changes: [String] = []
+        if let model = request.model { changes.append("models \(model)") }
+        if let more = request.moreSteps { changes.append("\(more) more steps") }
         LiveRunPresenter.present(run, interactive: true, theme: theme, recordPath: recordPath,
-                                 welcome: "forked from \(path) at step \(step): you are live now",
+                                 welcome: "forked from \(path) at step \(step)" + (changes.isEmpty ? "" : " (\(changes.joined(separator: ", ")))") + ": you are live now",
                                  recordedNote: "fork recorded to \(recordPath) (parent \(path), step \(step))")
     }
 }

@@ -77,7 +77,11 @@ import Testing
         #expect(state.handle(.left) == [.replay(.steps(-1))])
         #expect(state.handle(.right) == [.replay(.steps(1))])
         #expect(state.handle(.char("}")) == [.replay(.percent(10))])
-        #expect(state.handle(.char("f")) == [.replay(.fork)])
+        // f asks for models and steps first; Enter with both left as they are forks as recorded.
+        #expect(state.handle(.char("f")).isEmpty)
+        #expect(state.mode == .fork(ForkForm()))
+        #expect(state.handle(.enter) == [.replay(.fork)])
+        #expect(state.forkRequest == ForkRequest())
         #expect(state.handle(.char("+")) == [.replay(.setSpeed(.factor(2)))])
         #expect(state.handle(.char("i")).isEmpty)
         #expect(state.notice?.text.contains("press f to fork") == true)

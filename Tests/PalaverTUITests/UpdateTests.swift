@@ -180,7 +180,8 @@ import Testing
         // Actions without their own help line share one with their partner (e.g. faster / slower).
         let partners: [Action: Action] = [.slower: .faster, .focusPrevious: .focusNext, .scrollUp: .scrollDown,
                                           .pageUp: .pageDown, .scrollBottom: .scrollTop, .stepBack: .stepForward,
-                                          .previousMessage: .nextMessage, .jumpBack: .jumpForward]
+                                          .previousMessage: .nextMessage, .jumpBack: .jumpForward,
+                                          .dropMessage: .editMessage, .restoreMessage: .editMessage, .quit: .help]
         for binding in keymap.bindings where binding.help.isEmpty {
             #expect(partners[binding.action].map(described.contains) == true, "\(binding.action) has no help")
         }

@@ -56,15 +56,25 @@ public struct Mailbox: Sendable {
     }
 
     /// Removes a waiting message. Returns false when it is not waiting here.
-    public mutating func drop(_ id: Int) -> Bool {
-        if let i = priority.firstIndex(where: { $0.id == id }) {
-            priority.remove(at: i)
-            return true
+    public mutating func drop(_ id: Int) -> Bool { take(id) != nil }
+
+    /// Removes a waiting message and returns it (nil when it is not waiting here).
+    public mutating func take(_ id: Int) -> Message? {
+        if let i = priority.firstIndex(where: { $0.id == id }) { return priority.remove(at: i) }
+        if let i = regular.firstIndex(where: { $0.id == id }) { return regular.remove(at: i) }
+        return nil
+    }
+
+    /// Puts a dropped message back where it was: among its queue, in id order,
+    /// as if it had never left. Returns false, unchanged, when the mailbox is full.
+    @discardableResult
+    public mutating func restore(_ message: Message) -> Bool {
+        guard count < capacity else { return false }
+        if message.kind.isPriority {
+            priority.insert(message, at: priority.firstIndex { $0.id > message.id } ?? priority.count)
+        } else {
+            regular.insert(message, at: regular.firstIndex { $0.id > message.id } ?? regular.count)
         }
-        if let i = regular.firstIndex(where: { $0.id == id }) {
-            regular.remove(at: i)
-            return true
-        }
-        return false
+        return true
     }
 }

@@ -12,6 +12,8 @@ public enum Command: Sendable, Equatable {
     case edit(messageID: Int, text: String)
     /// Remove a message still waiting in a mailbox.
     case drop(messageID: Int)
+    /// Put a dropped message back into the mailboxes it was dropped from, while it is still unread there.
+    case restore(messageID: Int)
     case mute(AgentID)
     case unmute(AgentID)
     /// The agent's turns wait for text from the user until it is handed back.

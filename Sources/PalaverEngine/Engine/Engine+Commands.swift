@@ -40,10 +40,27 @@ extension Engine {
             guard found else { return reject("edit", notWaiting(id)) }
             emit(.edited(messageID: id, text: text, original: original))
         case .drop(let id):
-            var from: [AgentID] = []
-            for i in mailboxes.indices where mailboxes[i].drop(id) { from.append(AgentID(i)) }
-            guard !from.isEmpty else { return reject("drop", notWaiting(id)) }
-            emit(.dropped(messageID: id, from: from))
+            var taken: Message?
+            var recipients: [AgentID] = []
+            for i in mailboxes.indices {
+                guard let message = mailboxes[i].take(id) else { continue }
+                taken = message
+                recipients.append(AgentID(i))
+            }
+            guard let taken else { return reject("drop", notWaiting(id)) }
+            droppedMessages[id] = (taken, recipients)
+            emit(.dropped(messageID: id, from: recipients))
+        case .restore(let id):
+            guard let (message, recipients) = droppedMessages.removeValue(forKey: id) else {
+                return reject("restore", id < nextMessageID && id > 0
+                              ? "message \(id) is not dropped (it was delivered or is still waiting)"
+                              : "there is no message \(id)")
+            }
+            emit(.restored(messageID: id))
+            // Back where it was in each mailbox; one that filled up meanwhile refuses it, as it would a new message.
+            for agent in recipients where !mailboxes[agent.index].restore(message) {
+                emit(.mailboxFull(agent: agent, messageID: id))
+            }
         case .mute(let agent):
             guard isKnown(agent) else { return reject("mute", "there is no agent \(agent)") }
             guard !muted[agent.index] else { return }

@@ -32,6 +32,8 @@ public final class Engine {
     /// Turns handed back mid-step, now waiting for the model: the runner takes and starts them.
     var handedBack: [Turn] = []
     public internal(set) var nextMessageID = 1
+    /// Messages dropped by the user, as they waited, and for whom: a restore puts them back.
+    var droppedMessages: [Int: (message: Message, recipients: [AgentID])] = [:]
     var roundRobinCursor = 0
     var lastMessage: Message?
     public internal(set) var messageCount = 0

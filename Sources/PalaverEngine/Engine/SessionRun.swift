@@ -80,13 +80,20 @@ public final class SessionRun {
             return true
         }
         var info = reader.info
-        if let model = options.model { for i in info.agents.indices { info.agents[i].model = model } }
+        var catalog = options.catalog ?? ModelCatalog()
+        if let model = options.model {
+            // One model for all, or per agent (`maya=ollama:llama3`).
+            do {
+                try ModelChoice.parse(model, agents: info.agents, prefixes: catalog.knownPrefixes.filter { $0 != "offline" }).apply(to: &info.agents)
+            } catch {
+                throw ModelCatalog.Failure(spec: model, reason: error.reason)
+            }
+        }
         if let steps = options.maxSteps { info.maxSteps = steps }
         if let speed = options.speed { info.speed = speed }
         guard step < info.maxSteps else {
             throw SessionRebuilder.Failure(reason: "step \(step) is at or past the run's step limit (\(info.maxSteps)); give --steps to go further")
         }
-        var catalog = options.catalog ?? ModelCatalog()
         catalog.offline = OfflineModel(settings: info.offline)
         let providers = try catalog.providers(for: info.agents)
         let rebuilt = try SessionRebuilder.rebuild(from: events, through: step, info: info)

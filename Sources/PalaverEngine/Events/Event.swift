@@ -25,6 +25,8 @@ public struct Event: Hashable, Sendable {
         case edited(messageID: Int, text: String, original: String?)
         /// A waiting message taken out of these agents' mailboxes (nil only from a v1 file).
         case dropped(messageID: Int, from: [AgentID]?)
+        /// A dropped message put back into the mailboxes it was dropped from (`Command.restore`).
+        case restored(messageID: Int)
         case mailboxFull(agent: AgentID, messageID: Int)
         /// A turn starts: its model is asked (`context`: what it is sent, nil for a person's turn and older files).
         case callStarted(agent: AgentID, model: String, context: CallContext? = nil)

@@ -27,6 +27,10 @@ public struct Projection: Sendable {
     public private(set) var environmentWeek: Int?
     /// What the agents' environment has cost them so far (minus the sum of their rewards).
     public var environmentCost: Double { -agents.reduce(0) { $0 + $1.totalReward } }
+    /// Log positions of the messages still waiting in some mailbox, in order (for the mailbox view).
+    public private(set) var waiting = SortedPositions()
+    /// How many seen messages an agent's memory keeps (the session's setting).
+    private var memorySize: Int { info?.configuration.memorySize ?? EngineConfiguration().memorySize }
     /// Rejected commands and agent errors, newest last.
     public private(set) var notices: [Notice] = []
     /// Every model call, for the call inspector.
@@ -73,7 +77,10 @@ public struct Projection: Sendable {
                 log[i].deliveries += 1
                 log[i].pending.remove(agent)
                 log[i].readBy.insert(agent)
+                if log[i].pending.isEmpty { waiting.remove(i) }
             }
+            let limit = memorySize
+            withAgent(agent) { $0.remember(id, limit: limit) }
         case .edited(let id, let text, let original):
             if let i = logPosition(of: id) {
                 // Who read it before the edit saw the original.
@@ -92,11 +99,21 @@ public struct Projection: Sendable {
                     log[i].droppedFor = log[i].pending
                 }
                 log[i].pending = AgentMask()
+                waiting.remove(i)
+            }
+        case .restored(let id):
+            if let i = logPosition(of: id) {
+                log[i].dropped = false
+                log[i].pending = log[i].droppedFor
+                log[i].restoredFor = log[i].droppedFor
+                log[i].droppedFor = AgentMask()
+                if !log[i].pending.isEmpty { waiting.insert(i) }
             }
         case .mailboxFull(let agent, let id):
             var what = "a message"
             if let i = logPosition(of: id) {
                 log[i].pending.remove(agent)
+                if log[i].pending.isEmpty { waiting.remove(i) }
                 what = "the message \(info?.name(of: log[i].message.sender) ?? "?") sent at step \(log[i].message.step)"
             }
             notice("\(name(agent))'s mailbox is full: \(what) was not delivered to it", error: true)
@@ -176,6 +193,7 @@ public struct Projection: Sendable {
         case .all: for i in agents.indices where AgentID(i) != message.sender.agent { entry.pending.insert(AgentID(i)) }
         }
         log.append(entry)
+        if !entry.pending.isEmpty { waiting.insert(log.count - 1) }
         if info?.coordination != nil {
             if plan.last?.step != message.step { plan.append(PlanStep(step: message.step)) }
             if case .assignment(let variable, let value, _)? = message.coordination {
@@ -183,7 +201,10 @@ public struct Projection: Sendable {
             }
         }
         if let agent = message.sender.agent {
+            let limit = memorySize
             withAgent(agent) {
+                // An agent's own words are part of what it remembers, as the engine keeps them.
+                if message.kind.isSpeech { $0.remember(message.id, limit: limit) }
                 $0.recent.append(message.id)
                 if $0.recent.count > Projection.recentLimit { $0.recent.removeFirst() }
                 $0.messagesSent += 1
@@ -264,6 +285,14 @@ public struct AgentView: Sendable {
     public var readings: [Reading] = []
     /// Replies that held no valid action (a fallback was taken).
     public var invalidActions = 0
+    /// Ids of the messages in its memory, oldest first: what its next request is built from.
+    public private(set) var memory: [Int] = []
+
+    mutating func remember(_ id: Int, limit: Int) {
+        guard limit > 0 else { return }
+        memory.append(id)
+        if memory.count > limit { memory.removeFirst(memory.count - limit) }
+    }
 
     public func reading(_ name: String) -> Double? { readings.first { $0.name == name }?.value }
 
@@ -322,6 +351,8 @@ public struct LogEntry: Sendable {
     public var droppedFor = AgentMask()
     /// The model call whose reply this is (an index into the projection's `calls`).
     public var call: Int?
+    /// Recipients it was put back for after a drop (`restored`).
+    public var restoredFor = AgentMask()
 
     /// Still waiting in some mailbox: it can be edited or dropped.
     public var isWaiting: Bool { !pending.isEmpty }
@@ -333,4 +364,35 @@ public struct LogEntry: Sendable {
 public struct PlanStep: Sendable {
     public var step: Int
     public var values: [(variable: String, value: String)] = []
+}
+
+/// A small sorted set of log positions: messages waiting in mailboxes are few
+/// (bounded by the mailboxes), so a sorted array with binary search serves.
+public struct SortedPositions: Sendable, RandomAccessCollection {
+    private var items: [Int] = []
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { items.count }
+    public subscript(i: Int) -> Int { items[i] }
+
+    private func slot(of value: Int) -> Int {
+        var low = 0, high = items.count
+        while low < high {
+            let mid = (low + high) / 2
+            if items[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    mutating func insert(_ value: Int) {
+        let i = slot(of: value)
+        if i == items.count || items[i] != value { items.insert(value, at: i) }
+    }
+
+    mutating func remove(_ value: Int) {
+        let i = slot(of: value)
+        if i < items.count, items[i] == value { items.remove(at: i) }
+    }
 }

@@ -156,6 +156,8 @@ public struct EventDecoder {
                            original: o["original"] == nil ? nil : try string(o, "original"))
         case "dropped":
             body = .dropped(messageID: try int(o, "id"), from: o["from"] == nil ? nil : try agents(o, "from"))
+        case "restored":
+            body = .restored(messageID: try int(o, "id"))
         case "mailbox_full":
             body = .mailboxFull(agent: try agent(o), messageID: try int(o, "id"))
         case "call_started":

@@ -127,6 +127,9 @@ public struct EventEncoder {
             head("dropped", event)
             writer.key("id"); writer.int(id)
             if let from { writer.key("from"); writer.beginArray(); for a in from { writer.string(name(a)) }; writer.endArray() }
+        case .restored(let id):
+            head("restored", event)
+            writer.key("id"); writer.int(id)
         case .mailboxFull(let to, let id):
             head("mailbox_full", event)
             agent(to)

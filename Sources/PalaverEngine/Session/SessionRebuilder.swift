@@ -96,6 +96,10 @@ public struct SessionRebuilder {
                 engine.apply(.edit(messageID: id, text: text))
             case .dropped(let id, _):
                 engine.apply(.drop(messageID: id))
+            case .restored(let id):
+                // A restore into a mailbox that filled up meanwhile is refused there, as recorded.
+                engine.apply(.restore(messageID: id))
+                i = check.position - 1
             case .control(.mute(let agent)):
                 engine.apply(.mute(agent))
             case .control(.unmute(let agent)):

@@ -57,6 +57,7 @@ public final class RecordingSource: EventSource, Controls {
         status.totalTime = player.time(ofEvent: player.eventCount - 1)
         status.markers = player.markers
         status.pausedSpans = player.pausedSpans
+        status.forkStep = player.lastCompletedStep
         if status != sent {
             sent = status
             update.playback = status

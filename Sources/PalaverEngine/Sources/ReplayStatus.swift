@@ -19,6 +19,8 @@ public struct ReplayStatus: Sendable, Equatable {
     public var clearedRecorded: [Int] = []
     /// The breakpoint playing stopped at, until it plays on.
     public var stop: BreakpointBoard.Stop?
+    /// The step a fork from here would start after (the last one complete).
+    public var forkStep = 0
 
     public init(path: String) { self.path = path }
 }

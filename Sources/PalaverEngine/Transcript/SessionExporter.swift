@@ -79,6 +79,8 @@ public enum SessionExporter {
                 if m.author == .person { notes.append("typed by a person") }
                 if entry.dropped {
                     notes.append("dropped before \(names(entry.droppedFor)) read it" + (entry.readBy.isEmpty ? "" : "; \(names(entry.readBy)) had read it"))
+                } else if !entry.restoredFor.isEmpty {
+                    notes.append("dropped, then restored for \(names(entry.restoredFor))")
                 }
                 if entry.originalText != nil {
                     notes.append("edited in flight" + (entry.readBeforeEdit.isEmpty ? "" : "; \(names(entry.readBeforeEdit)) read the original"))

@@ -28,6 +28,8 @@ public final class TranscriptPrinter: EventSink {
             write(clean("\(stepLabel(event.step)) ! message \(id) edited in flight: \(text)"))
         case .dropped(let id, _):
             write(clean("\(stepLabel(event.step)) ! message \(id) dropped in flight"))
+        case .restored(let id):
+            write(clean("\(stepLabel(event.step)) ! message \(id) restored (back in the mailboxes it was dropped from)"))
         case .mailboxFull(let agent, let id):
             write(clean("\(stepLabel(event.step)) ! \(name(.agent(agent)))'s mailbox is full; message \(id) not delivered"))
         case .agentError(let agent, let message):

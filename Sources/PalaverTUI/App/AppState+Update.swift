@@ -87,6 +87,11 @@ extension AppState {
             return []
         case .inspector(let inspection): return handleInspector(key, inspection)
         case .breakpoints(let selection): return handleBreakpointList(key, selection: selection)
+        case .mailboxes(let agent, let scroll):
+            handleMailboxes(key, agent: agent, scroll: scroll)
+            return []
+        case .fork(let form):
+            return handleForkForm(key, form)
         case .compose(let text):
             switch edit(text, with: key) {
             case .changed(let t): mode = .compose(t)
@@ -113,6 +118,12 @@ extension AppState {
             case .unchanged: break
             }
         case .filter(let text):
+            // Tab completes a name after from:, to: or @ alike.
+            if key == .tab, let agents = projection.info?.agents {
+                logFilter = LogFilter.complete(text, agents: agents)
+                mode = .filter(logFilter)
+                return []
+            }
             switch edit(text, with: key) {
             case .changed(let t):
                 mode = .filter(t)
@@ -184,10 +195,11 @@ extension AppState {
         if let replay { return handleReplay(action, replay) }
         let replayOnly: Set<Action> = [.eventBack, .stepForward, .stepBack, .nextMessage, .previousMessage, .jumpForward, .jumpBack, .fork]
         if replayOnly.contains(action) {
-            say("that key moves through recordings: open one with palaver replay (this run is live)")
+            say(action == .fork ? "f forks a recording: this run is live and recorded already (fork it later with palaver fork PATH --at STEP)"
+                                : "that key moves through recordings: open one with palaver replay (this run is live)")
             return []
         }
-        let changesTheRun: Set<Action> = [.togglePause, .stepOnce, .faster, .slower, .compose, .reply, .editMessage, .dropMessage, .mute, .takeOver]
+        let changesTheRun: Set<Action> = [.togglePause, .stepOnce, .faster, .slower, .compose, .reply, .editMessage, .dropMessage, .restoreMessage, .mute, .takeOver]
         if changesTheRun.contains(action), let ended = projection.ended {
             say("this run has ended (\(NumberText.counted(ended.steps, "step"))): start another with palaver run, or press q to quit", error: true)
             return []
@@ -239,6 +251,9 @@ extension AppState {
             if projection.agents[agent].takenOver { return [.engine(.handBack(AgentID(agent)))] }
             say("you are \(projection.agents[agent].spec.name) now: when its turn comes, press r to reply; t hands it back")
             return [.engine(.takeOver(AgentID(agent)))]
+        case .restoreMessage: return restoreSelected()
+        case .mailboxes: openMailboxes()
+        case .toggleChatter: toggleChatter()
         case .toggleGraph: graphShowsPolicy.toggle()
         case .cycleTheme:
             guard !themeNames.isEmpty else { return [] }
@@ -268,11 +283,13 @@ extension AppState {
         case .jumpBack: return [.replay(.percent(-10))]
         case .faster: return [.replay(.setSpeed(replay.speed.faster()))]
         case .slower: return [.replay(.setSpeed(replay.speed.slower()))]
-        case .fork: return [.replay(.fork)]
+        case .fork:
+            openForkForm()
+            return []
         case .nextMessage, .previousMessage:
             guard let agent = focusedAgent else { say("focus an agent pane first (Tab), then ] and [ move between its messages", error: true); return [] }
             return [.replay(.messages(AgentID(agent), action == .nextMessage ? 1 : -1))]
-        case .compose, .reply, .editMessage, .dropMessage, .mute, .takeOver:
+        case .compose, .reply, .editMessage, .dropMessage, .restoreMessage, .mute, .takeOver:
             say("this is a recording: press f to fork a live run from here, then step in", error: true)
             return []
         default:
@@ -391,7 +408,10 @@ extension AppState {
         }
         switch mouse {
         case .click(let x, let y):
-            if mode == .help || { switch mode { case .detail, .inspector, .breakpoints: return true; default: return false } }() { mode = .normal; return }
+            switch mode {
+            case .help, .detail, .inspector, .breakpoints, .mailboxes: mode = .normal; return
+            default: break
+            }
             if let target = pane(at: x, y) { focus = target }
         case .wheelUp(let x, let y):
             if let target = pane(at: x, y) { focus = target }

@@ -19,6 +19,10 @@ public struct AppState: Sendable {
         case inspector(Inspection)
         /// The breakpoints overlay, with the selected row.
         case breakpoints(selection: Int)
+        /// One agent's mailbox and memory (by roster index), scrolled down by `scroll` lines.
+        case mailboxes(agent: Int, scroll: Int)
+        /// Asking how to fork a recording: models and more steps.
+        case fork(ForkForm)
     }
 
     public enum Focus: Hashable, Sendable {
@@ -35,6 +39,10 @@ public struct AppState: Sendable {
     /// The selected log entry (index into the filtered log); nil selects the newest.
     public var logSelection: Int?
     public var logFilter = ""
+    /// Algorithm traffic (MGM's `gain …`, DCOP value messages) left out of the log.
+    public var hideChatter = false
+    /// What the fork form asked for, read by whoever starts the fork when the workbench ends.
+    public var forkRequest: ForkRequest?
     public var agentOffsets: [Int: Int] = [:]
     public var graphShowsPolicy = false
     /// Learned policies of the agents that play one, by roster index (from the session's environment).
@@ -79,23 +87,13 @@ public struct AppState: Sendable {
     /// The log entries the filter lets through, as indices into the projection's log.
     public var visibleLog: LogSlice {
         let filter = logFilter.trimmingWhitespace
-        guard !filter.isEmpty else { return LogSlice(all: projection.log.count) }
-        return LogSlice(filtered: filteredLog(filter))
-    }
-
-    private func filteredLog(_ filter: String) -> [Int] {
-        let lowered = filter.lowercased()
-        if lowered.hasPrefix("@") {
-            let name = String(lowered.dropFirst())
-            guard let info = projection.info,
-                  let index = info.agents.firstIndex(where: { $0.id.lowercased() == name || $0.name.lowercased() == name }) else { return [] }
-            let agent = AgentID(index)
-            return projection.log.indices.filter {
-                let m = projection.log[$0].message
-                return m.sender == .agent(agent) || m.recipients.includes(agent)
-            }
-        }
-        return projection.log.indices.filter { projection.log[$0].message.text.lowercased().contains(lowered) }
+        guard !filter.isEmpty || hideChatter else { return LogSlice(all: projection.log.count) }
+        guard case .success(let parsed) = LogFilter.parse(filter, agents: projection.info?.agents ?? []) else { return LogSlice(filtered: []) }
+        let hide = hideChatter
+        return LogSlice(filtered: projection.log.indices.filter {
+            let entry = projection.log[$0]
+            return !(hide && LogFilter.Kind.of(entry) == .algorithm) && parsed.matches(entry)
+        })
     }
 
     /// The log entry the selection points at (the newest when none is chosen).

@@ -35,6 +35,7 @@ public enum AppView {
         case .detail(let id): MessageDetail(state: state, messageID: id).render(in: area, buffer: &buffer)
         case .inspector(let inspection): CallInspector(state: state, inspection: inspection).render(in: area, buffer: &buffer)
         case .breakpoints(let selection): BreakpointList(state: state, selection: selection).render(in: area, buffer: &buffer)
+        case .mailboxes(let agent, let scroll): MailboxOverlay(state: state, agent: agent, scroll: scroll).render(in: area, buffer: &buffer)
         default: break
         }
     }

@@ -7,6 +7,7 @@ public enum Action: Hashable, Sendable {
     case mute, takeOver, toggleGraph, cycleTheme, commandMode, help, quit
     case inspectCall, toggleBreakpoint, breakpointList
     case eventBack, stepForward, stepBack, nextMessage, previousMessage, jumpForward, jumpBack, fork
+    case restoreMessage, mailboxes, toggleChatter
 }
 
 /// The workbench's keys, in one table: key handling and the `?` help overlay
@@ -32,8 +33,9 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("r")], action: .reply, help: "reply as the agent you took over", section: "Step in"),
         Binding(keys: [.char("t")], action: .takeOver, help: "take over / hand back the focused agent", section: "Step in"),
         Binding(keys: [.char("m")], action: .mute, help: "mute / unmute the focused agent", section: "Step in"),
-        Binding(keys: [.char("e")], action: .editMessage, help: "edit the selected message while it waits (log)", section: "Step in"),
-        Binding(keys: [.char("d")], action: .dropMessage, help: "drop the selected message while it waits (log)", section: "Step in"),
+        Binding(keys: [.char("e")], label: "e d u", action: .editMessage, help: "edit · drop · undo a drop (u): the selected log message, unread", section: "Step in"),
+        Binding(keys: [.char("d")], action: .dropMessage, help: "", section: "Step in"),
+        Binding(keys: [.char("u")], action: .restoreMessage, help: "", section: "Step in"),
         Binding(keys: [.char("c")], action: .inspectCall, help: "inspect the model call behind the selected message or focused pane", section: "Debug"),
         Binding(keys: [.char("b")], action: .toggleBreakpoint, help: "break before the focused agent speaks (again: clear)", section: "Debug"),
         Binding(keys: [.char("B")], action: .breakpointList, help: "list / delete breakpoints (:break text WORDS, /REGEX/, error, fallback, step N)", section: "Debug"),
@@ -44,7 +46,7 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("[")], action: .previousMessage, help: "", section: "Replay"),
         Binding(keys: [.char("}")], label: "} {", action: .jumpForward, help: "10 % forward / back (:goto STEP or :goto MM:SS)", section: "Replay"),
         Binding(keys: [.char("{")], action: .jumpBack, help: "", section: "Replay"),
-        Binding(keys: [.char("f")], action: .fork, help: "fork: continue live from here", section: "Replay"),
+        Binding(keys: [.char("f")], action: .fork, help: "fork: continue live from here (asks for models and steps)", section: "Replay"),
         Binding(keys: [.tab], label: "Tab S-Tab", action: .focusNext, help: "move focus between panes", section: "Move"),
         Binding(keys: [.backTab], action: .focusPrevious, help: "", section: "Move"),
         Binding(keys: [.char("j"), .down], label: "j k ↑ ↓", action: .scrollDown, help: "scroll / select", section: "Move"),
@@ -54,12 +56,14 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("g"), .home], label: "g G", action: .scrollTop, help: "top / bottom (G follows the log)", section: "Move"),
         Binding(keys: [.char("G"), .end], action: .scrollBottom, help: "", section: "Move"),
         Binding(keys: [.enter], action: .openMessage, help: "open the selected message: the model call behind it, or the message in full", section: "Move"),
-        Binding(keys: [.char("/")], action: .filter, help: "filter the log by text or @agent", section: "Move"),
+        Binding(keys: [.char("/")], action: .filter, help: "filter the log: words @NAME from:NAME to:NAME kind:KIND", section: "Move"),
         Binding(keys: [.char("p")], action: .toggleGraph, help: "graph pane: who talks / learned policy or plan", section: "View"),
+        Binding(keys: [.char("M")], action: .mailboxes, help: "mailboxes: what waits for each agent, and its next memory window", section: "View"),
+        Binding(keys: [.char("a")], action: .toggleChatter, help: "hide / show algorithm chatter (DCOP values, MGM gains)", section: "View"),
         Binding(keys: [.char("T")], action: .cycleTheme, help: "next theme", section: "View"),
         Binding(keys: [.char(":")], action: .commandMode, help: ":speed 4 :theme NAME :inject … :pause :resume :save :quit", section: "View"),
-        Binding(keys: [.char("?")], action: .help, help: "this help", section: "View"),
-        Binding(keys: [.char("q"), .ctrl("c")], action: .quit, help: "quit", section: "View"),
+        Binding(keys: [.char("?")], label: "? q", action: .help, help: "this help · quit (also Ctrl-C)", section: "View"),
+        Binding(keys: [.char("q"), .ctrl("c")], action: .quit, help: "", section: "View"),
     ])
 
     public func action(for key: Key) -> Action? {

@@ -19,7 +19,8 @@ public struct ScreenLayout: Equatable, Sendable {
 
     public var isCompact: Bool { compactFrame != nil }
 
-    public init(width: Int, height: Int, agents count: Int, timeline hasTimeline: Bool = false) {
+    /// - Parameter wideGraph: the graph pane shows something that wants room (the plan's grid beside its list).
+    public init(width: Int, height: Int, agents count: Int, timeline hasTimeline: Bool = false, wideGraph: Bool = false) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             tooSmall = true
             return
@@ -63,7 +64,7 @@ public struct ScreenLayout: Equatable, Sendable {
             lower = main
         }
         if width >= 90 && lower.height >= 8 {
-            let graphWidth = min(56, width * 9 / 25)
+            let graphWidth = wideGraph ? min(80, width * 9 / 20) : min(56, width * 9 / 25)
             let (left, right) = lower.splitColumns(width - graphWidth)
             log = left
             graph = right
@@ -74,5 +75,8 @@ public struct ScreenLayout: Equatable, Sendable {
 }
 
 extension AppState {
-    public var layout: ScreenLayout { ScreenLayout(width: width, height: height, agents: agentCount, timeline: replay != nil) }
+    public var layout: ScreenLayout {
+        ScreenLayout(width: width, height: height, agents: agentCount, timeline: replay != nil,
+                     wideGraph: graphShowsPolicy && coordinationProblem != nil)
+    }
 }

@@ -59,6 +59,25 @@ struct ConstraintView: Widget {
         }
         let nameWidth = min(14, names.map { DisplayWidth.of($0) }.max() ?? 4)
         let reserve = min(broken.count, 3)
+        // The plan as a grid (docks × hours) beside the list when both fit, else above it.
+        var listLimit = area.maxX
+        if let grid = PlanGrid(problem: problem, spec: spec) {
+            let cell = PlanGrid.cellWidth(nameWidth: nameWidth)
+            let listWidth = 2 + nameWidth + 1 + (problem.variables.indices.map { DisplayWidth.of(spec.label(problem.variables[$0].domain[a[$0]])) }.max() ?? 0) + 4
+            let badVariables = Set(inBroken)
+            // Beside the list with names cut to three letters at the least; else above it.
+            let beside = stride(from: cell, through: 4, by: -1).first { listWidth + 2 + grid.width(cell: $0) <= area.width }
+            if let beside, y + grid.height <= area.maxY {
+                grid.draw(x: area.maxX - grid.width(cell: beside), y: y, cell: beside, limit: area.maxX, assignment: a,
+                          names: names.map { String($0.prefix(beside - 1)) }, broken: badVariables, theme: theme, buffer: &buffer)
+                listLimit = area.maxX - grid.width(cell: beside) - 2
+            } else if grid.width(cell: 3) <= area.width, y + grid.height + 3 <= area.maxY - reserve {
+                let fitting = min(cell, (area.width - grid.rowLabelWidth - 1) / grid.columns.count)
+                grid.draw(x: area.x, y: y, cell: fitting, limit: area.maxX, assignment: a, names: names.map { String($0.prefix(fitting - 1)) },
+                          broken: badVariables, theme: theme, buffer: &buffer)
+                y += grid.height + 1
+            }
+        }
         for v in problem.variables.indices where y < area.maxY - reserve {
             let bad = inBroken.contains(v)
             let value = spec.label(problem.variables[v].domain[a[v]])
@@ -71,7 +90,7 @@ struct ConstraintView: Widget {
                 (value.sanitizedForTerminal(singleLine: true), Style(foreground: bad ? theme.error : theme.accent)),
             ]
             if variable.unary[a[v]] > best + 1e-9 { spans.append(("  +\(NumberText.thousandths(own))", Style(foreground: theme.muted))) }
-            Line(spans).draw(x: area.x, y: y, limit: area.maxX, buffer: &buffer)
+            Line(spans).draw(x: area.x, y: y, limit: listLimit, buffer: &buffer)
             y += 1
         }
         if y < area.maxY - reserve - 1 {

@@ -6,6 +6,13 @@ import PalaverEngine
 /// log costs no more per frame than a short one.
 struct MessageLog: Widget {
     let state: AppState
+    /// The text the filter looks for, marked wherever it shows.
+    private let term: String?
+
+    init(state: AppState) {
+        self.state = state
+        term = state.filterText
+    }
 
     var focused: Bool { state.focus == .log }
 
@@ -72,8 +79,13 @@ struct MessageLog: Widget {
         if m.kind == .injected { head.append(("  injected", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         // A turn of a taken-over agent is the user's words, not its model's.
         if m.author == .person { head.append(("  ✍ typed by you", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
-        if entry.dropped { head.append(("  ✗ dropped", Style(foreground: theme.error, background: base.background))) }
-        else if Self.isWaiting(entry, in: state.projection) { head.append(("  ⧗ waiting", Style(foreground: theme.info, background: base.background))) }
+        if entry.dropped { head.append(("  ✗ dropped" + (entry.droppedFor.isEmpty ? "" : " for " + names(entry.droppedFor)) + " · u restores",
+                                        Style(foreground: theme.error, background: base.background))) }
+        else if Self.isWaiting(entry, in: state.projection) {
+            // Who it still waits for: the mailbox view (M) has the rest.
+            head.append(("  ⧗ waiting: " + names(entry.pending), Style(foreground: theme.info, background: base.background)))
+        }
+        if !entry.restoredFor.isEmpty { head.append(("  ↺ restored", Style(foreground: theme.info, background: base.background))) }
         if entry.edited { head.append(("  ✎ edited", Style(foreground: theme.info, background: base.background))) }
         var out = [Line(head)]
         let indent = width >= 50 ? 6 : 2
@@ -81,10 +93,43 @@ struct MessageLog: Widget {
         if m.kind == .system { textStyle = muted.fg(theme.muted) }
         if m.kind == .injected { textStyle = Style(foreground: theme.warning, background: base.background) }
         if entry.dropped { textStyle = muted.dim() }
-        for l in DisplayWidth.wrap(Self.shown(m.text).sanitizedForTerminal(singleLine: true), to: max(1, width - indent)) {
-            out.append(Line([(String(repeating: " ", count: indent), base), (l, textStyle)]))
+        let pad = (String(repeating: " ", count: indent), base)
+        // An edit shows what it replaced: the original, dimmed, then → the text now.
+        if let original = entry.originalText {
+            for l in DisplayWidth.wrap(Self.shown(original).sanitizedForTerminal(singleLine: true), to: max(1, width - indent)) {
+                out.append(Line([pad, (l, muted.dim())]))
+            }
+        }
+        let text = (entry.originalText == nil ? "" : "→ ") + Self.shown(m.text).sanitizedForTerminal(singleLine: true)
+        for l in DisplayWidth.wrap(text, to: max(1, width - indent)) {
+            out.append(Line([pad] + highlighted(l, style: textStyle)))
         }
         return out
+    }
+
+    /// Short names of a set of agents: three, then how many more.
+    func names(_ mask: AgentMask) -> String {
+        let members = mask.members
+        let shown = members.prefix(3).map { (state.projection.info?.name(of: .agent($0)) ?? "?").sanitizedForTerminal(singleLine: true) }
+        return shown.joined(separator: ", ") + (members.count > 3 ? " +\(members.count - 3)" : "")
+    }
+
+    /// A line of text with what the filter looks for marked.
+    func highlighted(_ line: String, style: Style) -> [(String, Style)] {
+        guard let term, !term.isEmpty else { return [(line, style)] }
+        let ranges = LogFilter.occurrences(of: term, in: line)
+        guard !ranges.isEmpty else { return [(line, style)] }
+        let mark = state.theme.isMonochrome ? style.reversed() : Style(foreground: state.theme.panel, background: state.theme.warning, attributes: .bold)
+        let chars = Array(line)
+        var spans: [(String, Style)] = []
+        var at = 0
+        for r in ranges {
+            if r.lowerBound > at { spans.append((String(chars[at..<r.lowerBound]), style)) }
+            spans.append((String(chars[r]), mark))
+            at = r.upperBound
+        }
+        if at < chars.count { spans.append((String(chars[at...]), style)) }
+        return spans
     }
 
     func render(in area: Rect, buffer: inout Buffer) {
@@ -93,6 +138,9 @@ struct MessageLog: Widget {
         let following = state.logSelection == nil
         var note = following ? "following" : "scrolled · G to follow"
         if !state.logFilter.isEmpty { note = "filter “\(state.logFilter)” · \(visible.count) of \(state.projection.log.count)" + (following ? "" : " · G") }
+        // Algorithm chatter: say whether it is shown, and the key.
+        if state.hideChatter { note = "chatter hidden (a) · " + note }
+        else if state.projection.info?.coordination != nil { note = "a hides chatter · " + note }
         let title = state.projection.info.map { "Log · " + $0.title.sanitizedForTerminal(singleLine: true) } ?? "Log"
         Block(title: title, titleStyle: Style(foreground: theme.text, attributes: .bold),
               note: note, noteStyle: Style(foreground: following && state.logFilter.isEmpty ? theme.muted : theme.warning),
@@ -102,7 +150,9 @@ struct MessageLog: Widget {
         guard inner.width > 4, inner.height > 0 else { return }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
         guard visible.count > 0 else {
-            let hint = state.logFilter.isEmpty ? "no messages yet" : "nothing matches “\(state.logFilter)” (Esc clears the filter)"
+            var hint = state.logFilter.isEmpty ? (state.hideChatter && state.projection.log.count > 0 ? "only algorithm chatter so far (a shows it)" : "no messages yet")
+                                               : "nothing matches “\(state.logFilter)” (Esc clears the filter)"
+            if let problem = state.filterProblem { hint = "filter: \(problem) (Esc clears it)" }
             buffer.write(hint, x: content.x, y: content.y, style: Style(foreground: theme.muted, attributes: .italic), limit: content.maxX)
             return
         }

@@ -79,12 +79,13 @@ struct ComposerLine: Widget {
 
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
-        func field(_ prompt: String, _ text: String, _ hint: String) {
+        func field(_ prompt: String, _ text: String, _ hint: String, error: String? = nil) {
             let promptStyle = Style(foreground: theme.accent, attributes: .bold)
             var x = buffer.write(prompt, x: area.x, y: area.y, style: promptStyle)
-            // An error about what was just submitted takes the hint's place (up to half the line).
-            let help = state.promptError.map { "! " + DisplayWidth.truncate($0.sanitizedForTerminal(singleLine: true), to: max(8, area.width / 2)) } ?? hint
-            let helpStyle = state.promptError == nil ? Style(foreground: theme.muted) : Style(foreground: theme.error, attributes: .bold)
+            // An error (about what was just submitted, or what is being typed) takes the hint's place, in red.
+            let problem = error ?? state.promptError
+            let help = problem.map { "! " + DisplayWidth.truncate($0.sanitizedForTerminal(singleLine: true), to: max(8, area.width * 3 / 5)) } ?? hint
+            let helpStyle = problem == nil ? Style(foreground: theme.muted) : Style(foreground: theme.error, attributes: .bold)
             let helpWidth = DisplayWidth.of(help)
             let room = max(1, area.maxX - x - helpWidth - 3)
             // Show the end of long input, where the typing happens.
@@ -112,12 +113,19 @@ struct ComposerLine: Widget {
             field(what, text, "Enter save · Esc cancel")
             return
         case .filter(let text):
-            field("/", text, "text or @agent · Enter keep · Esc clear")
+            if let problem = state.filterProblem {
+                field("/", text, "", error: problem)
+            } else {
+                field("/", text, "words @NAME from:NAME to:NAME kind:chat|injected|algorithm|observation|error · Tab name · Esc clear")
+            }
+            return
+        case .fork(let form):
+            ForkFormLine(state: state, form: form).render(in: area, buffer: &buffer)
             return
         case .command(let text):
             field(":", text, state.replay == nil ? "speed theme inject pause save quit" : "goto STEP · goto MM:SS · theme · quit")
             return
-        case .normal, .help, .detail, .inspector, .breakpoints:
+        case .normal, .help, .detail, .inspector, .breakpoints, .mailboxes:
             break
         }
         // A turn waiting for the user matters more than any passing notice but a fresh error.
