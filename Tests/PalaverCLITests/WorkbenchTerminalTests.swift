@@ -166,7 +166,17 @@ struct WorkbenchTerminalTests {
         #expect(term.waitFor("one step back") { Self.step(in: $0) == stepBefore - 1 })
         term.keys(",")
         #expect(term.waitFor("one event back") { $0.contains("event ") })
+        // f asks for models and more steps first: a bad model is said in the form, a good one forks.
         term.keys("f")
+        #expect(term.waitFor(text: "fork after step"))
+        term.type("ollama")
+        term.keys("Enter")
+        #expect(term.waitFor(text: "! unknown model 'ollama'"))
+        term.keys("C-u")
+        term.type("offline")
+        term.keys("Tab")
+        term.type("20")
+        term.keys("Enter")
         #expect(term.waitFor(text: "you are live now"))
         #expect(term.waitFor(text: "▶ running"))
         term.keys("i")
@@ -178,6 +188,9 @@ struct WorkbenchTerminalTests {
         #expect(term.screen.contains("fork recorded to"))
         let forks = try FileManager.default.contentsOfDirectory(atPath: dir + "/sessions").filter { $0.hasSuffix("-ship-it-fork.jsonl") }
         #expect(forks.count == 1)
+        // The fork runs 20 steps past where it began.
+        let fork = try SessionReader(path: dir + "/sessions/" + (forks.first ?? ""))
+        #expect(fork.info.maxSteps == (fork.header.forkStep ?? -100) + 20)
     }
 
     /// Space while an agent streams pauses in the middle of its reply: the
