@@ -52,9 +52,11 @@ import Testing
         #expect(plan.contains("07") && plan.contains("12"))
         // Two trucks in one slot: the cell shows the clash.
         state.receive([Event(step: 31, time: 80, .messageSent(Message(id: 9_999, step: 31, time: 80, sender: .agent(AgentID(0)),
-                                                                       recipients: .all, kind: .action, text: "truck1 = 107 (dock 1 07:00)"))),
+                                                                       recipients: .all, kind: .action, text: "truck1 = 107 (dock 1 07:00)", author: .algorithm,
+                                                                       coordination: .assignment(variable: "truck1", value: .number(107), label: "dock 1 07:00")))),
                        Event(step: 31, time: 80, .messageSent(Message(id: 10_000, step: 31, time: 80, sender: .agent(AgentID(1)),
-                                                                       recipients: .all, kind: .action, text: "truck2 = 107 (dock 1 07:00)")))])
+                                                                       recipients: .all, kind: .action, text: "truck2 = 107 (dock 1 07:00)", author: .algorithm,
+                                                                       coordination: .assignment(variable: "truck2", value: .number(107), label: "dock 1 07:00"))))])
         let clash = wide()
         #expect(clash.contains("✗AB"))
         assertSnapshot(plan + "\n" + clash, named: "widget-dock-grid")

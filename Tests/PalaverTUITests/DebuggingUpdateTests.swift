@@ -23,7 +23,7 @@ import Testing
     @Test func uRestoresTheSelectedDroppedMessage() throws {
         var s = try state()
         let injected = Message(id: 90, step: 4, time: 10, sender: .user, recipients: .one(AgentID(3)), kind: .injected, text: "Otto, legal blocked Friday.")
-        s.receive([Event(step: 4, time: 10, .injected(injected)), Event(step: 4, time: 10, .dropped(messageID: 90))])
+        s.receive([Event(step: 4, time: 10, .injected(injected)), Event(step: 4, time: 10, .dropped(messageID: 90, from: [AgentID(3)]))])
         try select(90, in: &s)
         #expect(s.handle(.char("u")) == [.engine(.restore(messageID: 90))])
         // The engine says it is back: the log shows it waiting for Otto again.
@@ -50,7 +50,7 @@ import Testing
     @Test func theLogSaysWhoAMessageStillWaitsForAndShowsEditsOldToNew() throws {
         var s = try state(steps: 3)
         let m = Message(id: 70, step: 3, time: 9, sender: .user, recipients: .some([AgentID(1), AgentID(3)]), kind: .injected, text: "Be specific.")
-        s.receive([Event(step: 3, time: 9, .injected(m)), Event(step: 3, time: 9, .edited(messageID: 70, text: "Be specific, please."))])
+        s.receive([Event(step: 3, time: 9, .injected(m)), Event(step: 3, time: 9, .edited(messageID: 70, text: "Be specific, please.", original: "Be specific."))])
         let text = AppView.render(s).text
         #expect(text.contains("⧗ waiting: Ravi, Otto"))
         let lines = text.split(separator: "\n").map(String.init)

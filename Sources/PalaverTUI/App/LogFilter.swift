@@ -12,6 +12,7 @@ public struct LogFilter: Equatable, Sendable {
         /// What kind of entry the log shows: algorithm traffic is DCOP values and MGM gains;
         /// errors are what the engine says went wrong (model failures, refused deliveries).
         public static func of(_ entry: LogEntry) -> Kind {
+            if entry.message.coordination != nil || entry.message.author == .algorithm && entry.message.kind != .chat { return .algorithm }
             switch entry.message.kind {
             case .chat: return .chat
             case .injected: return .injected
