@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PalaverEngine
+import PalaverModels
 import PalaverTUI
 
 struct ReplayCommand: ParsableCommand {
@@ -52,29 +53,44 @@ struct ReplayCommand: ParsableCommand {
     private func replayOnScreen() throws {
         let player: SessionPlayer
         do { player = try SessionPlayer(path: path) } catch { throw BadInput(error) }
+        defer { if let warning = player.warning { Palaver.warn(warning) } }
         let (chosen, _) = WorkbenchTheme.choose(theme)
-        let recording = RecordingSource(player: player, speed: speed ?? .factor(1))
-        let workbench = Workbench(recording: recording, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor, sessionPath: path))
-        let outcome = workbench.start()
-        if let warning = player.warning { Palaver.warn(warning) }
-        guard case .fork(let step) = outcome else { return }
-        // What the fork form asked for: models (all or per agent) and more steps, as fork --model --steps.
-        let request = workbench.state.forkRequest ?? ForkRequest()
-        let recordPath = SessionFiles.newPath(for: player.info.scenario + "-fork")
-        try SessionFiles.prepareDirectory(for: recordPath)
-        let run: SessionRun
-        do {
-            let models = try ModelOptions.parse([])
-            run = try SessionRun(forking: path, at: step, options: .init(maxSteps: request.moreSteps.map { step + $0 }, model: request.model,
-                                                                         recordPath: recordPath, catalog: models.catalog))
-        } catch {
-            throw BadInput("\(path): cannot fork at step \(step): \(error)")
+        var playing = true
+        var problem: String?
+        // A fork that cannot start (a model server not running, a bad spec) returns to the replay
+        // where it was, saying why, instead of ending the session.
+        while true {
+            let recording = RecordingSource(player: player, speed: speed ?? .factor(1), playing: playing)
+            let workbench = Workbench(recording: recording, options: .init(theme: chosen, noColor: WorkbenchTheme.noColor,
+                                                                           sessionPath: path, startupNotice: problem))
+            guard case .fork(let step) = workbench.start() else { return }
+            // What the fork form asked for: models (all or per agent) and more steps, as fork --model --steps.
+            let request = workbench.state.forkRequest ?? ForkRequest()
+            let recordPath = SessionFiles.newPath(for: player.info.scenario + "-fork")
+            try SessionFiles.prepareDirectory(for: recordPath)
+            let run: SessionRun
+            do {
+                let models = try ModelOptions.parse([])
+                run = try SessionRun(forking: path, at: step, options: .init(maxSteps: request.moreSteps.map { step + $0 }, model: request.model,
+                                                                             recordPath: recordPath, catalog: models.catalog))
+                if let refusal = NetworkModels.unreachableEndpoint(among: run.runner.providers) {
+                    run.writer?.close()
+                    try? FileManager.default.removeItem(atPath: recordPath)
+                    throw BadInput("\(refusal): start the server, or fork with another model")
+                }
+            } catch {
+                problem = "cannot fork at step \(step): " + ((error as? BadInput)?.message ?? "\(error)")
+                playing = false
+                try? player.seek(toStep: step + 1)
+                continue
+            }
+            var changes: [String] = []
+            if let model = request.model { changes.append("models \(model)") }
+            if let more = request.moreSteps { changes.append("\(more) more steps") }
+            LiveRunPresenter.present(run, interactive: true, theme: theme, recordPath: recordPath,
+                                     welcome: "forked from \(path) at step \(step)" + (changes.isEmpty ? "" : " (\(changes.joined(separator: ", ")))") + ": you are live now",
+                                     recordedNote: "fork recorded to \(recordPath) (parent \(path), step \(step))")
+            return
         }
-        var changes: [String] = []
-        if let model = request.model { changes.append("models \(model)") }
-        if let more = request.moreSteps { changes.append("\(more) more steps") }
-        LiveRunPresenter.present(run, interactive: true, theme: theme, recordPath: recordPath,
-                                 welcome: "forked from \(path) at step \(step)" + (changes.isEmpty ? "" : " (\(changes.joined(separator: ", ")))") + ": you are live now",
-                                 recordedNote: "fork recorded to \(recordPath) (parent \(path), step \(step))")
     }
 }

@@ -193,6 +193,26 @@ struct WorkbenchTerminalTests {
         #expect(fork.info.maxSteps == (fork.header.forkStep ?? -100) + 20)
     }
 
+    @Test func aForkWhoseServerIsDownReturnsToTheReplay() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/sessions", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: cwd + "/sessions/examples/ship-it.jsonl", toPath: dir + "/sessions/ship-it.jsonl")
+        // Nothing listens on port 9 here: the fork cannot start.
+        let term = Tmux("cd \(dir) && HOME=\(dir) OLLAMA_HOST=http://127.0.0.1:9 \(binary) replay sessions/ship-it.jsonl --speed max")
+        try #require(term.waitFor(text: "REPLAY"))
+        term.keys("f")
+        #expect(term.waitFor(text: "fork after step"))
+        term.type("maya=ollama:llama3")
+        term.keys("Tab")
+        term.type("5")
+        term.keys("Enter")
+        #expect(term.waitFor(text: "cannot fork at step"))
+        #expect(term.waitFor(text: "⏸ REPLAY"), "back in the replay, paused where it was")
+        let forks = try FileManager.default.contentsOfDirectory(atPath: dir + "/sessions").filter { $0.contains("-fork") }
+        #expect(forks.isEmpty, "no half-made fork file is left")
+        term.keys("q")
+        #expect(term.waitFor(text: "PALAVER_EXIT=0"))
+    }
+
     /// Space while an agent streams pauses in the middle of its reply: the
     /// recording shows the pause between two tokens of one turn, and the
     /// same turn goes on from there on resume.

@@ -1,16 +1,15 @@
 import PalaverEngine
 
-/// The debugging keys: restoring a dropped message, the mailbox view, the
-/// algorithm-chatter switch and the fork form.
+/// Keys for what waits and what could be: restoring a dropped message, the
+/// mailbox view, the algorithm-chatter switch and the fork form.
 extension AppState {
     /// `u`: put the selected dropped message back while its recipients have not read it.
     mutating func restoreSelected() -> [AppEffect] {
         guard focus == .log else { say("select a dropped message in the log first (Tab to the log)", error: true); return [] }
         guard let entry = selectedLogEntry else { return [] }
         guard entry.dropped else {
-            let id = entry.message.id
-            say(entry.isWaiting ? "message \(id) is not dropped: it still waits (d drops it)"
-                                : "message \(id) was not dropped: u restores a dropped message", error: true)
+            say(entry.isWaiting ? "this message is not dropped: it still waits (d drops it)"
+                                : "this message was not dropped: u restores a dropped one while it is unread", error: true)
             return []
         }
         return [.engine(.restore(messageID: entry.message.id))]

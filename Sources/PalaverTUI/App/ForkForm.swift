@@ -39,11 +39,17 @@ public struct ForkForm: Equatable, Sendable {
         }
         let steps = self.steps.trimmingWhitespace
         if !steps.isEmpty {
-            guard let n = CheckedNumber.int(steps.hasPrefix("+") ? String(steps.dropFirst()) : steps, in: 1...Self.stepLimit) else {
+            guard let n = moreSteps else {
                 return .failure(ModelChoice.Failure(reason: "steps: a whole number from 1 to \(Self.stepLimit) (got '\(steps)')"))
             }
             request.moreSteps = n
         }
         return .success(request)
+    }
+
+    /// The steps typed, when they are a valid count (`20` or `+20`).
+    public var moreSteps: Int? {
+        let steps = self.steps.trimmingWhitespace
+        return CheckedNumber.int(steps.hasPrefix("+") ? String(steps.dropFirst()) : steps, in: 1...Self.stepLimit)
     }
 }

@@ -26,15 +26,16 @@ struct ForkFormLine: Widget {
         }
         let limit = state.projection.info?.maxSteps ?? 0
         field("models", form.model, placeholder: "as recorded", active: form.field == .model)
-        field("more steps", form.steps, placeholder: "to step \(limit)", active: form.field == .steps)
+        field("more steps", form.steps, placeholder: step < limit ? "none (stops at \(limit))" : "none", active: form.field == .steps)
         let help: String
         let style: Style
         if let error = form.error {
             help = "! " + error.sanitizedForTerminal(singleLine: true)
             style = Style(foreground: theme.error, attributes: .bold)
         } else {
+            let more = form.moreSteps
             help = form.field == .model ? "offline · ollama:NAME · maya=openai:NAME · Tab steps · Enter fork · Esc"
-                                        : "steps past \(step) · Tab models · Enter fork · Esc cancel"
+                                        : (more.map { "runs to step \(step + $0)" } ?? "steps after \(step)") + " · Tab models · Enter fork · Esc"
             style = muted
         }
         let room = area.maxX - x

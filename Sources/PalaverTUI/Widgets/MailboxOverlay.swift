@@ -28,7 +28,8 @@ struct MailboxOverlay: Widget {
             let count = p.ended == nil ? p.waiting.reduce(0) { $0 + (p.log[$1].pending.contains(AgentID(i)) ? 1 : 0) } : 0
             let label = " \(i + 1) \(clean(a.spec.name)) \(count) "
             let color = theme.agentColor(a.spec.color ?? i)
-            tabs.append((label, i == agent ? Style(foreground: panel, background: color, attributes: .bold) : Style(foreground: color, background: panel)))
+            // The chosen tab in reverse, so it shows without colour too.
+            tabs.append((label, i == agent ? Style(foreground: color, background: panel, attributes: [.bold, .reverse]) : Style(foreground: color, background: panel)))
             tabs.append((" ", text))
         }
         Line(tabs).draw(x: inner.x, y: inner.y, limit: inner.maxX, buffer: &buffer)
@@ -36,7 +37,7 @@ struct MailboxOverlay: Widget {
         let spec = p.agents[agent].spec
         let name = clean(spec.name)
         var lines: [Line] = []
-        var state = "\(clean(spec.role)) · \(clean(spec.model)) · \(p.agents[agent].status.rawValue)"
+        var state = "\(clean(spec.role)) · \(clean(spec.model)) · " + (p.ended != nil ? "done" : p.agents[agent].status.rawValue)
         if p.agents[agent].muted { state += " · muted: its mail waits until unmuted" }
         if p.agents[agent].takenOver { state += " · taken over by you" }
         lines.append(Line([(name + " · ", bold), (clean(state), muted)]))
@@ -50,7 +51,8 @@ struct MailboxOverlay: Widget {
         lines.append(Line([("", text)]))
 
         let kept = view.window.filter { !$0.leftOut }.count
-        let requestHead = "Next request — system prompt + \(kept) of \(view.window.count) message\(view.window.count == 1 ? "" : "s")"
+        let requestHead = (p.ended != nil ? "Memory at the end — system prompt + " : "Next request — system prompt + ")
+            + "\(kept) of \(view.window.count) message\(view.window.count == 1 ? "" : "s")"
             + " ≈ \(view.requestTokens.compact) of \(view.budget.compact) tokens · memory keeps \(view.memorySize)"
         lines.append(Line([(requestHead, bold)]))
         if view.window.isEmpty { lines.append(Line([("  nothing yet: only the system prompt", muted)])) }

@@ -79,7 +79,8 @@ struct MessageLog: Widget {
         if m.kind == .injected { head.append(("  injected", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         // A turn of a taken-over agent is the user's words, not its model's.
         if m.author == .person { head.append(("  ✍ typed by you", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
-        if entry.dropped { head.append(("  ✗ dropped" + (entry.droppedFor.isEmpty ? "" : " for " + names(entry.droppedFor)) + " · u restores",
+        let live = state.replay == nil && state.projection.ended == nil
+        if entry.dropped { head.append(("  ✗ dropped" + (entry.droppedFor.isEmpty ? "" : " for " + names(entry.droppedFor)) + (live ? " · u restores" : ""),
                                         Style(foreground: theme.error, background: base.background))) }
         else if Self.isWaiting(entry, in: state.projection) {
             // Who it still waits for: the mailbox view (M) has the rest.
