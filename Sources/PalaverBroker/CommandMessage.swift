@@ -51,7 +51,7 @@ public struct CommandMessage: Sendable, Equatable {
             case .some(let list): w.beginArray(); for agent in list { w.string(name(agent)) }; w.endArray()
             }
         case .edit(let message, let text): w.key("message"); w.int(message); w.key("text"); w.string(text)
-        case .drop(let message): w.key("message"); w.int(message)
+        case .drop(let message), .restore(let message): w.key("message"); w.int(message)
         case .mute(let agent), .unmute(let agent), .takeOver(let agent), .handBack(let agent):
             w.key("agent"); w.string(name(agent))
         case .reply(let agent, let text): w.key("agent"); w.string(name(agent)); w.key("text"); w.string(text)
@@ -121,6 +121,7 @@ public struct CommandMessage: Sendable, Equatable {
             command = .inject(text: try string("text"), from: from, to: to)
         case "edit": command = .edit(messageID: try message(), text: try string("text"))
         case "drop": command = .drop(messageID: try message())
+        case "restore": command = .restore(messageID: try message())
         case "mute": command = .mute(try agent(try string("agent")))
         case "unmute": command = .unmute(try agent(try string("agent")))
         case "takeover": command = .takeOver(try agent(try string("agent")))

@@ -38,6 +38,7 @@ extension Command {
         case .inject: return "inject"
         case .edit: return "edit"
         case .drop: return "drop"
+        case .restore: return "restore"
         case .mute: return "mute"
         case .unmute: return "unmute"
         case .takeOver: return "takeover"
