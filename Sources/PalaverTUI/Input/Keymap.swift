@@ -33,7 +33,7 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("r")], action: .reply, help: "reply as the agent you took over", section: "Step in"),
         Binding(keys: [.char("t")], action: .takeOver, help: "take over / hand back the focused agent", section: "Step in"),
         Binding(keys: [.char("m")], action: .mute, help: "mute / unmute the focused agent", section: "Step in"),
-        Binding(keys: [.char("e")], label: "e d u", action: .editMessage, help: "edit · drop · undo a drop (u): the selected log message, unread", section: "Step in"),
+        Binding(keys: [.char("e")], label: "e d u", action: .editMessage, help: "edit · drop · restore (u) the selected log message while unread", section: "Step in"),
         Binding(keys: [.char("d")], action: .dropMessage, help: "", section: "Step in"),
         Binding(keys: [.char("u")], action: .restoreMessage, help: "", section: "Step in"),
         Binding(keys: [.char("c")], action: .inspectCall, help: "inspect the model call behind the selected message or focused pane", section: "Debug"),
