@@ -71,7 +71,7 @@ struct MailboxOverlay: Widget {
         buffer.write(footer, x: inner.x, y: inner.maxY - 1, style: muted, limit: inner.maxX)
     }
 
-    /// One message: id, when it was sent, who sent it, a note, and as much of the text as fits.
+    /// One message: when it was sent, who sent it, a note, and as much of the text as fits.
     func row(_ item: MailboxView.Item, info: SessionInfo, width: Int, note: String) -> Line {
         let theme = state.theme
         let panel = theme.panel
@@ -86,12 +86,11 @@ struct MailboxOverlay: Widget {
         case .user: senderColor = theme.warning
         default: senderColor = theme.muted
         }
-        let id = "#\(m.id)"
+        // Numbered by step, as everywhere on screen.
         let when = "step \(m.step) \(MessageLog.clock(m.time))"
         let sender = info.name(of: m.sender).sanitizedForTerminal(singleLine: true)
         var spans: [(String, Style)] = [
-            ("  " + id.padding(toLength: 6, withPad: " ", startingAt: 0), meta),
-            (when.padding(toLength: 17, withPad: " ", startingAt: 0), meta),
+            ("  " + when.padding(toLength: 17, withPad: " ", startingAt: 0), meta),
             (DisplayWidth.truncate(sender, to: 10).padding(toLength: 11, withPad: " ", startingAt: 0), Style(foreground: senderColor, background: panel, attributes: dim ? .dim : .bold)),
         ]
         let noteStyle = Style(foreground: note == "+ new" || note == "first" ? theme.info : theme.muted, background: panel)
