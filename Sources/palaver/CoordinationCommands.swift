@@ -24,14 +24,14 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "One JSON object: assignment, cost, violations, messages, rounds.") var json = false
     @Option(help: "Record the agents' messages as a session file.") var record: String?
     @Option(help: "DSA: variant A (move only to improve), B (also sideways while in conflict) or C (also sideways always).") var dsaVariant: DSAAgent.Variant = .b
-    @Option(help: "DSA: chance that a variable makes a move its variant allows.") var dsaProbability: Double = 0.7
+    @Option(help: "DSA: chance that a variable makes a move its variant allows (default 0.9 when every cost is soft, 0.7 with hard limits).") var dsaProbability: Double?
     @Option(help: "exact: seconds before it stops and reports the best assignment found and its proven bound.") var timeout: Double = 60
     @Option(help: "MGM: chance that a variable whose neighbourhood has settled tries a random value (0 for plain MGM).") var mgmRestart: Double = 0.1
     @Option(help: "dpop: refuse when a UTIL table would have more cells than this.") var dpopMaxCells: Double = 10_000_000
 
     func validate() throws {
         if !(timeout > 0 && timeout <= 1e6) { throw ValidationError("--timeout must be a number of seconds above 0 (got \(timeout))") }
-        if !(dsaProbability > 0 && dsaProbability <= 1) { throw ValidationError("--dsa-probability must be above 0 and at most 1 (got \(dsaProbability))") }
+        if let dsaProbability, !(dsaProbability > 0 && dsaProbability <= 1) { throw ValidationError("--dsa-probability must be above 0 and at most 1 (got \(dsaProbability))") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
         if !(dpopMaxCells >= 1 && dpopMaxCells <= 1e12) { throw ValidationError("--dpop-max-cells must be between 1 and 10^12 (got \(dpopMaxCells))") }
         if !(0...1).contains(mgmRestart) { throw ValidationError("--mgm-restart must be between 0 and 1 (got \(mgmRestart))") }

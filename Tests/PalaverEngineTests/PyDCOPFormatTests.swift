@@ -152,3 +152,19 @@ import Testing
         #expect(failure("name: x\nobjective: min\nvariables: {v: {domain: d}}\n").contains("variable 'v': unknown domain 'd'"))
     }
 }
+
+/// DSA's default: pyDCOP's variant B; p = 0.9 when every cost is soft, pyDCOP's 0.7 with hard limits.
+@Suite struct DSADefaultTests {
+    @Test func theDefaultProbabilityFollowsTheProblemsLimits() throws {
+        let soft = try DCOPReader.parse(DCOPGenerator.graphColoring(variables: 12, colors: 3, density: 0.3, soft: true, seed: 2))
+        let hard = try DCOPReader.parse(DCOPGenerator.graphColoring(variables: 12, colors: 3, density: 0.3, soft: false, seed: 2))
+        #expect(!soft.hasHardLimits && hard.hasHardLimits)
+        #expect(DSAAgent.defaultProbability(for: soft) == 0.9)
+        #expect(DSAAgent.defaultProbability(for: hard) == 0.7)
+        var run = DCOPRun(problem: soft, algorithm: .dsa)
+        #expect((run.makeAgents(start: run.start())[0] as? DSAAgent)?.probability == 0.9)
+        #expect((run.makeAgents(start: run.start())[0] as? DSAAgent)?.variant == .b)
+        run.dsaProbability = 0.5
+        #expect((run.makeAgents(start: run.start())[0] as? DSAAgent)?.probability == 0.5, "an explicit probability wins")
+    }
+}

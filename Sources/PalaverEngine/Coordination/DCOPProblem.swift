@@ -62,6 +62,12 @@ public struct DCOPProblem: Sendable {
     /// The cost as the problem states it (a `max` problem's value is its utility).
     public func cost(_ assignment: [Int]) -> Double { internalCost(assignment) * sign }
 
+    /// Whether any cost could break a hard limit (else every cost is soft).
+    public var hasHardLimits: Bool {
+        variables.contains { $0.unary.contains { $0 * sign >= hardThreshold } }
+            || constraints.contains { $0.table.contains { $0 * sign >= hardThreshold } }
+    }
+
     /// Constraints whose cost breaks a hard limit.
     public func violations(_ assignment: [Int]) -> [Int] {
         constraints.indices.filter { constraints[$0].cost(assignment) * sign >= hardThreshold }

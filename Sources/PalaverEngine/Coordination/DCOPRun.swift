@@ -36,7 +36,8 @@ public struct DCOPRun {
     public var mgmRestart = 0.1
     /// DSA's variant and the chance a variable acts on a move it may make.
     public var dsaVariant = DSAAgent.Variant.b
-    public var dsaProbability = 0.7
+    /// nil: `DSAAgent.defaultProbability` (0.9 on soft problems, pyDCOP's 0.7 with hard limits).
+    public var dsaProbability: Double?
     /// The exact solver's time limit in seconds (nil: none), and where it reports progress.
     public var exactTimeout: Double?
     public var exactProgress: ((ExactSolver.Progress) -> Void)?
@@ -61,7 +62,7 @@ public struct DCOPRun {
             case .dsa:
                 let agent = DSAAgent(problem: problem, index: i, seed: seed, start: start)
                 agent.variant = dsaVariant
-                agent.probability = dsaProbability
+                agent.probability = dsaProbability ?? DSAAgent.defaultProbability(for: problem)
                 return agent
             case .dpop: return DPOPAgent(problem: problem, index: i, seed: seed, start: start, tree: tree!)
             case .exact: preconditionFailure("the exact solver runs no agents")

@@ -6,12 +6,22 @@
 /// - B: also to an equally good other value while one of its constraints is
 ///   above its own least cost (a conflict that a sideways move may untie);
 /// - C: also to an equally good other value, always.
-/// Ties pick at random among the equally good values.
+/// Ties pick at random among the equally good values. This is pyDCOP's DSA
+/// (synchronous cycles, the same tests and tie handling); only the default
+/// probability differs, by problem: see `defaultProbability`.
 public final class DSAAgent: DCOPAgent {
     public enum Variant: String, Sendable, CaseIterable { case a = "A", b = "B", c = "C" }
 
     public var variant: Variant = .b
     public var probability = 0.7
+
+    /// pyDCOP's p = 0.7 where the problem has hard limits (more simultaneous moves thrash there: at 0.9,
+    /// 5 more broken limits on average on over-constrained colourings); 0.9 where every cost is soft,
+    /// where more moves find better assignments in the same rounds (median gap 1.6 % against 2.2 %
+    /// on pyDCOP-size soft colourings — pyDCOP's own DSA: 2.3 %; README has the figures).
+    public static func defaultProbability(for problem: DCOPProblem) -> Double {
+        problem.hasHardLimits ? 0.7 : 0.9
+    }
     /// Each constraint's least cost, for variant B's conflict test.
     private lazy var floors: [Double] = problem.constraints.map { $0.table.min() ?? 0 }
 
