@@ -30,6 +30,17 @@ import Testing
         #expect(state.mode == .normal)
     }
 
+    @Test func cOnAMessageNoModelWroteNamesItByItsStepAsTheLogDoes() throws {
+        var state = try ScreenFixtures.state(steps: 2, width: 100, height: 30)
+        state.focus = .log
+        state.logSelection = 0  // the scenario's opening line, step 0
+        _ = state.handle(.char("c"))
+        let said = try #require(state.notice)
+        #expect(said.isError)
+        #expect(said.text.contains("message at step 0 came from no model call"))
+        #expect(!said.text.contains("#"))
+    }
+
     @Test func theInspectorCleansWhatAModelSaid() throws {
         var state = try ScreenFixtures.state(steps: 2, width: 100, height: 30)
         let agent = AgentID(2)

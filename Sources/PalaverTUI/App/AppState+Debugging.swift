@@ -57,7 +57,9 @@ extension AppState {
                 return []
             }
             if let call = entry.call { return inspect(call) }
-            say("message #\(entry.message.id) came from no model call (\(origin(of: entry.message)))", error: true)
+            // Named as the log numbers it (by step), not by its id in the session file.
+            let who = projection.info.map { $0.name(of: entry.message.sender) + "'s" } ?? "this"
+            say("\(who) message at step \(entry.message.step) came from no model call (\(origin(of: entry.message)))", error: true)
             return []
         case .toggleBreakpoint:
             guard let agent = focusedAgent else {
