@@ -66,10 +66,10 @@ import Testing
         #expect(player.lastCompletedStep == player.stepCount)
     }
 
-    @Test func playbackSkipsTheTimeARunStoodPaused() throws {
+    /// A two-step recording whose run stood paused for 210 s in step 1, in a temporary folder the caller removes.
+    private func pausedRecording() throws -> (player: SessionPlayer, folder: String) {
         let dir = NSTemporaryDirectory() + "palaver-paused-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/paused.jsonl"
         let writer = try SessionWriter(path: path)
         for event in [Event(step: 0, time: 0, .sessionStarted(Fixtures.info(2))),
@@ -80,6 +80,12 @@ import Testing
         writer.close()
         let player = try SessionPlayer(path: path)
         player.scan()
+        return (player, dir)
+    }
+
+    @Test func playbackSkipsTheTimeARunStoodPaused() throws {
+        let (player, dir) = try pausedRecording()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(player.pausedSpans == [SessionPlayer.PausedSpan(event: 3, seconds: 210)])
         // Playback paces by play time: the 210 s pause shrinks to what is kept of it.
         #expect(player.playTime(ofEvent: 2) == 1)
@@ -90,19 +96,8 @@ import Testing
     }
 
     @Test func aReplayPlaysPastAPauseInAMomentByItsOwnClock() throws {
-        let dir = NSTemporaryDirectory() + "palaver-paused-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (player, dir) = try pausedRecording()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/paused.jsonl"
-        let writer = try SessionWriter(path: path)
-        for event in [Event(step: 0, time: 0, .sessionStarted(Fixtures.info(2))),
-                      Event(step: 1, time: 0.5, .stepStarted),
-                      Event(step: 1, time: 1, .control(.pause)),
-                      Event(step: 1, time: 211, .control(.resume)),
-                      Event(step: 2, time: 211.5, .stepStarted)] { writer.receive(event) }
-        writer.close()
-        let player = try SessionPlayer(path: path)
-        player.scan()
         let source = RecordingSource(player: player)
         // The clock is the caller's: `now` goes in, nothing reads the wall clock.
         _ = source.take(now: 100)
