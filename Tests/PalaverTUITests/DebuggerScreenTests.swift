@@ -41,6 +41,29 @@ import Testing
         #expect(!said.text.contains("#"))
     }
 
+    @Test func aMessageInjectedFromAnAttachedWorkbenchNamesWhoSentItNotYou() throws {
+        var state = try ScreenFixtures.state(steps: 2, width: 120, height: 40)
+        let remote = Message(id: 900, step: 3, time: 8, sender: .user, recipients: .one(AgentID(0)), kind: .injected, text: "Ship it Friday.")
+        let local = Message(id: 901, step: 3, time: 9, sender: .user, recipients: .one(AgentID(0)), kind: .injected, text: "No, Monday.")
+        state.receive([
+            Event(step: 3, time: 8, .commanded(by: "alice@laptop", command: "inject")),
+            Event(step: 3, time: 8, .injected(remote)),
+            Event(step: 3, time: 9, .injected(local)),
+        ])
+        let text = AppView.render(state).text
+        #expect(text.contains("alice@laptop ⇒"))
+        #expect(text.contains("you ⇒"))
+        state.focus = .log
+        state.logSelection = state.visibleLog.count - 2
+        _ = state.handle(.char("c"))
+        #expect(state.notice?.text.contains("alice@laptop's message at step 3") == true)
+        #expect(state.notice?.text.contains("alice@laptop injected it from an attached workbench") == true)
+        state.logSelection = state.visibleLog.count - 1
+        _ = state.handle(.char("c"))
+        #expect(state.notice?.text.contains("your message at step 3") == true)
+        #expect(state.notice?.text.contains("(you injected it)") == true)
+    }
+
     @Test func theInspectorCleansWhatAModelSaid() throws {
         var state = try ScreenFixtures.state(steps: 2, width: 100, height: 30)
         let agent = AgentID(2)

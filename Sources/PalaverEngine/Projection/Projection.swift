@@ -37,6 +37,11 @@ public struct Projection: Sendable {
     public private(set) var calls = CallLedger()
     /// The breakpoints set, and the one the run stands stopped at.
     public private(set) var breakpoints = BreakpointBoard()
+    /// Log positions of messages injected from an attached workbench, with the sender it named
+    /// (`palaver attach --as`). Rare, so kept aside rather than in every log entry.
+    public private(set) var injectedBy: [Int: String] = [:]
+    /// The sender of the command just announced by `commanded`; the events it caused follow at once.
+    private var commander: String?
     public static let noticeLimit = 50
     public static let recentLimit = 6
 
@@ -59,6 +64,8 @@ public struct Projection: Sendable {
         time = event.time
         calls.apply(event, before: self)
         breakpoints.apply(event)
+        let announcedBy = commander
+        commander = nil
         switch event.body {
         case .sessionStarted(let info):
             self.info = info
@@ -72,6 +79,7 @@ public struct Projection: Sendable {
             // Before the first step only the scenario's opening is sent.
             if message.sender == .user && event.step > 0 { userSpoke = true }
             record(message)
+            if let announcedBy { injectedBy[log.count - 1] = announcedBy }
         case .delivered(let id, let agent):
             if let i = logPosition(of: id) {
                 log[i].deliveries += 1
@@ -176,6 +184,7 @@ public struct Projection: Sendable {
         case .rejected(let command, let reason):
             notice("can't \(command): \(reason)", error: false)
         case .commanded(let sender, let command):
+            commander = sender
             notice("\(sender): \(command)", error: false)
         case .breakpointSet, .breakpointCleared, .breakpointHit:
             break

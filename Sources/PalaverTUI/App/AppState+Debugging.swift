@@ -52,14 +52,16 @@ extension AppState {
                 return inspect(call)
             }
             if focus == .log, logSelection == nil, let call = breakStopCall { return inspect(call) }
-            guard focus == .log, let entry = selectedLogEntry else {
+            guard focus == .log, let position = selectedLogPosition else {
                 say("select a message in the log or focus an agent's pane (Tab), then press c", error: true)
                 return []
             }
+            let entry = projection.log[position]
             if let call = entry.call { return inspect(call) }
             // Named as the log numbers it (by step), not by its id in the session file.
-            let who = projection.info.map { $0.name(of: entry.message.sender) + "'s" } ?? "this"
-            say("\(who) message at step \(entry.message.step) came from no model call (\(origin(of: entry.message)))", error: true)
+            let who = entry.message.sender != .user ? projection.info.map { $0.name(of: entry.message.sender) + "'s" } ?? "this"
+                : projection.injectedBy[position].map { $0.sanitizedForTerminal(singleLine: true) + "'s" } ?? "your"
+            say("\(who) message at step \(entry.message.step) came from no model call (\(origin(of: entry.message, at: position)))", error: true)
             return []
         case .toggleBreakpoint:
             guard let agent = focusedAgent else {
@@ -89,8 +91,11 @@ extension AppState {
         return true
     }
 
-    private func origin(of message: Message) -> String {
-        if message.kind == .injected { return message.sender == .user ? "you injected it" : "you injected it as \(projection.info?.name(of: message.sender) ?? "an agent")" }
+    private func origin(of message: Message, at position: Int) -> String {
+        if message.kind == .injected {
+            let who = projection.injectedBy[position].map { $0.sanitizedForTerminal(singleLine: true) + " injected it from an attached workbench" } ?? "you injected it"
+            return message.sender == .user ? who : "\(who) as \(projection.info?.name(of: message.sender) ?? "an agent")"
+        }
         if message.metadata?.model == Engine.humanModel { return "a person typed it" }
         if message.sender.agent == nil { return "the \(message.sender == .environment ? "environment" : "scenario") sent it" }
         return "its agent's algorithm or policy sent it"

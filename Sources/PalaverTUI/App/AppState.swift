@@ -98,10 +98,15 @@ public struct AppState: Sendable {
 
     /// The log entry the selection points at (the newest when none is chosen).
     public var selectedLogEntry: LogEntry? {
+        selectedLogPosition.map { projection.log[$0] }
+    }
+
+    /// The selected entry's position in the whole log (the newest visible one when none is selected).
+    public var selectedLogPosition: Int? {
         let visible = visibleLog
         guard !visible.isEmpty else { return nil }
         let i = min(logSelection ?? visible.count - 1, visible.count - 1)
-        return projection.log[visible[max(0, i)]]
+        return visible[max(0, i)]
     }
 
     /// Taken-over agents whose turn is waiting for the user.

@@ -41,10 +41,13 @@ struct MessageLog: Widget {
     }
 
     /// The lines of one entry: a head line with who and when, then the text wrapped under it.
-    func lines(for entry: LogEntry, width: Int, selected: Bool) -> [Line] {
+    func lines(for entry: LogEntry, at position: Int, width: Int, selected: Bool) -> [Line] {
         let theme = state.theme
         let info = state.projection.info
         let m = entry.message
+        // Injected from an attached workbench: that person's name, not "you" (who is at this screen).
+        let attachedSender = m.kind == .injected ? state.projection.injectedBy[position] : nil
+        let senderName = m.sender == .user ? attachedSender ?? info?.name(of: m.sender) : info?.name(of: m.sender)
         let senderColor: Color
         switch m.sender {
         case .agent(let id): senderColor = theme.agentColor(info?.agents[id.index].color ?? id.index)
@@ -72,11 +75,11 @@ struct MessageLog: Widget {
         var head: [(String, Style)] = [
             (String(repeating: " ", count: max(0, 4 - step.count)) + step + " ", muted),
             (Self.clock(m.time) + " ", muted),
-            ((info?.name(of: m.sender) ?? "?").sanitizedForTerminal(singleLine: true), Style(foreground: senderColor, background: base.background, attributes: .bold)),
+            ((senderName ?? "?").sanitizedForTerminal(singleLine: true), Style(foreground: senderColor, background: base.background, attributes: .bold)),
             (m.kind == .injected ? " ⇒ " : " → ", m.kind == .injected ? Style(foreground: theme.warning, background: base.background, attributes: .bold) : muted),
             ((info?.names(of: m.recipients) ?? "?").sanitizedForTerminal(singleLine: true), muted),
         ]
-        if m.kind == .injected { head.append(("  injected", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
+        if m.kind == .injected { head.append(("  injected" + ((m.sender == .user ? nil : attachedSender).map { " by " + $0.sanitizedForTerminal(singleLine: true) } ?? ""), Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         // A turn of a taken-over agent is the user's words, not its model's.
         if m.author == .person { head.append(("  ✍ typed by you", Style(foreground: theme.warning, background: base.background, attributes: .bold))) }
         let live = state.replay == nil && state.projection.ended == nil
@@ -164,13 +167,13 @@ struct MessageLog: Widget {
         var i = bottom
         while i >= 0 && rows.count < content.height {
             let entry = state.projection.log[visible[i]]
-            rows.insert(contentsOf: lines(for: entry, width: content.width, selected: focused && i == selected), at: 0)
+            rows.insert(contentsOf: lines(for: entry, at: visible[i], width: content.width, selected: focused && i == selected), at: 0)
             i -= 1
         }
         // Near the top of the log there is too little above to fill the pane: what follows fills it instead.
         var below = bottom + 1
         while rows.count < content.height && below < visible.count {
-            rows += lines(for: state.projection.log[visible[below]], width: content.width, selected: focused && below == selected)
+            rows += lines(for: state.projection.log[visible[below]], at: visible[below], width: content.width, selected: focused && below == selected)
             below += 1
         }
         // Cut what does not fit from the top, unless the log's first entry is in view: then from the bottom.
