@@ -27,6 +27,17 @@ import Testing
         let handBack = md.range(of: "handed back")!.lowerBound
         #expect(takeover < typed && typed < handBack)
     }
+
+    @Test func markdownNamesWhoInjectedFromAnAttachedWorkbench() {
+        let (engine, log) = Fixtures.engine(2)
+        engine.start(opening: [(.agent(AgentID(0)), Outgoing(to: .all, text: "first"))])
+        engine.emit(.commanded(by: "alice@laptop", command: "inject"))
+        engine.apply(.inject(text: "from afar", from: .user, to: .one(AgentID(1))))
+        engine.apply(.inject(text: "from here", from: .user, to: .one(AgentID(1))))
+        let md = SessionExporter.export(log.events, format: .markdown)
+        #expect(md.contains("*(injected by alice@laptop from an attached workbench)*\n\n> from afar"), "\(md)")
+        #expect(md.contains("*(injected)*\n\n> from here"), "\(md)")
+    }
 }
 
 @Suite struct ExportWordingTests {

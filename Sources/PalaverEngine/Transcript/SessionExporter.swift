@@ -75,7 +75,10 @@ public enum SessionExporter {
                 let m = entry.message
                 heading(m.step)
                 var notes: [String] = []
-                if m.kind == .injected { notes.append(m.sender == .user ? "injected" : "injected as \(escape(info.name(of: m.sender)))") }
+                if m.kind == .injected {
+                    let by = projection.injectedBy[position].map { " by \(escape($0)) from an attached workbench" } ?? ""
+                    notes.append(m.sender == .user ? "injected" + by : "injected as \(escape(info.name(of: m.sender)))" + by)
+                }
                 if m.author == .person { notes.append("typed by a person") }
                 if entry.dropped {
                     notes.append("dropped before \(names(entry.droppedFor)) read it" + (entry.readBy.isEmpty ? "" : "; \(names(entry.readBy)) had read it"))
