@@ -1,13 +1,55 @@
 import Foundation
 
 /// One game's orders and net stock per stage, week by week, with customer demand:
-/// the bullwhip as a picture. `svg()` draws it for a report.
-public struct BullwhipChart: Sendable {
+/// the bullwhip as a picture. The same series feed `palaver eval --chart`'s SVG
+/// (`play`, `svg`) and the workbench's chart (the projection folds a session's
+/// beer-game observations and orders into one with `observe` and `ordered`).
+public struct BullwhipChart: Sendable, Equatable {
+    /// Customer demand per week (index 0 is week 1).
     public var demand: [Int] = []
-    /// Per stage, downstream first.
+    /// Per stage, downstream first: the order placed each week.
     public var orders: [[Int]] = Array(repeating: [], count: 4)
+    /// Per stage: inventory − backlog at the start of each week.
     public var netStock: [[Int]] = Array(repeating: [], count: 4)
     public var costs: [Double] = Array(repeating: 0, count: 4)
+
+    public init() {}
+
+    /// Longest game a chart follows (a session file could claim any week).
+    public static let weekLimit = 10_000
+
+    /// The weeks the chart has any value for.
+    public var weeks: Int { max(demand.count, orders.map(\.count).max() ?? 0, netStock.map(\.count).max() ?? 0) }
+
+    /// Folds what a stage observes at the start of a week (the beer game's readings): its net stock,
+    /// the customer demand (the retailer's incoming order), its cost so far, and from `last_order` the
+    /// order it placed the week before, as placed. False (and nothing kept) for other readings.
+    @discardableResult
+    public mutating func observe(stage: Int, readings: [Reading]) -> Bool {
+        func value(_ name: String) -> Int? {
+            readings.first { $0.name == name }.map { CheckedNumber.clamped($0.value.rounded(.towardZero), to: -Int(Int32.max)...Int(Int32.max)) }
+        }
+        guard (0..<4).contains(stage), let week = value("week"), (1...Self.weekLimit).contains(week),
+              let inventory = value("inventory"), let backlog = value("backlog") else { return false }
+        Self.set(&netStock[stage], week - 1, inventory - backlog)
+        if stage == 0, let incoming = value("incoming") { Self.set(&demand, week - 1, incoming) }
+        if let cost = readings.first(where: { $0.name == "cost" })?.value, cost.isFinite { costs[stage] = cost }
+        if week >= 2, let last = value("last_order") { Self.set(&orders[stage], week - 2, last) }
+        return true
+    }
+
+    /// An order as the stage's action states it in `week`; the next week's observation corrects it
+    /// to what was placed (the opening weeks' fixed orders, clamping).
+    public mutating func ordered(stage: Int, week: Int, value: Int) {
+        guard (0..<4).contains(stage), (1...Self.weekLimit).contains(week) else { return }
+        Self.set(&orders[stage], week - 1, max(0, value))
+    }
+
+    /// Sets one week, carrying the last value over any weeks never reported.
+    static func set(_ series: inout [Int], _ index: Int, _ value: Int) {
+        while series.count < index { series.append(series.last ?? value) }
+        if index < series.count { series[index] = value } else { series.append(value) }
+    }
 
     /// Plays one game with `players` and records it.
     public static func play(_ players: [BeerPlayer], settings: BeerGameSettings, seed: UInt64) -> BullwhipChart {
@@ -19,12 +61,12 @@ public struct BullwhipChart: Sendable {
             var orders = [Int](repeating: 0, count: 4)
             for i in 0..<4 {
                 let o = game.observe(i)
-                chart.netStock[i].append(o.netStock)
+                chart.observe(stage: i, readings: o.readings)
                 orders[i] = team[i].order(for: o)
             }
             game.step(orders)
         }
-        chart.demand = game.demandHistory
+        // Orders as placed, the last week's included; costs after the last week.
         chart.orders = game.orderHistory
         chart.costs = game.totalCost
         return chart

@@ -25,6 +25,8 @@ public struct Projection: Sendable {
     public private(set) var plan: [PlanStep] = []
     /// The environment's clock (the beer game's week), once it has reported one.
     public private(set) var environmentWeek: Int?
+    /// For a beer-game run: orders and net stock per stage by week, with customer demand.
+    public private(set) var bullwhip: BullwhipChart?
     /// What the agents' environment has cost them so far (minus the sum of their rewards).
     public var environmentCost: Double { -agents.reduce(0) { $0 + $1.totalReward } }
     /// Log positions of the messages still waiting in some mailbox, in order (for the mailbox view).
@@ -146,10 +148,15 @@ public struct Projection: Sendable {
         case .observed(let agent, let readings):
             withAgent(agent) { $0.readings = readings }
             if let week = readings.first(where: { $0.name == "week" }) { environmentWeek = CheckedNumber.clamped(week.value, to: 0...Int(Int32.max)) }
+            if bullwhip == nil, readings.contains(where: { $0.name == "backlog" }) { bullwhip = BullwhipChart() }
+            bullwhip?.observe(stage: agent.index, readings: readings)
         case .action(let agent, let action):
             withAgent(agent) {
                 $0.lastAction = action
                 if !action.valid { $0.invalidActions += 1 }
+            }
+            if let week = agents.indices.contains(agent.index) ? agents[agent.index].reading("week") : nil {
+                bullwhip?.ordered(stage: agent.index, week: CheckedNumber.clamped(week, to: 0...BullwhipChart.weekLimit), value: action.value)
             }
         case .reward(let agent, let value):
             withAgent(agent) { $0.totalReward += value }

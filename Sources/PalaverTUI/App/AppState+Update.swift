@@ -92,6 +92,10 @@ extension AppState {
             return []
         case .fork(let form):
             return handleForkForm(key, form)
+        case .chart:
+            if key == .escape || key == .enter || key == .char("q") || key == .char("w") { mode = .normal; return [] }
+            // Pausing, stepping and replay keys work with the chart open, so the weeks can be watched as they come.
+            return handleNormal(key)
         case .compose(let text):
             switch edit(text, with: key) {
             case .changed(let t): mode = .compose(t)
@@ -255,6 +259,8 @@ extension AppState {
         case .mailboxes: openMailboxes()
         case .toggleChatter: toggleChatter()
         case .toggleGraph: graphShowsPolicy.toggle()
+        case .bullwhip:
+            if mode == .chart { mode = .normal } else { openChart() }
         case .cycleTheme:
             guard !themeNames.isEmpty else { return [] }
             let i = themeNames.firstIndex(of: theme.name) ?? -1
@@ -336,6 +342,7 @@ extension AppState {
             quitRequested = true
             return [.quit]
         case "help": mode = .help; return []
+        case "chart", "bullwhip", "weeks": openChart(); return []
         case "goto", "g":
             guard replay != nil else { say(":goto moves through recordings (palaver replay)", error: true); return [] }
             let parts = argument.split(separator: ":")
@@ -357,6 +364,15 @@ extension AppState {
             say("unknown command :\(name) (try :speed, :theme, :inject, :pause, :save, :quit)", error: true)
             return []
         }
+    }
+
+    /// The beer game's weeks chart over the screen (`w`, `:chart`), or why there is none.
+    mutating func openChart() {
+        guard projection.bullwhip != nil else {
+            say("the weeks chart shows a beer-game run's orders and stock by week; this session has none", error: true)
+            return
+        }
+        mode = .chart
     }
 
     public mutating func moveFocus(by delta: Int) {

@@ -23,6 +23,8 @@ public struct AppState: Sendable {
         case mailboxes(agent: Int, scroll: Int)
         /// Asking how to fork a recording: models and more steps.
         case fork(ForkForm)
+        /// The beer game's orders and stock by week, over the screen; the run goes on under it.
+        case chart
     }
 
     public enum Focus: Hashable, Sendable {

@@ -36,6 +36,11 @@ public enum AppView {
         case .inspector(let inspection): CallInspector(state: state, inspection: inspection).render(in: area, buffer: &buffer)
         case .breakpoints(let selection): BreakpointList(state: state, selection: selection).render(in: area, buffer: &buffer)
         case .mailboxes(let agent, let scroll): MailboxOverlay(state: state, agent: agent, scroll: scroll).render(in: area, buffer: &buffer)
+        case .chart:
+            let week = state.projection.environmentWeek.map { " · week \($0)" } ?? ""
+            let inner = Overlay.frame("Bullwhip: orders and stock by week\(week)", width: area.width - 2, height: area.height - 2,
+                                      in: area, theme: state.theme, buffer: &buffer)
+            BullwhipView(state: state).render(in: inner, buffer: &buffer)
         default: break
         }
     }

@@ -4,7 +4,7 @@ public enum Action: Hashable, Sendable {
     case focusNext, focusPrevious
     case scrollDown, scrollUp, pageDown, pageUp, scrollTop, scrollBottom
     case openMessage, filter, compose, reply, editMessage, dropMessage
-    case mute, takeOver, toggleGraph, cycleTheme, commandMode, help, quit
+    case mute, takeOver, toggleGraph, bullwhip, cycleTheme, commandMode, help, quit
     case inspectCall, toggleBreakpoint, breakpointList
     case eventBack, stepForward, stepBack, nextMessage, previousMessage, jumpForward, jumpBack, fork
     case restoreMessage, mailboxes, toggleChatter
@@ -58,6 +58,7 @@ public struct Keymap: Sendable {
         Binding(keys: [.enter], action: .openMessage, help: "open the selected message: the model call behind it, or the message in full", section: "Move"),
         Binding(keys: [.char("/")], action: .filter, help: "filter the log: words @NAME from:NAME to:NAME kind:KIND", section: "Move"),
         Binding(keys: [.char("p")], action: .toggleGraph, help: "graph pane: who talks / learned policy or plan", section: "View"),
+        Binding(keys: [.char("w")], action: .bullwhip, help: "weeks: bullwhip chart (:chart)", section: "View"),
         Binding(keys: [.char("M")], action: .mailboxes, help: "mailboxes: what waits for each agent, and its next memory window", section: "View"),
         Binding(keys: [.char("a")], action: .toggleChatter, help: "hide / show algorithm chatter (DCOP values, MGM gains)", section: "View"),
         Binding(keys: [.char("T")], action: .cycleTheme, help: "next theme", section: "View"),

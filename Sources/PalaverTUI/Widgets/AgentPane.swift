@@ -30,22 +30,29 @@ struct AgentPane: Widget {
     }
 
     /// What the agent's environment shows of it: for the beer game, stock, backlog, last order, cost and
-    /// bad replies. What does not fit in `width` goes, least telling first; the bad-reply count stays.
+    /// bad replies. What does not fit in `width` goes, least telling first; stock, owed and the cost
+    /// stay (in short form when narrow), and so does the bad-reply count.
     static func environmentLine(of view: AgentView, width: Int = .max) -> String? {
         guard let inventory = view.reading("inventory"), let backlog = view.reading("backlog") else { return nil }
         func whole(_ x: Double) -> Int { CheckedNumber.clamped(x.rounded(.towardZero), to: -Int(Int32.max)...Int(Int32.max)) }
-        // (text, priority): higher stays longer.
-        var parts: [(String, Int)] = [("stock \(whole(inventory))", 5), ("owed \(whole(backlog))", 5)]
-        if let line = view.reading("supply_line") { parts.append(("on order \(whole(line))", 1)) }
-        if let order = view.lastAction?.value { parts.append(("ordered \(order)", 3)) }
-        parts.append((MoneyText.dollars(-view.totalReward), 2))
-        if view.invalidActions > 0 { parts.append(("\(view.invalidActions) bad repl\(view.invalidActions == 1 ? "y" : "ies")", 4)) }
-        func text() -> String { parts.map(\.0).joined(separator: " · ") }
-        while DisplayWidth.of(text()) > width, parts.count > 1,
-              let weakest = parts.indices.min(by: { (parts[$0].1, -$0) < (parts[$1].1, -$1) }) {
+        // (text, short text, priority): higher stays longer; 9 always stays.
+        var parts: [(String, String, Int)] = [("stock \(whole(inventory))", "stk \(whole(inventory))", 9),
+                                              ("owed \(whole(backlog))", "owe \(whole(backlog))", 9)]
+        if let line = view.reading("supply_line") { parts.append(("on order \(whole(line))", "", 1)) }
+        if let order = view.lastAction?.value { parts.append(("ordered \(order)", "", 2)) }
+        let cost = MoneyText.dollars(-view.totalReward)
+        parts.append((cost, cost, 9))
+        if view.invalidActions > 0 { parts.append(("\(view.invalidActions) bad repl\(view.invalidActions == 1 ? "y" : "ies")", "\(view.invalidActions) bad", 9)) }
+        func text(short: Bool = false) -> String { parts.map { short ? $0.1 : $0.0 }.joined(separator: short ? " " : " · ") }
+        while DisplayWidth.of(text()) > width,
+              let weakest = parts.indices.filter({ parts[$0].2 < 9 }).min(by: { (parts[$0].2, -$0) < (parts[$1].2, -$1) }) {
             parts.remove(at: weakest)
         }
-        return text()
+        if DisplayWidth.of(text()) <= width { return text() }
+        if DisplayWidth.of(text(short: true)) <= width { return text(short: true) }
+        // Narrower still: the cost first, the rest as far as it goes.
+        parts.removeAll { $0.0 == cost }
+        return cost + " " + text(short: true)
     }
 
     /// Tokens, then time to first token, streaming speed and average latency (with the part spent

@@ -125,7 +125,7 @@ struct ComposerLine: Widget {
         case .command(let text):
             field(":", text, state.replay == nil ? "speed theme inject pause save quit" : "goto STEP · goto MM:SS · theme · quit")
             return
-        case .normal, .help, .detail, .inspector, .breakpoints, .mailboxes:
+        case .normal, .help, .detail, .inspector, .breakpoints, .mailboxes, .chart:
             break
         }
         // A turn waiting for the user matters more than any passing notice but a fresh error.
@@ -150,7 +150,7 @@ struct ComposerLine: Widget {
             return
         }
         // Space says what it will do now, not what it did.
-        let items: [String]
+        var items: [String]
         if let replay = state.replay {
             items = [replay.playing ? "space pause" : "space play"] + Self.replayHints
         } else {
@@ -158,6 +158,7 @@ struct ComposerLine: Widget {
             items = state.projection.paused ? ["space resume", ". step", "c inspect a call", "b break", "i inject", "Tab focus", "/ filter"]
                                             : ["space pause"] + Self.hints
         }
+        if state.projection.bullwhip != nil { items.insert(state.mode == .chart ? "w close chart" : "w weeks chart", at: 1) }
         let text = Self.hints(items, width: area.width)
         buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.muted), limit: area.maxX)
     }
