@@ -62,6 +62,20 @@ import Testing
         #expect(chart.weeks == settings.weeks)
     }
 
+    @Test func aWholeWorkbenchRunChartsWhatEvalChartsForTheSameTeam() throws {
+        // The offline beer-game scenario plays Sterman's rule at every stage; eval --chart plays it
+        // without the engine. Classic demand has no randomness, so both charts must be the same to the week.
+        let state = try ScreenFixtures.state(try ScreenFixtures.scenario("beer-game"), steps: 36)
+        let live = try #require(state.projection.bullwhip)
+        let players = (0..<4).map { _ in BeerPlayer.sterman(StermanPolicy(parameters: .init())) }
+        let played = BullwhipChart.play(players, settings: BeerGameSettings(), seed: BeerTrainer.heldOutSeed)
+        #expect(live.weeks == 36)
+        #expect(live.demand == played.demand)
+        #expect(live.netStock == played.netStock)
+        #expect(live.orders == played.orders)
+        #expect(live.costs == played.costs)
+    }
+
     @Test func wOpensTheChartWithALegendInTheStagesColoursAndCosts() throws {
         var state = try ScreenFixtures.state(try ScreenFixtures.scenario("beer-game"), steps: 14, width: 80, height: 24)
         let chart = try #require(state.projection.bullwhip)
@@ -70,8 +84,11 @@ import Testing
         let view = draw(BullwhipView(state: state), width: 76, height: 20)
         #expect(view.contains("━ Rosa (retailer) $"))
         #expect(view.contains("┄ customer demand"))
-        #expect(view.contains("orders per week") && view.contains("net stock (stock − owed)"))
+        #expect(view.contains("orders per week") && view.contains("net stock: stock − owed (below 0: backlog)"))
         #expect(view.contains("week 1") && view.contains("week 14"))
+        #expect(view.contains("Fritz (brewery)"), "the role as the scenario and the pane name it")
+        let axis = try #require(view.split(separator: "\n").last)
+        #expect(axis.contains(" 5 ") && axis.contains(" 10 "), "round weeks between the ends: \(axis)")
         #expect(view.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille lines")
         assertSnapshot(view, named: "widget-bullwhip")
         // Colours: each stage's line in its pane's colour.

@@ -27,7 +27,9 @@ struct BullwhipView: Widget {
         // Legend: each stage with its cost (as its pane shows it), then demand; wrapped to the width.
         var items: [[(String, Style)]] = (0..<4).map { i in
             let name = i < agents.count ? agents[i].spec.name.sanitizedForTerminal(singleLine: true) : BeerGameSettings.stages[i]
-            let role = BeerGameSettings.stages[i]
+            // The role as the scenario names it (a "brewery" is the factory), as its pane does.
+            let spec = i < agents.count ? agents[i].spec.role.sanitizedForTerminal(singleLine: true) : ""
+            let role = spec.isEmpty ? BeerGameSettings.stages[i] : spec
             let cost = i < agents.count ? -agents[i].totalReward : chart.costs[i]
             let label = name == role ? "\(name) \(MoneyText.dollars(cost))" : "\(name) (\(role)) \(MoneyText.dollars(cost))"
             return [("━ ", Style(foreground: colour(i), background: background, attributes: .bold)),
@@ -50,13 +52,32 @@ struct BullwhipView: Widget {
         let ordersHeight = room / 2
         panel("orders per week", series: chart.orders, demand: chart.demand, weeks: weeks,
               in: Rect(x: area.x, y: y, width: area.width, height: ordersHeight), colour: colour, buffer: &buffer)
-        panel("net stock (stock − owed)", series: chart.netStock, demand: nil, weeks: weeks,
+        panel("net stock: stock − owed (below 0: backlog)", series: chart.netStock, demand: nil, weeks: weeks,
               in: Rect(x: area.x, y: y + ordersHeight, width: area.width, height: room - ordersHeight), colour: colour, buffer: &buffer)
-        let axis = area.maxY - 1
-        let plotX = area.x + Self.labelWidth
-        buffer.write("week 1", x: plotX, y: axis, style: muted, limit: area.maxX)
+        weekAxis(weeks: weeks, row: area.maxY - 1, from: area.x + Self.labelWidth, to: area.maxX, style: muted, buffer: &buffer)
+    }
+
+    /// "week 1" under the first week, "week N" under the last, and round weeks between where they fit,
+    /// each under its column, so a swing can be read off by week.
+    private func weekAxis(weeks: Int, row: Int, from plotX: Int, to maxX: Int, style: Style, buffer: inout Buffer) {
+        buffer.write("week 1", x: plotX, y: row, style: style, limit: maxX)
         let last = "week \(weeks)"
-        buffer.write(last, x: max(plotX + 8, area.maxX - DisplayWidth.of(last)), y: axis, style: muted, limit: area.maxX)
+        let lastX = max(plotX + 8, maxX - DisplayWidth.of(last))
+        buffer.write(last, x: lastX, y: row, style: style, limit: maxX)
+        guard weeks > 2 else { return }
+        // Columns as the charts place weeks (two dots a cell, the first and last week at the edges).
+        let dotWidth = (maxX - plotX) * 2
+        func column(_ week: Int) -> Int { plotX + (week - 1) * (dotWidth - 1) / (weeks - 1) / 2 }
+        let columnsPerWeek = Double(maxX - plotX) / Double(weeks - 1)
+        guard let step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000].first(where: { Double($0) * columnsPerWeek >= 12 }) else { return }
+        var free = plotX + DisplayWidth.of("week 1") + 1
+        for week in stride(from: step, to: weeks, by: step) {
+            let text = String(week)
+            let x = column(week) - (DisplayWidth.of(text) - 1) / 2
+            guard x >= free, x + DisplayWidth.of(text) < lastX else { continue }
+            buffer.write(text, x: x, y: row, style: style, limit: maxX)
+            free = x + DisplayWidth.of(text) + 1
+        }
     }
 
     /// Columns for the value labels left of a chart.
