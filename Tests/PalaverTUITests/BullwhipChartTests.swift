@@ -135,6 +135,13 @@ import Testing
             #expect(pane.contains(cost), "width \(width): \(pane)")
             panes.append(pane)
         }
+        // Readings go whole or not at all: the line fits its width (but for the cost alone, which always stays).
+        let cost = MoneyText.dollars(-state.projection.agents[1].totalReward)
+        for width in 4...40 {
+            let line = try #require(AgentPane.environmentLine(of: state.projection.agents[1], width: width))
+            #expect(line.contains(cost))
+            #expect(DisplayWidth.of(line) <= width || line == cost, "width \(width): \(line)")
+        }
         assertSnapshot(panes.joined(separator: "\n"), named: "widget-beer-pane-cost")
     }
 }

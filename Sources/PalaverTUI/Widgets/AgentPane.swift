@@ -50,9 +50,11 @@ struct AgentPane: Widget {
         }
         if DisplayWidth.of(text()) <= width { return text() }
         if DisplayWidth.of(text(short: true)) <= width { return text(short: true) }
-        // Narrower still: the cost first, the rest as far as it goes.
+        // Narrower still: the cost first, then whole readings while they fit (a cut "stk …" would hide the number).
         parts.removeAll { $0.0 == cost }
-        return cost + " " + text(short: true)
+        var line = cost
+        for part in parts where DisplayWidth.of(line) + 1 + DisplayWidth.of(part.1) <= width { line += " " + part.1 }
+        return line
     }
 
     /// Tokens, then time to first token, streaming speed and average latency (with the part spent
