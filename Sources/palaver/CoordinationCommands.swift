@@ -47,6 +47,7 @@ struct SolveCommand: ParsableCommand {
         run.dsaVariant = dsaVariant
         run.dsaProbability = dsaProbability
         run.problemPath = file
+        run.inputs = SessionInputs.reading(paths: [file])
         run.exactTimeout = timeout
         run.dpopMaxCells = dpopMaxCells
         if let refusal = run.refusal() { throw BadInput("\(file): \(refusal)") }

@@ -31,6 +31,33 @@ import Testing
         }
     }
 
+    /// The session holds the files it read: a fork needs neither the problem nor the policy file, and a file
+    /// edited since the recording cannot make it differ from its parent.
+    @Test(arguments: ["dock-scheduling", "beer-game"])
+    func aForkNeedsNoneOfTheFilesItsParentRead(name: String) throws {
+        var scenario = try ScenarioLoader(directories: ["scenarios"]).load(name)
+        let input = NSTemporaryDirectory() + "palaver-fork-\(getpid())-\(name)-input"
+        let parentPath = Self.path("inputs-\(name)")
+        defer { for p in [input, parentPath] { try? FileManager.default.removeItem(atPath: p) } }
+        if name == "beer-game" {
+            try FileManager.default.copyItem(atPath: "policies/beer-team.json", toPath: input)
+            scenario.environment?.policies[0] = "learned:" + input
+        } else {
+            let original = try #require(scenario.coordination?.problem)
+            try FileManager.default.copyItem(atPath: original, toPath: input)
+            scenario.coordination?.problem = input
+        }
+        let parent = try Self.record(scenario, steps: 8, to: parentPath).map(\.withoutWallClock)
+        guard case .sessionStarted(let info) = parent.first?.body else { Issue.record("no session_started"); return }
+        #expect(info.inputs.files[input] != nil, "the session did not record \(input)")
+        try "not what was read".write(toFile: input, atomically: true, encoding: .utf8)
+        let edited = try Self.fork(parentPath, at: 3).map(\.withoutWallClock)
+        try FileManager.default.removeItem(atPath: input)
+        let removed = try Self.fork(parentPath, at: 3).map(\.withoutWallClock)
+        #expect(edited == parent, "a fork read the edited file")
+        #expect(removed == parent, "a fork needed the file")
+    }
+
     @Test func aForkRecordsItsParentAndStep() throws {
         let parentPath = Self.path("lineage"), forkPath = Self.path("lineage-fork")
         defer { for p in [parentPath, forkPath] { try? FileManager.default.removeItem(atPath: p) } }

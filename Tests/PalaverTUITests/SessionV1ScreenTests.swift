@@ -22,6 +22,10 @@ import Testing
                                             kind: n.kind, text: n.text, metadata: o.metadata, author: n.author, coordination: n.coordination))
         case (.sessionEnded(let summary), .sessionEnded):
             out.body = .sessionEnded(summary)
+        case (.sessionStarted, .sessionStarted(var info)):
+            // v1 files hold no copies of the files a run read.
+            info.inputs = SessionInputs()
+            out.body = .sessionStarted(info)
         default:
             break
         }

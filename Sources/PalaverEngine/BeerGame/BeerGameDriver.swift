@@ -13,7 +13,7 @@ public final class BeerGameDriver: EnvironmentDriver {
     private var forecastWeek = 0
     private let names: [String]
 
-    public init(spec: EnvironmentSpec, agents: [AgentSpec], seed: UInt64) throws {
+    public init(spec: EnvironmentSpec, agents: [AgentSpec], seed: UInt64, inputs: SessionInputs = SessionInputs()) throws {
         guard agents.count == 4 else {
             throw BeerPolicySpec.Failure(reason: "the beer game needs four agents (retailer, wholesaler, distributor, factory, in that order); the scenario has \(agents.count)")
         }
@@ -22,7 +22,7 @@ public final class BeerGameDriver: EnvironmentDriver {
         }
         game = BeerGame(settings: BeerGameSettings(setting: setting), seed: seed)
         names = agents.map(\.name)
-        var library = PolicyLibrary()
+        var library = PolicyLibrary(inputs: inputs)
         players = try (0..<4).map { i in
             let text = i < spec.policies.count ? spec.policies[i] : "llm"
             let policy = try BeerPolicySpec(parsing: text)

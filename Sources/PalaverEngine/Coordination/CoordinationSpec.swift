@@ -28,7 +28,7 @@ public struct CoordinationSpec: Hashable, Sendable {
     /// The problem's agents as the session's agents (by id), each running the algorithm.
     public func makeAgents(for info: SessionInfo) throws -> [AgentID: DCOPAgent] {
         let dcop: DCOPProblem
-        do { dcop = try DCOPReader.read(problem) } catch { throw Failure(reason: "\(error)") }
+        do { dcop = try DCOPReader.parse(try info.inputs.text(of: problem, orRead: DCOPReader.text), path: problem) } catch { throw Failure(reason: "\(error)") }
         guard let algorithm = DCOPRun.Algorithm(rawValue: algorithm), algorithm != .exact else {
             throw Failure(reason: "coordination algorithm '\(self.algorithm)' must be dsa, mgm, maxsum or dpop")
         }

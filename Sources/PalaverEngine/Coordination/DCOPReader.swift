@@ -19,6 +19,9 @@ public enum DCOPReader {
         try parse(try DCOPFile.text(path), path: path, noiseSeed: noiseSeed)
     }
 
+    /// A DCOP file's text, read with the limits any file from anywhere gets.
+    public static func text(_ path: String) throws(Failure) -> String { try DCOPFile.text(path) }
+
     /// Largest cost table built for one constraint.
     static let tableLimit = 4_000_000
     /// Table cells × expression nodes for a whole file (about 2 s of building).

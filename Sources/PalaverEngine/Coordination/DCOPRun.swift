@@ -111,11 +111,14 @@ public struct DCOPRun {
                                maxSteps: effectiveRounds * algorithm.stepsPerRound, speed: .fastest)
         // Recorded so that a replay can show the plan (the file is read again then).
         if let problemPath { info.coordination = CoordinationSpec(problem: problemPath, algorithm: algorithm.rawValue, talkEvery: 0) }
+        info.inputs = inputs
         return info
     }
 
     /// Where the problem was read from, if from a file.
     public var problemPath: String?
+    /// The problem file's text, recorded with the run so that its replay needs no file.
+    public var inputs = SessionInputs()
 
     static func slug(_ name: String) -> String {
         let s = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })

@@ -16,7 +16,7 @@ public struct EngineAttachments {
 
     public init(for info: SessionInfo) throws(Failure) {
         if let spec = info.environment {
-            do { environment = try spec.makeDriver(agents: info.agents, seed: info.seed) } catch {
+            do { environment = try spec.makeDriver(agents: info.agents, seed: info.seed, inputs: info.inputs) } catch {
                 throw Failure(reason: "\(error)")
             }
         }

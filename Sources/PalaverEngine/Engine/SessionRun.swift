@@ -42,7 +42,9 @@ public final class SessionRun {
     /// Builds the run; model specs and the session file are checked here, before anything starts.
     public init(scenario: Scenario, options: Options = Options(), sinks: [any EventSink] = []) throws {
         self.scenario = scenario
-        info = scenario.sessionInfo(seed: options.seed, maxSteps: options.maxSteps, speed: options.speed, model: options.model)
+        var info = scenario.sessionInfo(seed: options.seed, maxSteps: options.maxSteps, speed: options.speed, model: options.model)
+        info.inputs = SessionInputs.reading(for: info)
+        self.info = info
         let attachments = try EngineAttachments(for: info)
         resumeTime = nil
         history = []

@@ -14,9 +14,10 @@ public struct EnvironmentSpec: Hashable, Sendable {
     public static let known = ["beer-game"]
 
     /// The driver that plays it for an engine; throws when the spec cannot be played.
-    public func makeDriver(agents: [AgentSpec], seed: UInt64) throws -> any EnvironmentDriver {
+    /// - Parameter inputs: the files the session recorded (its learned policies); others are read from disk.
+    public func makeDriver(agents: [AgentSpec], seed: UInt64, inputs: SessionInputs = SessionInputs()) throws -> any EnvironmentDriver {
         switch name {
-        case "beer-game": return try BeerGameDriver(spec: self, agents: agents, seed: seed)
+        case "beer-game": return try BeerGameDriver(spec: self, agents: agents, seed: seed, inputs: inputs)
         default: throw BeerPolicySpec.Failure(reason: "unknown environment '\(name)' (known: \(Self.known.joined(separator: ", ")))")
         }
     }

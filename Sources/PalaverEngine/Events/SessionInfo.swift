@@ -19,6 +19,8 @@ public struct SessionInfo: Hashable, Sendable {
     public var environment: EnvironmentSpec?
     /// A constraint problem the agents settle by exchanging messages, if any.
     public var coordination: CoordinationSpec?
+    /// The files the run read when it started (problem, policies), as they were: a fork needs no others.
+    public var inputs = SessionInputs()
 
     public init(scenario: String, title: String, seed: UInt64, turnRule: TurnRule,
                 agents: [AgentSpec], maxSteps: Int, speed: Speed,

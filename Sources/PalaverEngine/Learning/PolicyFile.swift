@@ -166,15 +166,17 @@ public struct PolicyFile: Sendable, Equatable {
 /// Policy files read once each, however many stages play from them.
 public struct PolicyLibrary {
     private var files: [String: PolicyFile] = [:]
+    /// Texts a session recorded, used before the disk.
+    private let inputs: SessionInputs
 
-    public init() {}
+    public init(inputs: SessionInputs = SessionInputs()) { self.inputs = inputs }
 
     public mutating func policy(at path: String, stage: Int) throws(PolicyFile.Failure) -> LearnedPolicy {
         let file: PolicyFile
         if let known = files[path] {
             file = known
         } else {
-            file = try PolicyFile.read(path)
+            if let text = inputs.files[path] { file = try PolicyFile.decode(text, path: path) } else { file = try PolicyFile.read(path) }
             files[path] = file
         }
         return try file.policy(for: BeerGameSettings.stages[min(max(stage, 0), 3)], path: path)

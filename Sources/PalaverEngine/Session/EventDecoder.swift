@@ -142,6 +142,15 @@ public struct EventDecoder {
                 for (k, v) in c["labels"]?.object?.fields ?? [] { if let s = v.string { labels[k] = s } }
                 info.coordination = CoordinationSpec(problem: problem, algorithm: algorithm, talkEvery: CheckedNumber.int(c["talk_every"], in: 0...1000) ?? 0, labels: labels)
             }
+            if let files = o["inputs"] {
+                guard let fields = files.object?.fields else { throw Failure(reason: "field 'inputs' must map paths to the files' text") }
+                var texts: [String: String] = [:]
+                for (path, value) in fields {
+                    guard let text = value.string else { throw Failure(reason: "field 'inputs': '\(path)' must be the file's text") }
+                    texts[path] = text
+                }
+                info.inputs = SessionInputs(files: texts)
+            }
             body = .sessionStarted(info)
         case "step":
             body = .stepStarted

@@ -88,6 +88,11 @@ public struct EventEncoder {
                 }
                 writer.endObject()
             }
+            if !info.inputs.files.isEmpty {
+                writer.key("inputs"); writer.beginObject()
+                for (path, text) in info.inputs.files.sorted(by: { $0.key < $1.key }) { writer.key(path); writer.string(text) }
+                writer.endObject()
+            }
             writer.key("agents"); writer.beginArray()
             for spec in info.agents {
                 writer.beginObject()

@@ -33,10 +33,10 @@ public struct SessionFiles: Sendable {
     public static func load(for info: SessionInfo) -> SessionFiles {
         var files = SessionFiles()
         if let spec = info.coordination {
-            do { files.coordinationProblem = try DCOPReader.read(spec.problem) } catch { files.problems.append("constraint view: \(error)") }
+            do { files.coordinationProblem = try DCOPReader.parse(try info.inputs.text(of: spec.problem, orRead: DCOPReader.text), path: spec.problem) } catch { files.problems.append("constraint view: \(error)") }
         }
         guard let env = info.environment else { return files }
-        var library = PolicyLibrary()
+        var library = PolicyLibrary(inputs: info.inputs)
         for (i, text) in env.policies.enumerated() where i < info.agents.count {
             guard case .learned(let path)? = try? BeerPolicySpec(parsing: text) else { continue }
             do {
