@@ -47,6 +47,7 @@ struct SolveCommand: ParsableCommand {
         run.dsaVariant = dsaVariant
         run.dsaProbability = dsaProbability
         run.problemPath = file
+        run.noiseSeed = noiseSeed
         run.inputs = SessionInputs.reading(paths: [file])
         run.exactTimeout = timeout
         run.dpopMaxCells = dpopMaxCells

@@ -43,13 +43,16 @@ import PalaverEngine
         let dir = try PalaverProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let session = dir + "/solve.jsonl"
-        let out = try PalaverProcess.run(["solve", "problems/dock-scheduling.yaml", "--algo", "mgm", "--rounds", "20", "--record", session])
+        let out = try PalaverProcess.run(["solve", "problems/dock-scheduling.yaml", "--algo", "mgm", "--rounds", "20", "--noise-seed", "9", "--record", session])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("hard violations: 0"))
-        // The recording names its problem, so a replay can show the plan.
+        // The recording names its problem and holds its text and noise seed, so a replay shows the same plan anywhere.
         let reader = try SessionReader(path: session)
         #expect(reader.info.coordination?.problem == "problems/dock-scheduling.yaml")
         #expect(reader.info.coordination?.algorithm == "mgm")
+        #expect(reader.info.coordination?.noiseSeed == 9)
+        let text = try String(contentsOfFile: "problems/dock-scheduling.yaml", encoding: .utf8)
+        #expect(reader.info.inputs.files["problems/dock-scheduling.yaml"] == text)
         let replay = try PalaverProcess.run(["replay", session, "--headless"])
         #expect(replay.status == 0)
         #expect(replay.stdout.contains("truck1 = "))

@@ -10,8 +10,11 @@ public struct CoordinationSpec: Hashable, Sendable {
     public var talkEvery: Int
     /// Domain value → what people see ("107" → "dock 1, 07:00").
     public var labels: [String: String]
+    /// The seed of the noise a `noise_level` adds to costs at load (`solve --noise-seed`): the same seed, the same problem.
+    public var noiseSeed: UInt64 = 0
 
-    public init(problem: String, algorithm: String, talkEvery: Int = 4, labels: [String: String] = [:]) {
+    public init(problem: String, algorithm: String, talkEvery: Int = 4, labels: [String: String] = [:], noiseSeed: UInt64 = 0) {
+        self.noiseSeed = noiseSeed
         self.problem = problem
         self.algorithm = algorithm
         self.talkEvery = talkEvery
@@ -28,7 +31,7 @@ public struct CoordinationSpec: Hashable, Sendable {
     /// The problem's agents as the session's agents (by id), each running the algorithm.
     public func makeAgents(for info: SessionInfo) throws -> [AgentID: DCOPAgent] {
         let dcop: DCOPProblem
-        do { dcop = try DCOPReader.parse(try info.inputs.text(of: problem, orRead: DCOPReader.text), path: problem) } catch { throw Failure(reason: "\(error)") }
+        do { dcop = try DCOPReader.parse(try info.inputs.text(of: problem, orRead: DCOPReader.text), path: problem, noiseSeed: noiseSeed) } catch { throw Failure(reason: "\(error)") }
         guard let algorithm = DCOPRun.Algorithm(rawValue: algorithm), algorithm != .exact else {
             throw Failure(reason: "coordination algorithm '\(self.algorithm)' must be dsa, mgm, maxsum or dpop")
         }

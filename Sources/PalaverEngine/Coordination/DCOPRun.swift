@@ -110,13 +110,15 @@ public struct DCOPRun {
         var info = SessionInfo(scenario: "solve", title: title ?? problem.name, seed: seed, turnRule: .everyone, agents: agents,
                                maxSteps: effectiveRounds * algorithm.stepsPerRound, speed: .fastest)
         // Recorded so that a replay can show the plan (the file is read again then).
-        if let problemPath { info.coordination = CoordinationSpec(problem: problemPath, algorithm: algorithm.rawValue, talkEvery: 0) }
+        if let problemPath { info.coordination = CoordinationSpec(problem: problemPath, algorithm: algorithm.rawValue, talkEvery: 0, noiseSeed: noiseSeed) }
         info.inputs = inputs
         return info
     }
 
     /// Where the problem was read from, if from a file.
     public var problemPath: String?
+    /// The seed its noise was drawn with, if it has any (recorded, so that a replay reads the same problem).
+    public var noiseSeed: UInt64 = 0
     /// The problem file's text, recorded with the run so that its replay needs no file.
     public var inputs = SessionInputs()
 

@@ -140,7 +140,12 @@ public struct EventDecoder {
                 }
                 var labels: [String: String] = [:]
                 for (k, v) in c["labels"]?.object?.fields ?? [] { if let s = v.string { labels[k] = s } }
-                info.coordination = CoordinationSpec(problem: problem, algorithm: algorithm, talkEvery: CheckedNumber.int(c["talk_every"], in: 0...1000) ?? 0, labels: labels)
+                var noiseSeed: UInt64 = 0
+                if let value = c["noise_seed"] {
+                    guard case .integer(let seed) = value else { throw Failure(reason: "field 'coordination.noise_seed' must be a whole number") }
+                    noiseSeed = UInt64(bitPattern: seed)
+                }
+                info.coordination = CoordinationSpec(problem: problem, algorithm: algorithm, talkEvery: CheckedNumber.int(c["talk_every"], in: 0...1000) ?? 0, labels: labels, noiseSeed: noiseSeed)
             }
             if let files = o["inputs"] {
                 guard let fields = files.object?.fields else { throw Failure(reason: "field 'inputs' must map paths to the files' text") }

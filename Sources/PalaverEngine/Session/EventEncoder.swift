@@ -81,6 +81,7 @@ public struct EventEncoder {
                 writer.key("problem"); writer.string(c.problem)
                 writer.key("algorithm"); writer.string(c.algorithm)
                 writer.key("talk_every"); writer.int(c.talkEvery)
+                if c.noiseSeed != 0 { writer.key("noise_seed"); writer.int(Int64(bitPattern: c.noiseSeed)) }
                 if !c.labels.isEmpty {
                     writer.key("labels"); writer.beginObject()
                     for (k, v) in c.labels.sorted(by: { $0.key < $1.key }) { writer.key(k); writer.string(v) }

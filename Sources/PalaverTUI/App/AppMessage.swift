@@ -33,7 +33,7 @@ public struct SessionFiles: Sendable {
     public static func load(for info: SessionInfo) -> SessionFiles {
         var files = SessionFiles()
         if let spec = info.coordination {
-            do { files.coordinationProblem = try DCOPReader.parse(try info.inputs.text(of: spec.problem, orRead: DCOPReader.text), path: spec.problem) } catch { files.problems.append("constraint view: \(error)") }
+            do { files.coordinationProblem = try DCOPReader.parse(try info.inputs.text(of: spec.problem, orRead: DCOPReader.text), path: spec.problem, noiseSeed: spec.noiseSeed) } catch { files.problems.append("constraint view: \(error)") }
         }
         guard let env = info.environment else { return files }
         var library = PolicyLibrary(inputs: info.inputs)
