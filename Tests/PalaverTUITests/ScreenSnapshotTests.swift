@@ -40,13 +40,60 @@ import Testing
         _ = state.handle(.char("?"))
         let text = AppView.render(state).text
         assertSnapshot(text, named: "screen-help-100x40")
-        for section in Keymap.standard.helpSections {
+        for section in Keymap.standard.helpSections(replay: false) {
             // Long texts wrap within their column: every word is there, none cut.
             let words = Set(text.split(whereSeparator: { $0 == " " || $0 == "┃" || $0 == "\n" }).map(String.init))
             for line in section.lines {
                 for word in line.text.split(separator: " ") { #expect(words.contains(String(word)), "help shows \(word) of \(line.text)") }
             }
         }
+    }
+
+    @Test func helpScrollsWhereItDoesNotFitSoEveryKeyCanBeRead() throws {
+        var state = try ScreenFixtures.state(steps: 3, width: 80, height: 24)
+        _ = state.handle(.char("?"))
+        var seen = AppView.render(state).text
+        #expect(seen.contains("↓ more below"))
+        assertSnapshot(seen, named: "screen-help-80x24")
+        // j and PgDn scroll (they do not close it) until the last row shows; then any other key closes.
+        for _ in 0..<40 {
+            _ = state.handle(.pageDown)
+            seen += AppView.render(state).text
+        }
+        #expect(state.mode != .normal)
+        #expect(AppView.render(state).text.contains("↑ more above"))
+        for section in Keymap.standard.helpSections(replay: false) {
+            for line in section.lines { #expect(seen.contains(line.keys), "\(line.keys) can be scrolled to") }
+        }
+        _ = state.handle(.char("k"))
+        #expect(state.mode != .normal)
+        _ = state.handle(.char("x"))
+        #expect(state.mode == .normal)
+    }
+
+    @Test func helpFittingTheScreenClosesOnAnyKey() throws {
+        var state = try ScreenFixtures.state(steps: 3, width: 200, height: 60)
+        _ = state.handle(.char("?"))
+        #expect(AppView.render(state).text.contains("Any key closes this help."))
+        _ = state.handle(.char("j"))
+        #expect(state.mode == .normal)
+    }
+
+    @Test func helpListsTheKeysOfALiveRunOrOfAReplay() throws {
+        var live = try ScreenFixtures.state(steps: 3, width: 200, height: 60)
+        _ = live.handle(.char("?"))
+        let liveText = AppView.render(live).text
+        #expect(liveText.contains("inject: @name text"))
+        #expect(liveText.contains("pause / resume"))
+        #expect(!liveText.contains("one step forward / back"), "replay keys do nothing live")
+        var replay = try ScreenFixtures.state(steps: 3, width: 200, height: 60)
+        replay.replay = ReplayStatus(path: "x.jsonl")
+        _ = replay.handle(.char("?"))
+        let replayText = AppView.render(replay).text
+        #expect(replayText.contains("one step forward / back"))
+        #expect(replayText.contains("play / pause"))
+        #expect(!replayText.contains("inject: @name text"), "a recording is stepped into by forking it")
+        #expect(replayText.contains("fork: continue live from here"))
     }
 
     @Test func composingShowsWhatIsTyped() throws {

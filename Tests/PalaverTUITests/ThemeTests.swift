@@ -35,7 +35,7 @@ import Testing
     @Test func everyCellGetsTheThemesBackgroundInEveryShippedTheme() throws {
         let base = try ScreenFixtures.state(steps: 6)
         var screens: [(String, AppState)] = [("live", base)]
-        var help = base; help.mode = .help; screens.append(("help", help))
+        var help = base; help.mode = .help(scroll: 0); screens.append(("help", help))
         var compose = base; compose.mode = .compose("@maya what now?"); screens.append(("compose", compose))
         var detail = base; detail.mode = .detail(messageID: base.projection.log[1].message.id); screens.append(("detail", detail))
         var replay = base; replay.replay = ReplayStatus(path: "x.jsonl"); replay.focus = .log; replay.logSelection = 2; screens.append(("replay", replay))

@@ -39,6 +39,28 @@ extension AppState {
         }
     }
 
+    /// The keys `?` lists: those of a live run, or of a replay.
+    var helpSections: HelpOverlay.Sections { Self.keymap.helpSections(replay: replay != nil) }
+
+    /// Keys over the help: where it does not fit, the scrolling keys scroll it; any other key closes it.
+    mutating func handleHelp(_ key: Key, scroll: Int) {
+        let layout = HelpOverlay.layout(helpSections, in: Rect(x: 0, y: 0, width: width, height: height))
+        let page = max(1, layout.visible - 1)
+        let next: Int
+        switch key {
+        case .down, .char("j"): next = scroll + 1
+        case .up, .char("k"): next = scroll - 1
+        case .pageDown, .char(" "), .ctrl("d"): next = scroll + page
+        case .pageUp, .ctrl("u"): next = scroll - page
+        case .char("g"), .home: next = 0
+        case .char("G"), .end: next = layout.maxScroll
+        default: mode = .normal; return
+        }
+        // Help that fits closes on any key, as it always has.
+        guard layout.maxScroll > 0 else { mode = .normal; return }
+        mode = .help(scroll: min(max(0, next), layout.maxScroll))
+    }
+
     /// `a`: algorithm chatter out of the log, or back.
     mutating func toggleChatter() {
         hideChatter.toggle()

@@ -79,8 +79,8 @@ extension AppState {
         promptError = nil
         switch mode {
         case .normal: return handleNormal(key)
-        case .help:
-            mode = .normal
+        case .help(let scroll):
+            handleHelp(key, scroll: scroll)
             return []
         case .detail:
             if key == .escape || key == .enter || key == .char("q") { mode = .normal }
@@ -266,7 +266,7 @@ extension AppState {
             let i = themeNames.firstIndex(of: theme.name) ?? -1
             return [.loadTheme(themeNames[(i + 1) % themeNames.count])]
         case .commandMode: mode = .command("")
-        case .help: mode = .help
+        case .help: mode = .help(scroll: 0)
         case .quit:
             quitRequested = true
             return [.quit]
@@ -341,7 +341,7 @@ extension AppState {
         case "quit", "q":
             quitRequested = true
             return [.quit]
-        case "help": mode = .help; return []
+        case "help": mode = .help(scroll: 0); return []
         case "chart", "bullwhip", "weeks": openChart(); return []
         case "goto", "g":
             guard replay != nil else { say(":goto moves through recordings (palaver replay)", error: true); return [] }

@@ -12,7 +12,8 @@ public struct AppState: Sendable {
         case edit(messageID: Int, String)
         case filter(String)
         case command(String)
-        case help
+        /// The keys, scrolled down by `scroll` rows where they do not fit.
+        case help(scroll: Int)
         /// A message shown in full.
         case detail(messageID: Int)
         /// The model call behind a message or a pane.

@@ -31,7 +31,7 @@ public enum AppView {
         StatusBar(state: state).render(in: layout.status, buffer: &buffer)
         ComposerLine(state: state).render(in: layout.composer, buffer: &buffer)
         switch state.mode {
-        case .help: HelpOverlay(theme: state.theme, keymap: AppState.keymap).render(in: area, buffer: &buffer)
+        case .help(let scroll): HelpOverlay(theme: state.theme, sections: state.helpSections, scroll: scroll).render(in: area, buffer: &buffer)
         case .detail(let id): MessageDetail(state: state, messageID: id).render(in: area, buffer: &buffer)
         case .inspector(let inspection): CallInspector(state: state, inspection: inspection).render(in: area, buffer: &buffer)
         case .breakpoints(let selection): BreakpointList(state: state, selection: selection).render(in: area, buffer: &buffer)

@@ -20,14 +20,30 @@ public struct Keymap: Sendable {
         public var action: Action
         public var help: String
         public var section: String
+        /// What the key does in a replay, when that differs; "" leaves it out of a replay's help.
+        public var replayHelp: String?
+
+        init(keys: [Key], label: String? = nil, action: Action, help: String, section: String, replayHelp: String? = nil) {
+            self.keys = keys
+            self.label = label
+            self.action = action
+            self.help = help
+            self.section = section
+            self.replayHelp = replayHelp
+        }
     }
+
+    /// Sections whose keys mean something only live, or only in a replay: help leaves out the other kind.
+    static let liveSections: Set<String> = ["Step in"]
+    static let replaySections: Set<String> = ["Replay"]
 
     public let bindings: [Binding]
 
     public static let standard = Keymap(bindings: [
-        Binding(keys: [.char(" ")], action: .togglePause, help: "pause / resume", section: "Run"),
-        Binding(keys: [.char(".")], action: .stepOnce, help: "step once (pauses)", section: "Run"),
-        Binding(keys: [.char("+"), .char("=")], label: "+ -", action: .faster, help: "faster / slower", section: "Run"),
+        Binding(keys: [.char(" ")], action: .togglePause, help: "pause / resume", section: "Run", replayHelp: "play / pause"),
+        Binding(keys: [.char(".")], action: .stepOnce, help: "step once (pauses)", section: "Run", replayHelp: ""),
+        Binding(keys: [.char("+"), .char("=")], label: "+ -", action: .faster, help: "faster / slower", section: "Run",
+                replayHelp: "faster / slower (0.25× to 64×; :speed max)"),
         Binding(keys: [.char("-"), .char("_")], action: .slower, help: "", section: "Run"),
         Binding(keys: [.char("i")], action: .compose, help: "inject: @name text, @a @b text, text (all), as:name text", section: "Step in"),
         Binding(keys: [.char("r")], action: .reply, help: "reply as the agent you took over", section: "Step in"),
@@ -46,7 +62,7 @@ public struct Keymap: Sendable {
         Binding(keys: [.char("[")], action: .previousMessage, help: "", section: "Replay"),
         Binding(keys: [.char("}")], label: "} {", action: .jumpForward, help: "10 % forward / back (:goto STEP or :goto MM:SS)", section: "Replay"),
         Binding(keys: [.char("{")], action: .jumpBack, help: "", section: "Replay"),
-        Binding(keys: [.char("f")], action: .fork, help: "fork: continue live from here (asks for models and steps)", section: "Replay"),
+        Binding(keys: [.char("f")], action: .fork, help: "fork: continue live from here, to step in (asks for models and steps)", section: "Replay"),
         Binding(keys: [.tab], label: "Tab S-Tab", action: .focusNext, help: "move focus between panes", section: "Move"),
         Binding(keys: [.backTab], action: .focusPrevious, help: "", section: "Move"),
         Binding(keys: [.char("j"), .down], label: "j k ↑ ↓", action: .scrollDown, help: "scroll / select", section: "Move"),
@@ -71,15 +87,27 @@ public struct Keymap: Sendable {
         bindings.first { $0.keys.contains(key) }?.action
     }
 
-    /// Help lines, grouped by section, for the overlay.
-    public var helpSections: [(title: String, lines: [(keys: String, text: String)])] {
+    /// Help lines, grouped by section, for the overlay: every key.
+    public var helpSections: [(title: String, lines: [(keys: String, text: String)])] { sections { $0.help } }
+
+    /// Help lines for a live run, or for a replay: only the keys that work there, as they work there.
+    public func helpSections(replay: Bool) -> [(title: String, lines: [(keys: String, text: String)])] {
+        sections { binding in
+            if replay ? Self.liveSections.contains(binding.section) : Self.replaySections.contains(binding.section) { return "" }
+            return replay ? binding.replayHelp ?? binding.help : binding.help
+        }
+    }
+
+    private func sections(_ text: (Binding) -> String) -> [(title: String, lines: [(keys: String, text: String)])] {
         var sections: [(String, [(String, String)])] = []
         for binding in bindings where !binding.help.isEmpty {
+            let help = text(binding)
+            guard !help.isEmpty else { continue }
             let keys = binding.label ?? binding.keys.map(\.description).joined(separator: " ")
             if let i = sections.firstIndex(where: { $0.0 == binding.section }) {
-                sections[i].1.append((keys, binding.help))
+                sections[i].1.append((keys, help))
             } else {
-                sections.append((binding.section, [(keys, binding.help)]))
+                sections.append((binding.section, [(keys, help)]))
             }
         }
         return sections.map { (title: $0.0, lines: $0.1.map { (keys: $0.0, text: $0.1) }) }

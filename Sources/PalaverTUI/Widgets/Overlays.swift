@@ -14,56 +14,97 @@ struct Overlay {
     }
 }
 
-/// The `?` help, generated from the keymap.
+/// The `?` help, generated from the keymap: the keys of a live run or of a
+/// replay, in two columns where one would not fit, scrolled where even two do not.
 struct HelpOverlay: Widget {
+    typealias Sections = [(title: String, lines: [(keys: String, text: String)])]
+
     let theme: Theme
-    let keymap: Keymap
+    let sections: Sections
+    let scroll: Int
+
+    /// One row of a column: a section title, a key with the first line of its text, more of that text, or a gap.
+    enum Piece { case title(String), key(String, String), more(String), gap }
+
+    /// The help laid out for a screen: its rows (a left and maybe a right piece each) and how many show at once.
+    struct Layout {
+        var rows: [(left: Piece, right: Piece?)]
+        var frameWidth: Int
+        var columnWidth: Int
+        var visible: Int
+        var maxScroll: Int { max(0, rows.count - visible) }
+    }
+
+    static func layout(_ sections: Sections, in area: Rect) -> Layout {
+        // The frame's borders and the closing line take 3 rows; the frame leaves a row above and below.
+        let room = max(1, area.height - 2 - 3)
+        func column(_ width: Int) -> [[Piece]] {
+            let textRoom = max(8, width - 15)
+            return sections.map { section in
+                var pieces: [Piece] = [.title(section.title)]
+                for line in section.lines {
+                    let wrapped = DisplayWidth.wrap(line.text, to: textRoom)
+                    pieces.append(.key(line.keys, wrapped.first ?? ""))
+                    pieces += wrapped.dropFirst().map { Piece.more($0) }
+                }
+                return pieces + [.gap]
+            }
+        }
+        let single = column(min(84, area.width - 2) - 4)
+        let singleRows = single.reduce(0) { $0 + $1.count }
+        // Two columns when one would not fit the screen's height.
+        guard singleRows > room, area.width >= 100 else {
+            let rows = single.flatMap { $0 }.map { (left: $0, right: Piece?.none) }
+            return Layout(rows: rows, frameWidth: min(84, area.width - 2), columnWidth: min(84, area.width - 2) - 4, visible: min(room, rows.count))
+        }
+        let frameWidth = min(150, area.width - 2)
+        let columnWidth = (frameWidth - 4) / 2
+        let blocks = column(columnWidth)
+        // Split where the taller column is shortest.
+        let total = blocks.reduce(0) { $0 + $1.count }
+        var split = blocks.count, tallest = total
+        for k in 1..<blocks.count {
+            let left = blocks[..<k].reduce(0) { $0 + $1.count }
+            if max(left, total - left) < tallest { tallest = max(left, total - left); split = k }
+        }
+        let left = blocks[..<split].flatMap { $0 }, right = blocks[split...].flatMap { $0 }
+        let rows = (0..<max(left.count, right.count)).map { i in
+            (left: i < left.count ? left[i] : .gap, right: i < right.count ? right[i] : Piece?.some(.gap))
+        }
+        return Layout(rows: rows, frameWidth: frameWidth, columnWidth: columnWidth, visible: min(room, rows.count))
+    }
 
     func render(in area: Rect, buffer: inout Buffer) {
-        let sections = keymap.helpSections
-        let plainRows = sections.reduce(0) { $0 + $1.lines.count + 2 }
-        // Two columns when one would not fit the screen's height.
-        let twoColumns = plainRows + 3 > area.height - 2 && area.width >= 100
-        // Texts too long for their column go on under themselves rather than being cut.
-        let frameWidth = min(twoColumns ? 150 : 84, area.width - 2)
-        let columnWidth = twoColumns ? (frameWidth - 4) / 2 : frameWidth - 4
-        let textRoom = max(8, columnWidth - 15)
-        let wrapped = sections.map { $0.lines.map { DisplayWidth.wrap($0.text, to: textRoom) } }
-        // Split where the taller column is shortest.
-        let heights = wrapped.map { $0.reduce(0) { $0 + max(1, $1.count) } + 2 }
-        let rows = heights.reduce(0, +)
-        var split = sections.count, tallest = rows
-        if twoColumns {
-            for k in 1..<sections.count {
-                let left = heights[..<k].reduce(0, +)
-                let candidate = max(left, rows - left)
-                if candidate < tallest { tallest = candidate; split = k }
-            }
-        }
-        let inner = Overlay.frame("Keys", width: frameWidth, height: tallest + 3, in: area, theme: theme, buffer: &buffer)
+        let layout = Self.layout(sections, in: area)
+        let first = min(max(0, scroll), layout.maxScroll)
+        let title = layout.maxScroll > 0 ? "Keys · \(first + 1)–\(first + layout.visible) of \(layout.rows.count) rows" : "Keys"
+        let inner = Overlay.frame(title, width: layout.frameWidth, height: layout.visible + 3, in: area, theme: theme, buffer: &buffer)
         let keyStyle = Style(foreground: theme.accent, background: theme.panel, attributes: .bold)
         let textStyle = Style(foreground: theme.text, background: theme.panel)
-        var x = inner.x, y = inner.y
-        for (index, section) in sections.enumerated() {
-            if index == split {
-                x = inner.x + columnWidth
-                y = inner.y
+        let titleStyle = Style(foreground: theme.muted, background: theme.panel, attributes: .bold)
+        func draw(_ piece: Piece, x: Int, y: Int) {
+            let limit = min(inner.maxX, x + layout.columnWidth - 1)
+            switch piece {
+            case .title(let text): buffer.write(text, x: x, y: y, style: titleStyle, limit: limit)
+            case .key(let keys, let text):
+                buffer.write(keys, x: x + 2, y: y, style: keyStyle, limit: limit)
+                buffer.write(text, x: x + 14, y: y, style: textStyle, limit: limit)
+            case .more(let text): buffer.write(text, x: x + 14, y: y, style: textStyle, limit: limit)
+            case .gap: break
             }
-            guard y < inner.maxY - 1 else { break }
-            let limit = min(inner.maxX, x + columnWidth - 1)
-            buffer.write(section.title, x: x, y: y, style: Style(foreground: theme.muted, background: theme.panel, attributes: .bold), limit: limit)
-            y += 1
-            for (line, pieces) in zip(section.lines, wrapped[index]) where y < inner.maxY - 1 {
-                buffer.write(line.keys, x: x + 2, y: y, style: keyStyle, limit: limit)
-                for piece in pieces where y < inner.maxY - 1 {
-                    buffer.write(piece, x: x + 14, y: y, style: textStyle, limit: limit)
-                    y += 1
-                }
-                if pieces.isEmpty { y += 1 }
-            }
-            y += 1
         }
-        buffer.write("Any key closes this help.", x: inner.x, y: inner.maxY - 1, style: Style(foreground: theme.muted, background: theme.panel), limit: inner.maxX)
+        for (row, pieces) in layout.rows.dropFirst(first).prefix(layout.visible).enumerated() where inner.y + row < inner.maxY - 1 {
+            draw(pieces.left, x: inner.x, y: inner.y + row)
+            if let right = pieces.right { draw(right, x: inner.x + layout.columnWidth, y: inner.y + row) }
+        }
+        let footer: String
+        if layout.maxScroll == 0 {
+            footer = "Any key closes this help."
+        } else {
+            let more = first < layout.maxScroll ? "↓ more below · " : first > 0 ? "↑ more above · " : ""
+            footer = more + "j k ↑ ↓ PgUp PgDn scroll · any other key closes"
+        }
+        buffer.write(footer, x: inner.x, y: inner.maxY - 1, style: Style(foreground: theme.muted, background: theme.panel), limit: inner.maxX)
     }
 }
 
