@@ -62,7 +62,7 @@ import Testing
         // An agent without a learned policy says how to get one.
         state.focus = .agent(1)
         state.learnedPolicies = [:]
-        #expect(draw(ConversationGraph(state: state), width: 46, height: 18).contains("has no learned policy"))
+        #expect(draw(ConversationGraph(state: state), width: 46, height: 18).contains("No agent plays a learned policy"))
     }
 
     @Test func dockSchedulingPlanView() throws {

@@ -189,8 +189,16 @@ struct ConversationGraph: Widget {
         }.prefix(rect.height - 1)
         let heading = top.count < pairs.count ? "busiest pairs (\(top.count) of \(pairs.count))" : "messages per pair"
         buffer.write(heading, x: rect.x, y: rect.y, style: Style(foreground: state.theme.muted, attributes: .italic), limit: rect.maxX)
+        // Pairs and counts in columns, so the counts can be compared at a glance.
+        let labels = top.map { "\(name($0.key.a)) ⇄ \(name($0.key.b))" }
+        let counts = top.map { String($0.value.ab + $0.value.ba) }
+        let labelWidth = labels.map(DisplayWidth.of).max() ?? 0, countWidth = counts.map(\.count).max() ?? 0
+        let aligned = labelWidth + 2 + countWidth + 5 <= rect.width
         for (row, item) in top.enumerated() {
-            let text = "\(name(item.key.a)) ⇄ \(name(item.key.b))  \(NumberText.counted(item.value.ab + item.value.ba, "msg"))"
+            let total = item.value.ab + item.value.ba
+            let label = aligned ? labels[row] + String(repeating: " ", count: labelWidth - DisplayWidth.of(labels[row])) : labels[row]
+            let count = aligned ? String(repeating: " ", count: countWidth - counts[row].count) + counts[row] : counts[row]
+            let text = "\(label)  \(count) \(total == 1 ? "msg" : "msgs")"
             buffer.write(text, x: rect.x, y: rect.y + 1 + row, style: Style(foreground: state.theme.muted), limit: rect.maxX)
         }
     }
@@ -213,8 +221,8 @@ struct ConversationGraph: Widget {
 
     private func renderPolicyNote(in rect: Rect, buffer: inout Buffer) {
         let theme = state.theme
-        let name = state.focusedAgent.map { state.projection.agents[$0].spec.name } ?? "This agent"
-        let text = "\(name.sanitizedForTerminal(singleLine: true)) has no learned policy in this run. Agents that play one (palaver train beer-game, then run beer-game --policy AGENT=learned:FILE) show their states and actions here. Press p for the conversation graph."
+        // Shown only when no agent has one: the pane otherwise falls back to the first agent that does.
+        let text = "No agent plays a learned policy in this run. Agents that play one (palaver train beer-game, then run beer-game --policy AGENT=learned:FILE) show their states and actions here. Press p for the conversation graph."
         for (row, line) in DisplayWidth.wrap(text, to: rect.width).prefix(rect.height).enumerated() {
             buffer.write(line, x: rect.x, y: rect.y + row, style: Style(foreground: theme.muted, attributes: .italic))
         }
