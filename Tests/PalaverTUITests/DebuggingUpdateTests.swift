@@ -182,6 +182,20 @@ import Testing
         #expect(s.mode == .normal)
     }
 
+    @Test func theForkFormSaysWhereABlankStepCountRunsTo() throws {
+        var s = try replayState()
+        let limit = s.projection.info!.maxSteps
+        _ = s.handle(.char("f"))
+        // Blank runs to the recording's own limit: the placeholder says how far, not "none".
+        let line = try #require(AppView.render(s).text.split(separator: "\n").last)
+        #expect(line.contains("more steps \(limit - 3) (to step \(limit))"), "\(line)")
+        #expect(line.hasSuffix("Tab steps · Enter fork · Esc"), "the keys stay whole when the examples do not fit")
+        _ = s.handle(.tab)
+        #expect(try #require(AppView.render(s).text.split(separator: "\n").last).contains("runs to step \(limit)"))
+        s.replay?.forkStep = limit
+        #expect(try #require(AppView.render(s).text.split(separator: "\n").last).contains("more steps needed (at the limit)"))
+    }
+
     @Test func forkingAtTheRecordingsLimitAsksForMoreSteps() throws {
         var s = try replayState()
         s.replay?.forkStep = s.projection.info!.maxSteps

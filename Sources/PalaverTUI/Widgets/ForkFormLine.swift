@@ -26,19 +26,24 @@ struct ForkFormLine: Widget {
         }
         let limit = state.projection.info?.maxSteps ?? 0
         field("models", form.model, placeholder: "as recorded", active: form.field == .model)
-        field("more steps", form.steps, placeholder: step < limit ? "none (stops at \(limit))" : "none", active: form.field == .steps)
+        // Blank runs on to the recording's own limit; at the limit, steps must be given.
+        field("more steps", form.steps, placeholder: step < limit ? "\(limit - step) (to step \(limit))" : "needed (at the limit)",
+              active: form.field == .steps)
         let help: String
         let style: Style
+        let room = area.maxX - x
         if let error = form.error {
             help = "! " + error.sanitizedForTerminal(singleLine: true)
             style = Style(foreground: theme.error, attributes: .bold)
         } else {
-            let more = form.moreSteps
-            help = form.field == .model ? "offline · ollama:NAME · maya=openai:NAME · Tab steps · Enter fork · Esc"
-                                        : (more.map { "runs to step \(step + $0)" } ?? "steps after \(step)") + " · Tab models · Enter fork · Esc"
+            // The keys matter more than the examples: where the whole line does not fit, the examples go first.
+            let keys = form.field == .model ? "Tab steps · Enter fork · Esc" : "Tab models · Enter fork · Esc"
+            let example = state.projection.info?.agents.first.map { "\($0.id)=openai:NAME" } ?? "NAME=openai:NAME"
+            let what = form.field == .model ? ["offline · ollama:NAME · \(example) · ", "offline · ollama:NAME · ", ""]
+                : [form.moreSteps.map { "runs to step \(step + $0) · " } ?? (step < limit ? "runs to step \(limit) · " : "steps after \(step) · "), ""]
+            help = what.map { $0 + keys }.first { DisplayWidth.of($0) <= room } ?? keys
             style = muted
         }
-        let room = area.maxX - x
         guard room > 6 else {
             // No room beside the fields: an error still shows, over the placeholders.
             if form.error != nil { buffer.write(DisplayWidth.truncate(help, to: area.width / 2), x: area.maxX - min(DisplayWidth.of(help), area.width / 2), y: area.y, style: style) }
