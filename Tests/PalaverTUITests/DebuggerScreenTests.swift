@@ -116,4 +116,26 @@ import Testing
         }
         #expect(state.projection.calls.records[inspection.call].agent == AgentID(1))
     }
+
+    @Test func aStopOffersCOnlyWhereThereIsACallToOpen() throws {
+        // Only Maya has spoken: a stop before Ravi's first turn has no call of his to open.
+        var state = try ScreenFixtures.state(steps: 1, width: 120, height: 30)
+        state.receive([
+            Event(step: 1, time: 3, .breakpointSet(Breakpoint(id: 1, condition: .agent(AgentID(1))))),
+            Event(step: 1, time: 3, .breakpointHit(BreakpointHit(id: 1, agent: AgentID(1)))),
+            Event(step: 1, time: 3, .control(.pause)),
+        ])
+        state.notice = nil
+        let first = try #require(AppView.render(state).text.split(separator: "\n").last)
+        #expect(first.contains("before Ravi speaks"))
+        #expect(!first.contains("c: "), "c would only say Ravi has made no call yet")
+        // Before Maya's second turn, c opens her first call, and says so.
+        state.receive([
+            Event(step: 1, time: 4, .breakpointSet(Breakpoint(id: 2, condition: .agent(AgentID(0))))),
+            Event(step: 1, time: 4, .breakpointHit(BreakpointHit(id: 2, agent: AgentID(0)))),
+        ])
+        state.notice = nil
+        let second = try #require(AppView.render(state).text.split(separator: "\n").last)
+        #expect(second.contains("c: Maya's last call"))
+    }
 }

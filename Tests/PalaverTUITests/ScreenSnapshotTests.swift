@@ -96,6 +96,18 @@ import Testing
         #expect(replayText.contains("fork: continue live from here"))
     }
 
+    @Test func anEndedRunsHintsOfferOnlyWhatStillWorks() throws {
+        var state = try ScreenFixtures.state(steps: 3, width: 120, height: 40)
+        let running = try #require(AppView.render(state).text.split(separator: "\n").last)
+        #expect(running.hasPrefix("space pause"))
+        state.receive([Event(step: 3, time: 9, .sessionEnded(Summary(reason: .steps, steps: 3, messages: 4, tokens: 466, durationSeconds: 9)))])
+        let ended = try #require(AppView.render(state).text.split(separator: "\n").last)
+        // Pausing, stepping, injecting or taking over would each only say the run has ended.
+        for stale in ["space", ". step", "i inject", "t take over"] { #expect(!ended.contains(stale), "\(stale) in \(ended)") }
+        #expect(ended.contains("c inspect a call"))
+        #expect(ended.hasSuffix("? help · q quit"))
+    }
+
     @Test func composingShowsWhatIsTyped() throws {
         var state = try ScreenFixtures.state(steps: 3, width: 100, height: 30)
         _ = state.handle(.char("i"))

@@ -361,7 +361,8 @@ extension AppState {
             let command: Command = name == "mute" ? .mute(id) : name == "unmute" ? .unmute(id) : name == "takeover" ? .takeOver(id) : .handBack(id)
             return [.engine(command)]
         default:
-            say("unknown command :\(name) (try :speed, :theme, :inject, :pause, :save, :quit)", error: true)
+            say("unknown command :\(name) (try " + (replay == nil ? ":speed, :pause, :inject, :break, :save, :theme, :quit)"
+                                                                  : ":goto, :speed, :break, :theme, :quit)"), error: true)
             return []
         }
     }

@@ -66,25 +66,37 @@ struct StatusBar: Widget {
 struct ComposerLine: Widget {
     let state: AppState
 
-    static let hints = [". step", "i inject", "Tab focus", "t take over", "/ filter"]
-    static let replayHints = [". , event", "→ ← step", "} { 10%", "f fork here", "Tab focus"]
+    /// Keys to try, most useful first: a wide screen shows more of them.
+    static let hints = [". step", "i inject", "Tab focus", "t take over", "/ filter", "c inspect a call", "b break", "M mailboxes", ": commands"]
+    static let replayHints = [". , event", "→ ← step", "} { 10%", "f fork here", "Tab focus", "/ filter", "c inspect a call", ": goto"]
+    /// After a live run has ended nothing can change it any more: what is left is looking.
+    static let endedHints = ["Tab focus", "/ filter", "Enter open a message", "c inspect a call", "M mailboxes"]
     static let always = ["? help", "q quit"]
 
-    /// As many hints as fit, always ending with help and quit.
+    /// As many hints as fit, in their order (a less useful one never shows where a more useful one did not fit),
+    /// always ending with help and quit.
     static func hints(_ items: [String], width: Int) -> String {
         var chosen: [String] = []
-        for item in items where (chosen + [item] + always).joined(separator: " · ").count <= width { chosen.append(item) }
+        for item in items {
+            guard DisplayWidth.of((chosen + [item] + always).joined(separator: " · ")) <= width else { break }
+            chosen.append(item)
+        }
         return (chosen + always).joined(separator: " · ")
     }
 
     func render(in area: Rect, buffer: inout Buffer) {
         let theme = state.theme
-        func field(_ prompt: String, _ text: String, _ hint: String, error: String? = nil) {
+        /// A prompt with what is typed, and at the right the longest of `hints` that fits (or an error).
+        func field(_ prompt: String, _ text: String, _ hints: [String], error: String? = nil) {
             let promptStyle = Style(foreground: theme.accent, attributes: .bold)
             var x = buffer.write(prompt, x: area.x, y: area.y, style: promptStyle)
             // An error (about what was just submitted, or what is being typed) takes the hint's place, in red.
             let problem = error ?? state.promptError
-            let help = problem.map { "! " + DisplayWidth.truncate($0.sanitizedForTerminal(singleLine: true), to: max(8, area.width * 3 / 5)) } ?? hint
+            // An error may take all the room the typing leaves (it names what is allowed), and at least three fifths.
+            let errorRoom = max(8, area.width * 3 / 5, area.maxX - x - DisplayWidth.of(text) - 6)
+            let typed = DisplayWidth.of(text.sanitizedForTerminal(singleLine: true))
+            let hint = hints.first { DisplayWidth.of($0) <= area.maxX - x - typed - 4 } ?? hints.last ?? ""
+            let help = problem.map { "! " + DisplayWidth.truncate($0.sanitizedForTerminal(singleLine: true), to: errorRoom) } ?? hint
             let helpStyle = problem == nil ? Style(foreground: theme.muted) : Style(foreground: theme.error, attributes: .bold)
             let helpWidth = DisplayWidth.of(help)
             let room = max(1, area.maxX - x - helpWidth - 3)
@@ -99,31 +111,37 @@ struct ComposerLine: Widget {
         }
         switch state.mode {
         case .compose(let text):
-            field("inject ▸ ", text, "Enter send · Tab name · Esc cancel")
+            field("inject ▸ ", text, ["Enter send · Tab name · Esc cancel"])
             return
         case .reply(let agent, let text):
             let name = state.projection.agents[agent.index].spec.name.sanitizedForTerminal(singleLine: true)
-            field("as \(name) ▸ ", text, "Enter send · Esc later")
+            field("as \(name) ▸ ", text, ["Enter send · Esc later"])
             return
         case .edit(let id, let text):
             // Messages are known by step and sender, as the log shows them; ids stay inside.
             let what = state.projection.message(id: id).map { m in
                 "edit \((state.projection.info?.name(of: m.sender) ?? "?").sanitizedForTerminal(singleLine: true)), step \(m.step) ▸ "
             } ?? "edit ▸ "
-            field(what, text, "Enter save · Esc cancel")
+            field(what, text, ["Enter save · Esc cancel"])
             return
         case .filter(let text):
             if let problem = state.filterProblem {
-                field("/", text, "", error: problem)
+                field("/", text, [], error: problem)
             } else {
-                field("/", text, "words @NAME from:NAME to:NAME kind:chat|injected|algorithm|observation|error · Tab name · Esc clear")
+                let kinds = LogFilter.Kind.allCases.map(\.rawValue).joined(separator: "|")
+                field("/", text, ["words @NAME from:NAME to:NAME kind:\(kinds) · Tab name · Esc clear",
+                                  "words @NAME from:NAME to:NAME kind:KIND · Tab name · Esc clear", "Tab name · Enter keep · Esc clear"])
             }
             return
         case .fork(let form):
             ForkFormLine(state: state, form: form).render(in: area, buffer: &buffer)
             return
         case .command(let text):
-            field(":", text, state.replay == nil ? "speed theme inject pause save quit" : "goto STEP · goto MM:SS · theme · quit")
+            field(":", text, state.replay == nil
+                  ? ["speed N · pause · resume · inject … · break … · breaks · chart · save [PATH] · theme NAME · help · quit",
+                     "speed pause resume inject break breaks save theme quit", "Enter run · Esc cancel"]
+                  : ["goto STEP · goto MM:SS · speed N · break … · breaks · chart · theme NAME · help · quit",
+                     "goto STEP · goto MM:SS · theme · quit", "Enter run · Esc cancel"])
             return
         case .normal, .help, .detail, .inspector, .breakpoints, .mailboxes, .chart:
             break
@@ -139,7 +157,12 @@ struct ComposerLine: Widget {
         // Stopped at a breakpoint: say which and why, and what to do, until the run moves on.
         if let stop = state.breakStop, !(notice?.isError == true && state.now - notice!.time < 2) {
             var text = "● " + stop.describe(in: state.projection.info).sanitizedForTerminal(singleLine: true)
-            if let agent = stop.hit.agent { text += " · c: \(state.projection.info?.name(of: .agent(agent)).sanitizedForTerminal(singleLine: true) ?? "its")'s last call" }
+            // c is offered only where there is a call to open (before an agent's first turn there is none).
+            let behindMessage = stop.hit.messageID.flatMap { state.projection.logPosition(of: $0) }.flatMap { state.projection.log[$0].call }
+            if state.breakStopCall != nil {
+                text += behindMessage != nil ? " · c: the call behind it"
+                    : " · c: \(stop.hit.agent.flatMap { state.projection.info?.name(of: .agent($0)) }?.sanitizedForTerminal(singleLine: true) ?? "its")'s last call"
+            }
             text += " · space: go on · B: list"
             buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
             return
@@ -153,6 +176,8 @@ struct ComposerLine: Widget {
         var items: [String]
         if let replay = state.replay {
             items = [replay.playing ? "space pause" : "space play"] + Self.replayHints
+        } else if state.projection.ended != nil {
+            items = Self.endedHints
         } else {
             // Paused is when one looks closer: say how.
             items = state.projection.paused ? ["space resume", ". step", "c inspect a call", "b break", "i inject", "Tab focus", "/ filter"]
