@@ -38,19 +38,42 @@ public enum BrokerBenchmark {
         return StreamResult(events: lines - 1, seconds: seconds)
     }
 
-    /// Messages per second of the engine benchmark without and with a stream publisher as a second sink.
-    public static func engineCost(url: BrokerURL, messages: Int, runs: Int) throws -> (without: Double, with: Double) {
-        var without: [Double] = [], with: [Double] = []
+    /// The engine benchmark's step loop without and with a stream publisher as a second sink, run interleaved.
+    public struct EngineCost: Sendable {
+        /// Medians over the runs: messages per wall-clock second.
+        public var wallWithout: Double
+        public var wallWith: Double
+        /// Medians over the runs: processor time of the engine's own thread per message routed, in nanoseconds.
+        public var threadNanosWithout: Double
+        public var threadNanosWith: Double
+        /// Median processor time of the publisher's thread per message routed (encoding, publishing), in nanoseconds.
+        public var publisherNanos: Double
+        /// How much longer the engine's thread works per message with the publisher: the cost on the step loop itself.
+        public var threadSlowdownPercent: Double { (threadNanosWith / threadNanosWithout - 1) * 100 }
+        /// How much lower the wall-clock rate is: the thread's own cost plus the time the publisher's
+        /// thread and the broker take the cores away from it (2 cores here, shared with the broker).
+        public var wallSlowdownPercent: Double { (1 - wallWith / wallWithout) * 100 }
+    }
+
+    public static func engineCost(url: BrokerURL, messages: Int, runs: Int) throws -> EngineCost {
+        var wallWithout: [Double] = [], wallWith: [Double] = []
+        var cpuWithout: [Double] = [], cpuWith: [Double] = [], publisherCPU: [Double] = []
         for i in 0..<runs {
             // Interleaved, so drift on a busy machine falls on both.
-            without.append(EngineBenchmark.run(messages: messages).messagesPerSecond)
+            let alone = EngineBenchmark.run(messages: messages)
+            wallWithout.append(alone.messagesPerSecond)
+            cpuWithout.append(alone.threadCPUSeconds / Double(alone.messages) * 1e9)
             let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(i)-\(UInt32.random(in: 0...UInt32.max))",
                                                      header: SessionHeader(), scenario: "bench", report: { _ in })
-            with.append(EngineBenchmark.run(messages: messages, also: publisher).messagesPerSecond)
+            let publishing = EngineBenchmark.run(messages: messages, also: publisher)
+            wallWith.append(publishing.messagesPerSecond)
+            cpuWith.append(publishing.threadCPUSeconds / Double(publishing.messages) * 1e9)
             publisher.receive(Event(step: 0, time: 0, .sessionEnded(Summary(reason: .steps, steps: 0, messages: 0, tokens: 0, durationSeconds: 0))))
             publisher.finish(timeout: 300)
+            publisherCPU.append(publisher.publisherThreadCPUSeconds / Double(publishing.messages) * 1e9)
         }
-        return (median(without), median(with))
+        return EngineCost(wallWithout: median(wallWithout), wallWith: median(wallWith),
+                          threadNanosWithout: median(cpuWithout), threadNanosWith: median(cpuWith), publisherNanos: median(publisherCPU))
     }
 
     /// One round: every agent's turn sent at once through the work queue; seconds until the last reply finished.

@@ -5,35 +5,48 @@ import CRabbitMQ
 import PalaverEngine
 
 /// An event sink that publishes a run's events, in order, to the run's stream
-/// on the broker. The engine's thread only appends each event to a list under
-/// a lock; the publisher's own thread takes the list every few milliseconds,
-/// encodes it and publishes it as one message (a batch of whole lines, numbered),
-/// and keeps it until the broker confirms it, republishing after a reconnect.
-/// The first message is the session header, so the stream concatenated is a
-/// session file. Readers drop a batch number they have seen (a republish).
+/// on the broker. The engine's thread only appends each event to a buffer of
+/// its own and, once per step (or per `batchEvents` events), moves that whole
+/// buffer to the publisher under a lock and takes back an emptied one: no
+/// per-event lock, hop, allocation or encoding on the engine's thread. The
+/// publisher's own thread encodes the buffers as JSON lines, publishes them as
+/// numbered messages (batches of whole lines) and keeps each until the broker
+/// confirms it, republishing after a reconnect. The first message is the
+/// session header, so the stream concatenated is a session file. Readers drop
+/// a batch number they have seen (a republish).
 public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     public let run: String
     private let lock = NSCondition()
     private var header: [UInt8]?
-    private var pending: [Event] = []
-    /// The engine thread's batch in the making (touched by that thread only, so without the lock).
+    /// Buffers handed over by the engine, oldest first (under the lock).
+    private var full: [[Event]] = []
+    /// Emptied buffers (capacity kept) for the engine to fill again (under the lock).
+    private var spare: [[Event]] = []
+    /// The publisher's thread sleeps and wants a wake-up for the next hand-over (under the lock).
+    private var sleeping = false
+    /// The engine thread's buffer in the making (touched by that thread only, so without the lock).
     private var staged: [Event] = []
     private var ended = false
     private var finished = false
     private var published = 0
+    private var publisherCPU = 0.0
     private let wake = WakePipe()
     #if Broker
     private var thread: Thread?
     #endif
-    /// Batches of this many events go at once; smaller ones wait at most `latency`.
+    /// A buffer goes over when it holds this many events (or the step ends, or the engine waits).
     static let batchEvents = 2048
+    /// At most this many events go in one message.
     static let maxBatchEvents = 16384
+    /// Emptied buffers kept for reuse; more are freed.
+    static let spareBuffers = 16
     static let latency = 0.005
 
     /// Connects (failing fast when the broker cannot be reached at all), declares the stream and starts publishing.
     public init(url: BrokerURL, run: String, header: SessionHeader, scenario: String,
                 report: @escaping @Sendable (BrokerStatus) -> Void) throws {
         self.run = run
+        staged.reserveCapacity(EventStreamPublisher.batchEvents)
         #if Broker
         let first = try AMQPConnection(url: url)
         try EventStreamPublisher.declare(on: first, run: run)
@@ -61,9 +74,8 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     }
     #endif
 
-    /// Called on the engine's thread only: the event joins the step's batch, handed over at the step's end,
-    /// when the engine waits, every `batchEvents` events, and at the session's end — one lock and one
-    /// wake-up per batch, not per event.
+    /// Called on the engine's thread only: the event joins the buffer in the making, handed over at the
+    /// step's end, when the engine waits, every `batchEvents` events, and at the session's end.
     public func receive(_ event: Event) {
         staged.append(event)
         if case .sessionEnded = event.body {
@@ -76,18 +88,20 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     public func stepEnded() { handOver(last: false) }
     public func idle() { handOver(last: false) }
 
+    /// Moves the engine's buffer to the publisher (no copy) and takes an emptied one back.
     private func handOver(last: Bool) {
         guard !staged.isEmpty || last else { return }
         lock.lock()
-        if pending.isEmpty {
-            swap(&pending, &staged)
-        } else {
-            pending.append(contentsOf: staged)
-            staged.removeAll(keepingCapacity: true)
+        if !staged.isEmpty {
+            full.append(staged)
+            staged = spare.popLast() ?? []
         }
         if last { ended = true }
+        let asleep = sleeping
+        sleeping = false
         lock.unlock()
-        wake.wake()
+        if staged.capacity < EventStreamPublisher.batchEvents { staged.reserveCapacity(EventStreamPublisher.batchEvents) }
+        if asleep || last { wake.wake() }
     }
 
     /// Waits until every event is published and confirmed (or `timeout` passes); true when all are.
@@ -111,38 +125,49 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
         return published
     }
 
-    // The loop's side: take what is buffered, and say when all is done.
-    fileprivate func take() -> (header: [UInt8]?, events: [Event], last: Bool) {
+    /// Processor time the publisher's thread has used (encoding, publishing, confirms), as of its last batch.
+    public var publisherThreadCPUSeconds: Double {
         lock.lock()
         defer { lock.unlock() }
-        let events: [Event]
-        if pending.count <= EventStreamPublisher.maxBatchEvents {
-            events = pending
-            pending = []
-            pending.reserveCapacity(min(events.count, EventStreamPublisher.batchEvents))
-        } else {
-            // Behind: publish in bounded messages, the rest next time round.
-            events = Array(pending.prefix(EventStreamPublisher.maxBatchEvents))
-            pending.removeFirst(EventStreamPublisher.maxBatchEvents)
-        }
-        let first = header
-        header = nil
-        return (first, events, ended && pending.isEmpty)
+        return publisherCPU
     }
 
-    fileprivate func confirmed(events: Int, done: Bool) {
+    // The loop's side: take the buffers handed over, give back emptied ones, say when all is done.
+    fileprivate func take(into queue: inout [[Event]], returning emptied: inout [[Event]]) -> (header: [UInt8]?, ended: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if queue.isEmpty {
+            swap(&queue, &full)
+        } else {
+            queue.append(contentsOf: full)
+            full.removeAll(keepingCapacity: true)
+        }
+        while spare.count < EventStreamPublisher.spareBuffers, let buffer = emptied.popLast() { spare.append(buffer) }
+        emptied.removeAll()
+        let first = header
+        header = nil
+        return (first, ended)
+    }
+
+    fileprivate func confirmed(events: Int, done: Bool, cpu: Double) {
         lock.lock()
         published += events
+        publisherCPU = cpu
         if done { finished = true }
         lock.broadcast()
         lock.unlock()
     }
 
-    fileprivate func waitForWork(timeout: Double, socket: Int32?) {
+    /// Sleeps until the engine hands something over, the socket has input, or `timeout` passes.
+    fileprivate func waitForWork(timeout: Double, socket: Int32?, takingEvents: Bool) {
         lock.lock()
-        let behind = pending.count >= EventStreamPublisher.batchEvents
+        if takingEvents && (!full.isEmpty || ended) { lock.unlock(); return }
+        sleeping = true
         lock.unlock()
-        wake.wait(socket: socket, timeout: behind ? 0 : timeout)
+        wake.wait(socket: socket, timeout: timeout)
+        lock.lock()
+        sleeping = false
+        lock.unlock()
     }
 }
 
@@ -180,21 +205,40 @@ private final class PublisherLoop: @unchecked Sendable {
 
     func run() {
         var sawLast = false
+        var queue: [[Event]] = []
+        var emptied: [[Event]] = []
+        var ended = false
         while true {
             let socket = keeper.connection?.socket
-            if keeper.connection?.hasBufferedInput != true {
-                owner.waitForWork(timeout: keeper.connection == nil ? max(0.01, keeper.secondsUntilRetry) : EventStreamPublisher.latency, socket: socket)
+            if queue.isEmpty, keeper.connection?.hasBufferedInput != true {
+                owner.waitForWork(timeout: keeper.connection == nil ? max(0.01, keeper.secondsUntilRetry) : EventStreamPublisher.latency,
+                                  socket: socket, takingEvents: !sawLast)
             }
             if !sawLast {
-                let (header, events, last) = owner.take()
-                var bytes = header ?? []
-                bytes.reserveCapacity(bytes.count + events.count * 96)
-                for event in events {
-                    encoder.encode(event, into: &bytes)
-                    bytes.append(0x0A)
+                let (header, endedNow) = owner.take(into: &queue, returning: &emptied)
+                ended = endedNow
+                // Whole buffers, up to `maxBatchEvents` events per message; the rest next time round.
+                var events = 0
+                var used = 0
+                while used < queue.count, events == 0 || events + queue[used].count <= EventStreamPublisher.maxBatchEvents {
+                    events += queue[used].count
+                    used += 1
                 }
+                var bytes = header ?? []
+                bytes.reserveCapacity(bytes.count + events * 112)
+                for i in 0..<used {
+                    for event in queue[i] {
+                        encoder.encode(event, into: &bytes)
+                        bytes.append(0x0A)
+                    }
+                    // Emptied here, so the events' memory is let go of on this thread, not the engine's.
+                    queue[i].removeAll(keepingCapacity: true)
+                    emptied.append(queue[i])
+                }
+                queue.removeFirst(used)
+                let last = ended && queue.isEmpty
                 if !bytes.isEmpty || last {
-                    unconfirmed.append(Batch(number: nextNumber, bytes: bytes, events: events.count, last: last))
+                    unconfirmed.append(Batch(number: nextNumber, bytes: bytes, events: events, last: last))
                     nextNumber += 1
                 }
                 sawLast = last
@@ -208,7 +252,7 @@ private final class PublisherLoop: @unchecked Sendable {
                     try announce("finished", on: connection)
                     _ = try connection.waitForConfirms(timeout: 10)
                     keeper.close()
-                    owner.confirmed(events: 0, done: true)
+                    owner.confirmed(events: 0, done: true, cpu: MonotonicClock.threadCPUSeconds())
                     return
                 }
             } catch {
@@ -253,7 +297,7 @@ private final class PublisherLoop: @unchecked Sendable {
                 events += first.events
                 unconfirmed.removeFirst()
             }
-            if events > 0 { owner.confirmed(events: events, done: false) }
+            if events > 0 { owner.confirmed(events: events, done: false, cpu: MonotonicClock.threadCPUSeconds()) }
         } while blocking && unconfirmed.count > PublisherLoop.window
     }
 

@@ -4,6 +4,8 @@ public enum EngineBenchmark {
     public struct Result: Sendable {
         public var messages: Int
         public var seconds: Double
+        /// Processor time of the engine's thread over the same loop.
+        public var threadCPUSeconds: Double = 0
         public var messagesPerSecond: Double { Double(messages) / seconds }
     }
 
@@ -46,11 +48,13 @@ public enum EngineBenchmark {
         engine.start(opening: opening)
         let before = engine.messageCount
         let start = MonotonicClock.seconds()
+        let cpuStart = MonotonicClock.threadCPUSeconds()
         while engine.messageCount - before < target {
             engine.beginStep()
             engine.endStep()
         }
+        let cpu = MonotonicClock.threadCPUSeconds() - cpuStart
         let seconds = MonotonicClock.seconds() - start
-        return Result(messages: engine.messageCount - before, seconds: seconds)
+        return Result(messages: engine.messageCount - before, seconds: seconds, threadCPUSeconds: cpu)
     }
 }
