@@ -116,6 +116,29 @@ import Testing
         }
     }
 
+    /// The searches alone, without the local-search start: each must find the optimum itself, and the cost-transfer
+    /// bound at the root (after node, arc, directional and existential consistency) may never exceed it.
+    @Test(arguments: 1...30)
+    func theSearchAloneFindsTheOptimumAndItsRootBoundStaysBelow(_ seed: Int) {
+        let p = Self.randomProblem(seed: UInt64(seed) &+ 9000, variables: 6 + seed % 6, maxDomain: 3 + seed % 2,
+                                   ternary: seed % 3 == 0, objective: seed % 4 == 0 ? .max : .min)
+        let optimum = Self.bruteForce(p)
+        for method in [ExactSolver.Method.costTransfer, .miniBucket] {
+            var solver = ExactSolver(problem: p)
+            solver.method = method
+            solver.startsFromLocalSearch = false
+            let r = solver.solve()
+            #expect(r.optimal)
+            #expect(abs(r.internalCost - optimum) < 1e-9, "seed \(seed) \(method)")
+            #expect(abs(p.internalCost(r.assignment) - r.internalCost) < 1e-9)
+        }
+        guard !(seed % 3 == 0) else { return }
+        var search = CostTransferSearch(model: ExactSolverModel(problem: p, order: ExactSolverModel.minFillOrder(p)))
+        search.run()
+        #expect(search.rootBound <= optimum + 1e-9, "seed \(seed)")
+        #expect(abs(search.best - optimum) < 1e-9, "seed \(seed)")
+    }
+
     /// Stopped by its time limit, it says so, and its bound is one: never above the best it found.
     @Test func aTimeLimitReportsTheBestFoundAndAProvenBound() throws {
         let p = try DCOPReader.parse(DCOPGenerator.graphColoring(variables: 60, colors: 3, density: 0.3, seed: 4))

@@ -37,6 +37,8 @@ public struct ExactSolver {
 
     let problem: DCOPProblem
     public var method = Method.automatic
+    /// Start from the local-search assignment (off in tests, so the search alone must find the optimum).
+    var startsFromLocalSearch = true
     public init(problem: DCOPProblem) { self.problem = problem }
 
     /// `timeout`: seconds before giving up (nil: none). `progress` is called about once a second.
@@ -55,8 +57,10 @@ public struct ExactSolver {
         let wide = model.closing.contains { !$0.isEmpty }
         var search: any BoundedSearch = method == .miniBucket || (method == .automatic && wide)
             ? MiniBucketSearch(model: model) : CostTransferSearch(model: model)
-        search.best = problem.internalCost(start) + 1e-7
-        search.bestValues = order.map { start[$0] }
+        if startsFromLocalSearch {
+            search.best = problem.internalCost(start) + 1e-7
+            search.bestValues = order.map { start[$0] }
+        }
         search.deadline = timeout.map { started + $0 }
         if let progress {
             search.progress = { nodes, best, bound in
