@@ -120,7 +120,7 @@ import Testing
     /// bound at the root (after node, arc, directional and existential consistency) may never exceed it.
     @Test(arguments: 1...30)
     func theSearchAloneFindsTheOptimumAndItsRootBoundStaysBelow(_ seed: Int) {
-        let p = Self.randomProblem(seed: UInt64(seed) &+ 9000, variables: 6 + seed % 6, maxDomain: 3 + seed % 2,
+        let p = Self.randomProblem(seed: UInt64(seed) &+ 9000, variables: 5 + seed % 5, maxDomain: 3 + seed % 2,
                                    ternary: seed % 3 == 0, objective: seed % 4 == 0 ? .max : .min)
         let optimum = Self.bruteForce(p)
         for method in [ExactSolver.Method.costTransfer, .miniBucket] {
