@@ -16,6 +16,14 @@ import Testing
                        Event(step: 6, time: 15, .tokenDelta(agent: AgentID(1), text: "The migration still")),
                        Event(step: 6, time: 15, .tokenDelta(agent: AgentID(1), text: " worries me"))])
         assertSnapshot(draw(AgentPane(index: 1, state: state), width: 44, height: 8), named: "widget-agent-pane-streaming")
+        #expect(draw(AgentPane(index: 1, state: state), width: 44, height: 8).contains("▍ streaming"))
+        // Paused mid-reply, the pane says so rather than "streaming" while nothing comes.
+        state.receive([Event(step: 6, time: 16, .control(.pause))])
+        let paused = draw(AgentPane(index: 1, state: state), width: 44, height: 8)
+        #expect(paused.contains("⏸ paused mid-reply"))
+        #expect(paused.contains("The migration still worries me"))
+        state.receive([Event(step: 6, time: 17, .control(.resume))])
+        #expect(draw(AgentPane(index: 1, state: state), width: 44, height: 8).contains("▍ streaming"))
     }
 
     @Test func agentPaneTakenOverAndMuted() throws {

@@ -13,9 +13,14 @@ struct AgentPane: Widget {
     var focused: Bool { state.focus == .agent(index) }
 
     /// The status word and its style, as the pane and the compact list show it.
-    static func status(of view: AgentView, theme: Theme, now: Double, ended: Bool = false) -> (String, Style) {
+    static func status(of view: AgentView, theme: Theme, now: Double, ended: Bool = false, paused: Bool = false) -> (String, Style) {
         let base = Style(foreground: theme.muted)
         if view.muted { return ("⏸ muted", base) }
+        // Paused, a reply stands still where it was: "streaming" or a spinner would say it is still coming.
+        if paused && !ended {
+            if view.status == .streaming { return ("⏸ paused mid-reply", Style(foreground: theme.warning)) }
+            if view.status == .thinking { return ("⏸ paused before its reply", Style(foreground: theme.warning)) }
+        }
         switch view.status {
         case .thinking:
             let frame = spinner[Int(now * 10) % spinner.count]
@@ -97,7 +102,8 @@ struct AgentPane: Widget {
         guard inner.width > 2, inner.height > 0 else { return }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
 
-        let (statusText, statusStyle) = Self.status(of: view, theme: theme, now: state.now, ended: state.projection.ended != nil)
+        let (statusText, statusStyle) = Self.status(of: view, theme: theme, now: state.now, ended: state.projection.ended != nil,
+                                                    paused: state.projection.paused)
         let counters = Self.counters(of: view, room: content.width - DisplayWidth.of(statusText) - 2)
         buffer.write(statusText, x: content.x, y: content.y, style: statusStyle, limit: content.maxX)
         let countersX = content.maxX - DisplayWidth.of(counters)
@@ -187,7 +193,8 @@ struct CompactAgentList: Widget {
             let selected = state.focus == .agent(i)
             let nameStyle = Style(foreground: theme.agentColor(view.spec.color ?? i), attributes: selected ? [.bold, .reverse] : .bold)
             var x = buffer.write("● " + DisplayWidth.truncate(view.spec.name.sanitizedForTerminal(singleLine: true), to: 12), x: row.x + 1, y: row.y, style: nameStyle, limit: row.maxX)
-            let (status, statusStyle) = AgentPane.status(of: view, theme: theme, now: state.now, ended: state.projection.ended != nil)
+            let (status, statusStyle) = AgentPane.status(of: view, theme: theme, now: state.now, ended: state.projection.ended != nil,
+                                                         paused: state.projection.paused)
             x = buffer.write(" " + status + " ", x: x, y: row.y, style: statusStyle, limit: row.maxX)
             let latest = view.streaming.isEmpty ? (view.recent.last.flatMap { state.projection.message(id: $0)?.text } ?? "") : view.streaming
             buffer.write(latest.sanitizedForTerminal(singleLine: true), x: x + 1, y: row.y, style: Style(foreground: theme.muted), limit: row.maxX)
