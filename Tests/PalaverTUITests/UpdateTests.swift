@@ -174,6 +174,17 @@ import Testing
         #expect(s.handle(.char("q")) == [.quit])
     }
 
+    @Test func pWithoutAGraphPaneSaysWhy() throws {
+        var narrow = try ScreenFixtures.state(steps: 2, width: 80, height: 24)
+        #expect(narrow.layout.graph == nil)
+        _ = narrow.handle(.char("p"))
+        #expect(!narrow.graphShowsPolicy)
+        #expect(narrow.notice?.text.contains("needs 90 columns or more; this terminal is 80×24") == true)
+        var wide = try ScreenFixtures.state(steps: 2, width: 120, height: 40)
+        _ = wide.handle(.char("p"))
+        #expect(wide.graphShowsPolicy)
+    }
+
     @Test func everyBindingHasHelpOrSharesALine() {
         let keymap = Keymap.standard
         let described = Set(keymap.bindings.filter { !$0.help.isEmpty }.map(\.action))

@@ -258,7 +258,14 @@ extension AppState {
         case .restoreMessage: return restoreSelected()
         case .mailboxes: openMailboxes()
         case .toggleChatter: toggleChatter()
-        case .toggleGraph: graphShowsPolicy.toggle()
+        case .toggleGraph:
+            // Where there is no graph pane, p would change nothing visible: say why instead.
+            guard layout.graph != nil else {
+                say("the graph pane (who talks, plan, policy) needs " + (width < 90 ? "90 columns or more" : "more rows")
+                    + "; this terminal is \(width)×\(height)", error: true)
+                return []
+            }
+            graphShowsPolicy.toggle()
         case .bullwhip:
             if mode == .chart { mode = .normal } else { openChart() }
         case .cycleTheme:

@@ -27,17 +27,16 @@ struct BreakpointList: Widget {
         }
         lines.append(Line([]))
         if let stop { lines.append(Line([("Stopped at " + stop.describe(in: info).sanitizedForTerminal(singleLine: true), Style(foreground: theme.warning, background: theme.panel, attributes: .bold))])) }
+        let width = min(90, area.width - 2)
         let help = [
             "j k select · d deletes · Esc closes",
             "b on an agent's pane: break before it speaks (b again clears it)",
             ":break agent NAME · :break text WORDS · :break /REGEX/",
             ":break error · :break fallback · :break step N",
-            state.replay == nil ? "A hit pauses the run before that turn (no model call made) or just after the event;"
-                                : "In a replay, playing stops at the run's recorded stops and at your own;",
-            "space goes on, c inspects the call it concerns.",
-        ]
+        ] + DisplayWidth.wrap((state.replay == nil ? "A hit pauses the run before that turn (no model call made) or just after the event;"
+                                                   : "In a replay, playing stops at the run's recorded stops and at your own;")
+                              + " space goes on, c inspects the call it concerns.", to: max(8, width - 4))
         for h in help { lines.append(Line([(h, label)])) }
-        let width = min(90, area.width - 2)
         let inner = Overlay.frame("Breakpoints", width: width, height: min(area.height - 2, lines.count + 2), in: area, theme: theme, buffer: &buffer)
         for (row, line) in lines.prefix(inner.height).enumerated() {
             line.draw(x: inner.x, y: inner.y + row, limit: inner.maxX, buffer: &buffer)

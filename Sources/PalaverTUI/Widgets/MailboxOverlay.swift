@@ -51,9 +51,13 @@ struct MailboxOverlay: Widget {
         lines.append(Line([("", text)]))
 
         let kept = view.window.filter { !$0.leftOut }.count
-        let requestHead = (p.ended != nil ? "Memory at the end — system prompt + " : "Next request — system prompt + ")
-            + "\(kept) of \(view.window.count) message\(view.window.count == 1 ? "" : "s")"
-            + " ≈ \(view.requestTokens.compact) of \(view.budget.compact) tokens · memory keeps \(view.memorySize)"
+        let head = p.ended != nil ? "Memory at the end — " : "Next request — "
+        let plural = view.window.count == 1 ? "" : "s"
+        // Shorter words rather than a cut where the overlay is narrow: every number stays.
+        let requestHead = [
+            head + "system prompt + \(kept) of \(view.window.count) message\(plural) ≈ \(view.requestTokens.compact) of \(view.budget.compact) tokens · memory keeps \(view.memorySize)",
+            head + "prompt + \(kept) of \(view.window.count) msg\(plural) ≈ \(view.requestTokens.compact) of \(view.budget.compact) tok · memory \(view.memorySize)",
+        ].first { DisplayWidth.of($0) <= inner.width } ?? head + "\(kept)/\(view.window.count) msgs ≈ \(view.requestTokens.compact)/\(view.budget.compact) tok · memory \(view.memorySize)"
         lines.append(Line([(requestHead, bold)]))
         if view.window.isEmpty { lines.append(Line([("  nothing yet: only the system prompt", muted)])) }
         for item in view.window {
