@@ -123,6 +123,21 @@ import Testing
         #expect(s.visibleLog.count == all)
     }
 
+    @Test func aInARunWithoutChatterSaysThereIsNoneToHide() throws {
+        var s = try state()
+        _ = s.handle(.char("a"))
+        #expect(!s.hideChatter, "the log title would otherwise claim chatter was hidden")
+        #expect(s.notice?.text.contains("no algorithm chatter") == true)
+        #expect(!AppView.render(s).text.contains("chatter hidden"))
+    }
+
+    @Test func stepCommandInAReplayStepsThePlayback() throws {
+        var s = try replayState()
+        #expect(s.runCommand("step") == [.replay(.events(1))])
+        var live = try state()
+        #expect(live.runCommand("step") == [.engine(.stepOnce)])
+    }
+
     // MARK: Mailboxes
 
     @Test func mOpensTheFocusedAgentsMailboxAndKeysMoveBetweenAgents() throws {

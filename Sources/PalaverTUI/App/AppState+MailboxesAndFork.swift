@@ -63,6 +63,11 @@ extension AppState {
 
     /// `a`: algorithm chatter out of the log, or back.
     mutating func toggleChatter() {
+        // A run without any (a conversation, the beer game) would only get a log title saying chatter is hidden.
+        if !hideChatter, projection.info?.coordination == nil, !projection.log.contains(where: { LogFilter.Kind.of($0) == .algorithm }) {
+            say("this run has no algorithm chatter to hide (coordination runs have it: DCOP values, MGM gains)")
+            return
+        }
         hideChatter.toggle()
         logSelection = nil
         say(hideChatter ? "algorithm chatter hidden (DCOP values, MGM gains): a shows it" : "algorithm chatter shown: a hides it")

@@ -343,7 +343,7 @@ extension AppState {
         case "resume", "play":
             if let replay { return replay.playing ? [] : [.replay(.togglePlay)] }
             return [.engine(.resume)]
-        case "step": return [.engine(.stepOnce)]
+        case "step": return [replay == nil ? .engine(.stepOnce) : .replay(.events(1))]
         case "save", "w": return [.save(to: argument.isEmpty ? nil : argument)]
         case "quit", "q":
             quitRequested = true
