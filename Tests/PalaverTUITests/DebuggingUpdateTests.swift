@@ -32,6 +32,26 @@ import Testing
         #expect(text.contains("⧗ waiting: Otto  ↺ restored"))
     }
 
+    @Test func marksThatDoNotFitBesideTheSenderGoOnALineOfTheirOwnWhole() throws {
+        var s = try state()
+        let injected = Message(id: 90, step: 4, time: 10, sender: .user, recipients: .one(AgentID(3)), kind: .injected, text: "Otto, legal blocked Friday.")
+        s.receive([Event(step: 4, time: 10, .injected(injected)),
+                   Event(step: 4, time: 10, .edited(messageID: 90, text: "Otto, legal blocked Friday and Monday.", original: "Otto, legal blocked Friday.")),
+                   Event(step: 4, time: 10, .dropped(messageID: 90, from: [AgentID(3)]))])
+        let entry = try #require(s.projection.log.last)
+        // 60 columns: "you ⇒ Otto  injected  ✗ dropped for Otto · u restores  ✎ edited" does not fit on one line.
+        let lines = MessageLog(state: s).lines(for: entry, at: s.projection.log.count - 1, width: 60, selected: false)
+            .map { $0.spans.map(\.text).joined() }
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 60 })
+        #expect(lines[0].contains("you ⇒ Otto"))
+        #expect(lines.prefix(2).joined().contains("✗ dropped for Otto · u restores"))
+        #expect(lines.prefix(2).joined().contains("✎ edited"))
+        #expect(lines.contains { $0.contains("→ Otto, legal blocked Friday and Monday.") })
+        // Where all fits, one line as before.
+        let wide = MessageLog(state: s).lines(for: entry, at: s.projection.log.count - 1, width: 110, selected: false)
+        #expect(wide[0].spans.map(\.text).joined().contains("✎ edited"))
+    }
+
     @Test func uIsRefusedWithAReasonUnlessTheMessageWasDropped() throws {
         var s = try state()
         s.focus = .log

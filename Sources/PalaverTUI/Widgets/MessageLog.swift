@@ -91,8 +91,23 @@ struct MessageLog: Widget {
         }
         if !entry.restoredFor.isEmpty { head.append(("  ↺ restored", Style(foreground: theme.info, background: base.background))) }
         if entry.edited { head.append(("  ✎ edited", Style(foreground: theme.info, background: base.background))) }
-        var out = [Line(head)]
         let indent = width >= 50 ? 6 : 2
+        // Marks that do not fit beside who and when go on a line of their own, whole, rather than cut at the edge.
+        var out: [Line] = []
+        let who = 5
+        if Line(head).width > width, head.count > who {
+            var first = Array(head.prefix(who)), rest: [(String, Style)] = []
+            for tag in head.dropFirst(who) {
+                if rest.isEmpty && Line(first + [tag]).width <= width { first.append(tag) } else { rest.append(tag) }
+            }
+            out.append(Line(first))
+            if !rest.isEmpty {
+                rest[0].0 = String(rest[0].0.drop { $0 == " " })
+                out.append(Line([(String(repeating: " ", count: indent), base)] + rest))
+            }
+        } else {
+            out.append(Line(head))
+        }
         var textStyle = base
         if m.kind == .system { textStyle = muted.fg(theme.muted) }
         if m.kind == .injected { textStyle = Style(foreground: theme.warning, background: base.background) }
