@@ -94,6 +94,12 @@ import Testing
         let name = try #require(state.projection.info?.name(of: entry.message.sender))
         #expect(line.hasPrefix("edit \(name), step \(entry.message.step) ▸ "), "\(line)")
         #expect(!line.contains("#\(entry.message.id)"))
+        // Your own injection is "your message", not "edit you".
+        let yours = Message(id: 80, step: 3, time: 8, sender: .user, recipients: .one(AgentID(3)), kind: .injected, text: "legal blocked Friday")
+        state.receive([Event(step: 3, time: 8, .injected(yours))])
+        state.mode = .edit(messageID: 80, yours.text)
+        let mine = AppView.render(state).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(mine.hasPrefix("edit your message, step 3 ▸ "), "\(mine)")
     }
 
     @Test func theStatusBarSaysTheSpeed() throws {

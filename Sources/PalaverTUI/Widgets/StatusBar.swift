@@ -120,7 +120,8 @@ struct ComposerLine: Widget {
         case .edit(let id, let text):
             // Messages are known by step and sender, as the log shows them; ids stay inside.
             let what = state.projection.message(id: id).map { m in
-                "edit \((state.projection.info?.name(of: m.sender) ?? "?").sanitizedForTerminal(singleLine: true)), step \(m.step) ▸ "
+                // "edit you" would read as editing a person: your own injection is "your message".
+                "edit \(m.sender == .user ? "your message" : (state.projection.info?.name(of: m.sender) ?? "?").sanitizedForTerminal(singleLine: true)), step \(m.step) ▸ "
             } ?? "edit ▸ "
             field(what, text, ["Enter save · Esc cancel"])
             return
