@@ -42,7 +42,8 @@ public enum Author: String, Hashable, Sendable {
 }
 
 /// What a coordination message means, as fields, so no reader parses its text.
-public enum CoordinationFact: Hashable, Sendable {
+/// Indirect: most messages carry none, and inline it would add 56 bytes to every message in the log.
+public indirect enum CoordinationFact: Hashable, Sendable {
     /// A variable's value, with the scenario's label for people (`dock 1 09:00`).
     case assignment(variable: String, value: DCOPValue, label: String?)
     /// How much a variable's cost would fall if it moved (MGM's gain round).
@@ -50,19 +51,22 @@ public enum CoordinationFact: Hashable, Sendable {
 }
 
 /// An immutable message. Editing one in flight makes a new value with the same id.
+///
+/// The log keeps a million of these, so the fields are ordered to leave little
+/// padding: the word-sized ones first, the one-byte ones last.
 public struct Message: Hashable, Sendable {
     public let id: Int
     public let step: Int
     public let time: Double
+    public let text: String
+    public let metadata: MessageMetadata?
+    /// For a coordination algorithm's message: what it says, typed.
+    public let coordination: CoordinationFact?
     public let sender: Party
     public let recipients: Recipients
     public let kind: MessageKind
-    public let text: String
-    public let metadata: MessageMetadata?
     /// Who produced it when it is an agent's turn; nil for the user's, the system's and the environment's words.
     public let author: Author?
-    /// For a coordination algorithm's message: what it says, typed.
-    public let coordination: CoordinationFact?
 
     public init(id: Int, step: Int, time: Double, sender: Party, recipients: Recipients,
                 kind: MessageKind, text: String, metadata: MessageMetadata? = nil,

@@ -43,6 +43,14 @@ public struct CallLedger: Sendable {
 
     public init() {}
 
+    /// The events `apply` folds: the projection hands it no others.
+    static func follows(_ body: Event.Body) -> Bool {
+        switch body {
+        case .sessionStarted, .callStarted, .retrying, .callCancelled, .callFinished, .agentError, .edited: return true
+        default: return false
+        }
+    }
+
     /// Folds one event; called with the projection as it was before the event.
     mutating func apply(_ event: Event, before p: Projection) {
         switch event.body {

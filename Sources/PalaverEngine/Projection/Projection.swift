@@ -64,7 +64,8 @@ public struct Projection: Sendable {
         eventCount += 1
         step = event.step
         time = event.time
-        calls.apply(event, before: self)
+        // The ledger reads the projection as it was, a copy of it: the token stream is spared that copy.
+        if CallLedger.follows(event.body) { calls.apply(event, before: self) }
         breakpoints.apply(event)
         let announcedBy = commander
         commander = nil
@@ -347,33 +348,6 @@ public struct CallTiming: Sendable {
     public var averageFirstTokenMs: Double? { firstTokenCalls == 0 ? nil : totalFirstTokenMs / Double(firstTokenCalls) }
     public var tokensPerSecond: Double? { totalStreamMs > 0 ? Double(streamedTokens) / (totalStreamMs / 1000) : nil }
     public var averageQueuedMs: Double { calls == 0 ? 0 : totalQueuedMs / Double(calls) }
-}
-
-/// A message in the log, with what happened to it since.
-public struct LogEntry: Sendable {
-    public var message: Message
-    /// How many mailboxes it has been delivered from so far.
-    public var deliveries = 0
-    /// Recipients it still waits for in their mailboxes (not yet delivered, dropped or refused by a full mailbox).
-    public var pending = AgentMask()
-    /// Recipients it was delivered to.
-    public var readBy = AgentMask()
-    public var edited = false
-    /// The text before the first edit, and who had read it by the last edit (they saw the older text).
-    public var originalText: String?
-    public var readBeforeEdit = AgentMask()
-    public var dropped = false
-    /// Recipients it was dropped for (it still waited for them).
-    public var droppedFor = AgentMask()
-    /// The model call whose reply this is (an index into the projection's `calls`).
-    public var call: Int?
-    /// Recipients it was put back for after a drop (`restored`).
-    public var restoredFor = AgentMask()
-
-    /// Still waiting in some mailbox: it can be edited or dropped.
-    public var isWaiting: Bool { !pending.isEmpty }
-
-    public init(message: Message) { self.message = message }
 }
 
 /// The values a coordination run's messages set in one step, in order.
