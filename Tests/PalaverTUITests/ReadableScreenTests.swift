@@ -29,6 +29,19 @@ import Testing
         #expect(chinese.first?.hasPrefix("…") == true, "\(chinese)")
     }
 
+    @Test func aStreamsCursorIsCutAndWrappedAsPartOfItsText() {
+        var random = SeededGenerator(seed: 13)
+        let pieces = [" ", "a", "tok", "release", "07:00.", "Not.", String(repeating: "z", count: 19), "中文", "。"]
+        for _ in 0..<600 {
+            let text = (0..<Int.random(in: 0...60, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let width = Int.random(in: 1...20, using: &random), rows = Int.random(in: 1...4, using: &random)
+            let marked = text + String(AgentPane.cursor)
+            guard DisplayWidth.wrap(marked, to: width).count > rows else { continue }
+            #expect(TextTail.cut(text, width: width, rows: rows, endingWith: AgentPane.cursor)
+                    == TextTail.lines(marked, width: width, rows: rows), "\(width)×\(rows): \(text.debugDescription)")
+        }
+    }
+
     @Test func everyPaneStartsAtTheStartOfAMessageOrAfterAnEllipsis() throws {
         let state = try ScreenFixtures.state(steps: 9)
         for index in 0..<state.agentCount {

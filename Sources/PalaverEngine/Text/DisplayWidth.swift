@@ -88,6 +88,13 @@ public enum DisplayWidth {
     /// inside words (or between CJK characters) where it must.
     public static func wrap(_ text: String, to columns: Int) -> [String] {
         guard columns > 0 else { return [] }
+        // Most text (and every stream of tokens) is plain ASCII: one column per byte.
+        var copy = text
+        if let lines = copy.withUTF8({ wrapPrintableASCII($0, to: columns) }) { return lines }
+        return wrapCharacters(text, to: columns)
+    }
+
+    static func wrapCharacters(_ text: String, to columns: Int) -> [String] {
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""

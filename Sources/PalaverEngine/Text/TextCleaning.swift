@@ -11,6 +11,8 @@ extension String {
     /// characters shown as visible symbols, newlines and tabs kept as spaces
     /// when `singleLine`. Model output and session files pass through here.
     public func sanitizedForTerminal(singleLine: Bool = false) -> String {
+        // Printable ASCII needs nothing done: most text, and every plain token stream.
+        if utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { (0x20...0x7E).contains($0) } }) == true { return self }
         var out = String.UnicodeScalarView()
         var iterator = unicodeScalars.makeIterator()
         while let scalar = iterator.next() {

@@ -7,6 +7,8 @@ struct AgentPane: Widget {
     let state: AppState
 
     static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+    /// Ends the text an agent is streaming.
+    static let cursor: Character = "▍"
 
     var view: AgentView { state.projection.agents[index] }
     var color: Color { state.theme.agentColor(view.spec.color ?? index) }
@@ -132,22 +134,32 @@ struct AgentPane: Widget {
             let latest = i == recent.count - 1 && view.streaming.isEmpty
             pieces.append((MessageLog.shown(message.text).sanitizedForTerminal(singleLine: true), Style(foreground: latest ? theme.text : theme.muted)))
         }
+        // The stream ends with a cursor, which wraps as a letter would.
+        var cursorPiece: Int?
         if !view.streaming.isEmpty {
             // Only the end of a long stream can be on screen; clean no more than that.
-            pieces.append((String(view.streaming.suffix(body.width * body.height * 2)).sanitizedForTerminal(singleLine: true) + "▍",
+            cursorPiece = pieces.count
+            pieces.append((String(view.streaming.suffix(body.width * body.height * 2)).sanitizedForTerminal(singleLine: true),
                            Style(foreground: theme.text, attributes: .bold)))
         }
         if pieces.isEmpty {
             pieces.append((view.muted ? "muted: it hears everything but says nothing" : "nothing said yet", Style(foreground: theme.muted, attributes: .italic)))
         }
+        // Wrapped newest first. Following the newest text, wrapping stops once the pane is full and one
+        // line more shows whether its top piece is cut; scrolled back, every piece is wrapped.
+        let wanted = (state.agentOffsets[index] ?? 0) > 0 ? Int.max : body.height + 1
         var lines: [(String, Style)] = []
         var pieceOf: [Int] = []
-        for (p, piece) in pieces.enumerated() {
-            for l in DisplayWidth.wrap(piece.text, to: body.width) {
-                lines.append((l, piece.style))
+        for p in pieces.indices.reversed() where lines.count < wanted {
+            let wrapped = p == cursorPiece ? DisplayWidth.wrap(pieces[p].text, to: body.width, endingWith: Self.cursor)
+                                           : DisplayWidth.wrap(pieces[p].text, to: body.width)
+            for l in wrapped.reversed() {
+                lines.append((l, pieces[p].style))
                 pieceOf.append(p)
             }
         }
+        lines.reverse()
+        pieceOf.reverse()
         // The newest text sits at the bottom; scrolling up reveals older lines.
         let maxOffset = max(0, lines.count - body.height)
         let offset = min(state.agentOffsets[index] ?? 0, maxOffset)
@@ -159,7 +171,7 @@ struct AgentPane: Widget {
             let p = pieceOf[start]
             let rows = pieceOf[start..<end].filter { $0 == p }.count
             if end == lines.count || pieceOf[end] != p {
-                let tail = TextTail.lines(pieces[p].text, width: body.width, rows: rows)
+                let tail = TextTail.cut(pieces[p].text, width: body.width, rows: rows, endingWith: p == cursorPiece ? Self.cursor : nil)
                 shown.replaceSubrange(0..<rows, with: tail.map { ($0, pieces[p].style) })
                 shown.insert(contentsOf: Array(repeating: ("", pieces[p].style), count: rows - tail.count), at: 0)
             } else {

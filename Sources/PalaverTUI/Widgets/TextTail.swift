@@ -11,19 +11,28 @@ enum TextTail {
         guard rows > 0, width > 0 else { return [] }
         let whole = DisplayWidth.wrap(text, to: width)
         guard whole.count > rows else { return whole }
+        return cut(text, width: width, rows: rows)
+    }
+
+    /// `lines(text + mark)` for a text known to wrap to more than `rows` lines (a pane that
+    /// has wrapped it already), ending with a one-column mark (a cursor) if given: the mark
+    /// wraps as a letter would, so an ASCII letter stands in for it on wrap's fast path.
+    static func cut(_ text: String, width: Int, rows: Int, endingWith mark: Character?) -> [String] {
+        guard let mark else { return cut(text, width: width, rows: rows) }
+        return DisplayWidth.endingWith(mark, cut(text + "x", width: width, rows: rows))
+    }
+
+    private static func cut(_ text: String, width: Int, rows: Int) -> [String] {
+        guard rows > 0, width > 0 else { return [] }
         // What can show is a little over rows × width columns: look for a start no further back.
         let window = Substring(text.suffix(rows * width + width))
-        var starts: [String.Index] = []
-        var previous: Character = window.startIndex == text.startIndex ? " " : text[text.index(before: window.startIndex)]
-        for i in window.indices {
-            let c = window[i]
-            // After a space, or at any wide (CJK) character but closing punctuation, which may not start a line.
-            if c != " ", c != "\n", previous == " " || previous == "\n" || (DisplayWidth.of(c) == 2 && !closing.contains(c)) {
-                starts.append(i)
-            }
-            previous = c
+        let starts = Self.starts(in: window, after: window.startIndex == text.startIndex ? " " : text[text.index(before: window.startIndex)])
+        func wrapped(from i: String.Index) -> [String] {
+            // "…" is one column and wraps as a letter does: an ASCII letter in its place keeps plain text on wrap's fast path.
+            var lines = DisplayWidth.wrap("x " + text[i...], to: width)
+            lines[0] = "…" + lines[0].dropFirst()
+            return lines
         }
-        func wrapped(from i: String.Index) -> [String] { DisplayWidth.wrap("… " + text[i...], to: width) }
         // Later starts wrap to fewer lines: find the earliest that fits.
         var low = 0, high = starts.count
         while low < high {
@@ -44,12 +53,38 @@ enum TextTail {
             let i = starts[j]
             guard i > text.startIndex else { continue }
             let before = text[..<i].last { $0 != " " && $0 != "\n" }
-            if let before, ".!?。！？".contains(before) {
+            if let before, before.asciiValue.map({ $0 == 0x2E || $0 == 0x21 || $0 == 0x3F }) ?? "。！？".contains(before) {
                 let candidate = wrapped(from: i)
                 if candidate.count == best.count { return candidate }
                 break
             }
         }
         return best
+    }
+
+    /// Where a tail may begin in `window` (`previous` is the character before it): after a space
+    /// or a line break, or at any wide (CJK) character but closing punctuation, which may not start a line.
+    static func starts(in window: Substring, after previous: Character) -> [String.Index] {
+        var starts: [String.Index] = []
+        let bytes = window.utf8
+        if bytes.allSatisfy({ (0x20...0x7E).contains($0) }) {
+            // Printable ASCII, as streams mostly are: each byte a character of one column.
+            var afterBreak = previous == " " || previous == "\n"
+            for i in bytes.indices {
+                let isSpace = bytes[i] == 0x20
+                if !isSpace && afterBreak { starts.append(i) }
+                afterBreak = isSpace
+            }
+            return starts
+        }
+        var previous = previous
+        for i in window.indices {
+            let c = window[i]
+            if c != " ", c != "\n", previous == " " || previous == "\n" || (DisplayWidth.of(c) == 2 && !closing.contains(c)) {
+                starts.append(i)
+            }
+            previous = c
+        }
+        return starts
     }
 }
