@@ -9,9 +9,10 @@ import PalaverEngine
 /// those out (commands to the controls, files read) and feeds back what came
 /// of them; `AppView` draws the state into a buffer and only the cells that
 /// changed reach the terminal. The loop blocks in `poll()` on the terminal and
-/// a wake pipe the source signals, so a key or an event is on screen within a
-/// frame; it paints at most 60 times a second, only after a change, and uses
-/// no CPU while nothing happens.
+/// a wake pipe the source signals. Events are painted at most 60 times a
+/// second, only after a change; a key or a click is read before the events
+/// that came with it and painted at once, so typing never waits for the next
+/// frame of a busy run. Nothing happening uses no CPU.
 public final class Workbench {
     /// How the workbench ended: the user quit, or asked to fork a live run from a recording's step.
     public enum Outcome: Equatable, Sendable { case quit, fork(step: Int) }
@@ -46,8 +47,9 @@ public final class Workbench {
     private let controls: any Controls
     private let options: Options
     public private(set) var state: AppState
-    /// Told when each frame reaches the terminal, with how many inputs had been read by then (benchmarks).
-    public var onPaint: ((_ time: Double, _ inputsRead: Int) -> Void)?
+    /// Told when each frame reaches the terminal, with how many inputs had been read by then and how
+    /// long the frame took to draw, compare and write (benchmarks).
+    public var onPaint: ((_ time: Double, _ inputsRead: Int, _ frameSeconds: Double) -> Void)?
 
     /// - Parameter state: what to start from (benchmarks start from a huge log); a fresh state by default.
     public init(source: any EventSource, controls: any Controls, options: Options, state: AppState? = nil) {
@@ -91,6 +93,8 @@ public final class Workbench {
         var previous: Buffer?
         var lastPaint = -Double.infinity
         var dirty = true
+        /// A key or a click came since the last frame: the next one is painted at once.
+        var inputWaiting = false
         var quitting = false
         var inputsRead = 0
         var outcome = Outcome.quit
@@ -106,14 +110,11 @@ public final class Workbench {
             wake.drain()
             var effects = state.update(.tick(now - opened))
             if let sig = SignalWake.take() { effects += state.update(.signal(sig)) }
-            let update = source.take(now: now)
-            if !update.isEmpty {
-                effects += state.update(.source(update))
-                dirty = true
-            }
+            // Keys act on the screen the user saw, before the events that arrived with them.
             while let input = terminal.readInput() {
                 inputsRead += 1
                 dirty = true
+                inputWaiting = true
                 switch input {
                 case .key(let key): effects += state.update(.key(key))
                 case .mouse(let mouse): effects += state.update(.mouse(mouse))
@@ -122,6 +123,11 @@ public final class Workbench {
                     previous = nil
                     effects += state.update(.resize(width: terminal.width, height: terminal.height))
                 }
+            }
+            let update = source.take(now: now)
+            if !update.isEmpty {
+                effects += state.update(.source(update))
+                dirty = true
             }
             // Effects may answer with messages, which may ask for more.
             while !effects.isEmpty {
@@ -142,7 +148,8 @@ public final class Workbench {
 
             let animating = state.isAnimating
             if animating && now - lastPaint >= Self.animationInterval { dirty = true }
-            if dirty && now >= lastPaint + Self.frameInterval {
+            if dirty && (inputWaiting || now >= lastPaint + Self.frameInterval) {
+                let frameStart = MonotonicClock.seconds()
                 let frame = AppView.render(state)
                 let diff = BufferDiff(from: previous, to: frame)
                 if !diff.isEmpty {
@@ -152,7 +159,8 @@ public final class Workbench {
                 previous = frame
                 lastPaint = MonotonicClock.seconds()
                 dirty = false
-                onPaint?(lastPaint, inputsRead)
+                inputWaiting = false
+                onPaint?(lastPaint, inputsRead, lastPaint - frameStart)
             }
 
             // Sleep until a key, an event, the next frame after a change, or the source's next moment.
