@@ -55,20 +55,35 @@ public enum BrokerBenchmark {
         public var wallSlowdownPercent: Double { (1 - wallWith / wallWithout) * 100 }
     }
 
-    public static func engineCost(url: BrokerURL, messages: Int, runs: Int) throws -> EngineCost {
+    /// - Parameter recording: as `run` by default: the engine also records a session file (to a temporary
+    ///   directory), and the publisher takes the file's lines; else (`--no-record`) it takes the events.
+    public static func engineCost(url: BrokerURL, messages: Int, runs: Int, recording: Bool) throws -> EngineCost {
         var wallWithout: [Double] = [], wallWith: [Double] = []
         var cpuWithout: [Double] = [], cpuWith: [Double] = [], publisherCPU: [Double] = []
+        let path = NSTemporaryDirectory() + "palaver-bench-engine-\(getpid()).jsonl"
+        defer { unlink(path) }
+        func writer() throws -> SessionWriter? { recording ? try SessionWriter(path: path) : nil }
         for i in 0..<runs {
             // Interleaved, so drift on a busy machine falls on both.
-            let alone = EngineBenchmark.run(messages: messages)
+            let file = try writer()
+            let alone = EngineBenchmark.run(messages: messages, also: file)
+            file?.close()
             wallWithout.append(alone.messagesPerSecond)
             cpuWithout.append(alone.threadCPUSeconds / Double(alone.messages) * 1e9)
             let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(i)-\(UInt32.random(in: 0...UInt32.max))",
                                                      header: SessionHeader(), scenario: "bench", report: { _ in })
-            let publishing = EngineBenchmark.run(messages: messages, also: publisher)
+            let publishedFile = try writer()
+            publishedFile?.linesSink = publisher
+            let publishing = EngineBenchmark.run(messages: messages, also: publishedFile ?? publisher)
             wallWith.append(publishing.messagesPerSecond)
             cpuWith.append(publishing.threadCPUSeconds / Double(publishing.messages) * 1e9)
-            publisher.receive(Event(step: 0, time: 0, .sessionEnded(Summary(reason: .steps, steps: 0, messages: 0, tokens: 0, durationSeconds: 0))))
+            let end = Event(step: 0, time: 0, .sessionEnded(Summary(reason: .steps, steps: 0, messages: 0, tokens: 0, durationSeconds: 0)))
+            if let publishedFile {
+                publishedFile.receive(end)
+                publishedFile.close()
+            } else {
+                publisher.receive(end)
+            }
             publisher.finish(timeout: 300)
             publisherCPU.append(publisher.publisherThreadCPUSeconds / Double(publishing.messages) * 1e9)
         }

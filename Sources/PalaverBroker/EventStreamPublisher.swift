@@ -8,20 +8,35 @@ import PalaverEngine
 /// on the broker. The engine's thread only appends each event to a buffer of
 /// its own and, once per step (or per `batchEvents` events), moves that whole
 /// buffer to the publisher under a lock and takes back an emptied one: no
-/// per-event lock, hop, allocation or encoding on the engine's thread. The
-/// publisher's own thread encodes the buffers as JSON lines, publishes them as
+/// per-event lock, hop, allocation or encoding on the engine's thread. A run
+/// that records a session file hands over the file's lines instead (as an
+/// `EncodedLinesSink` of the session writer), so each event is encoded once.
+/// The publisher's own thread encodes the buffers as JSON lines, publishes them as
 /// numbered messages (batches of whole lines) and keeps each until the broker
 /// confirms it, republishing after a reconnect. The first message is the
 /// session header, so the stream concatenated is a session file. Readers drop
 /// a batch number they have seen (a republish).
-public final class EventStreamPublisher: EventSink, @unchecked Sendable {
+public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked Sendable {
+    /// What the engine's thread hands over: events to encode, or lines the session writer encoded.
+    fileprivate enum Chunk {
+        case events([Event])
+        case lines([UInt8], events: Int)
+        var count: Int {
+            switch self {
+            case .events(let events): events.count
+            case .lines(_, let events): events
+            }
+        }
+    }
+
     public let run: String
     private let lock = NSCondition()
     private var header: [UInt8]?
     /// Buffers handed over by the engine, oldest first (under the lock).
-    private var full: [[Event]] = []
+    private var full: [Chunk] = []
     /// Emptied buffers (capacity kept) for the engine to fill again (under the lock).
     private var spare: [[Event]] = []
+    private var spareLines: [[UInt8]] = []
     /// The publisher's thread sleeps and wants a wake-up for the next hand-over (under the lock).
     private var sleeping = false
     /// The engine thread's buffer in the making (touched by that thread only, so without the lock).
@@ -93,7 +108,7 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
         guard !staged.isEmpty || last else { return }
         lock.lock()
         if !staged.isEmpty {
-            full.append(staged)
+            full.append(.events(staged))
             staged = spare.popLast() ?? []
         }
         if last { ended = true }
@@ -101,6 +116,22 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
         sleeping = false
         lock.unlock()
         if staged.capacity < EventStreamPublisher.batchEvents { staged.reserveCapacity(EventStreamPublisher.batchEvents) }
+        if asleep || last { wake.wake() }
+    }
+
+    /// Called on the engine's thread by the session writer as it flushes: its buffer of lines changes
+    /// hands (no copy) for an emptied one. Use this or `receive(_:)`, not both.
+    public func receive(lines: inout [UInt8], events: Int, last: Bool) {
+        guard !lines.isEmpty || last else { return }
+        lock.lock()
+        if !lines.isEmpty {
+            full.append(.lines(lines, events: events))
+            lines = spareLines.popLast() ?? []
+        }
+        if last { ended = true }
+        let asleep = sleeping
+        sleeping = false
+        lock.unlock()
         if asleep || last { wake.wake() }
     }
 
@@ -133,7 +164,7 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
     }
 
     // The loop's side: take the buffers handed over, give back emptied ones, say when all is done.
-    fileprivate func take(into queue: inout [[Event]], returning emptied: inout [[Event]]) -> (header: [UInt8]?, ended: Bool) {
+    fileprivate func take(into queue: inout [Chunk], returning emptied: inout [[Event]], _ emptiedLines: inout [[UInt8]]) -> (header: [UInt8]?, ended: Bool) {
         lock.lock()
         defer { lock.unlock() }
         if queue.isEmpty {
@@ -144,6 +175,8 @@ public final class EventStreamPublisher: EventSink, @unchecked Sendable {
         }
         while spare.count < EventStreamPublisher.spareBuffers, let buffer = emptied.popLast() { spare.append(buffer) }
         emptied.removeAll()
+        while spareLines.count < EventStreamPublisher.spareBuffers, let buffer = emptiedLines.popLast() { spareLines.append(buffer) }
+        emptiedLines.removeAll()
         let first = header
         header = nil
         return (first, ended)
@@ -205,8 +238,9 @@ private final class PublisherLoop: @unchecked Sendable {
 
     func run() {
         var sawLast = false
-        var queue: [[Event]] = []
+        var queue: [EventStreamPublisher.Chunk] = []
         var emptied: [[Event]] = []
+        var emptiedLines: [[UInt8]] = []
         var ended = false
         while true {
             let socket = keeper.connection?.socket
@@ -215,7 +249,7 @@ private final class PublisherLoop: @unchecked Sendable {
                                   socket: socket, takingEvents: !sawLast)
             }
             if !sawLast {
-                let (header, endedNow) = owner.take(into: &queue, returning: &emptied)
+                let (header, endedNow) = owner.take(into: &queue, returning: &emptied, &emptiedLines)
                 ended = endedNow
                 // Whole buffers, up to `maxBatchEvents` events per message; the rest next time round.
                 var events = 0
@@ -227,13 +261,22 @@ private final class PublisherLoop: @unchecked Sendable {
                 var bytes = header ?? []
                 bytes.reserveCapacity(bytes.count + events * 112)
                 for i in 0..<used {
-                    for event in queue[i] {
-                        encoder.encode(event, into: &bytes)
-                        bytes.append(0x0A)
+                    switch queue[i] {
+                    case .events(var buffer):
+                        for event in buffer {
+                            encoder.encode(event, into: &bytes)
+                            bytes.append(0x0A)
+                        }
+                        // Emptied here, so the events' memory is let go of on this thread, not the engine's.
+                        queue[i] = .lines([], events: 0)
+                        buffer.removeAll(keepingCapacity: true)
+                        emptied.append(buffer)
+                    case .lines(var lines, _):
+                        bytes.append(contentsOf: lines)
+                        queue[i] = .lines([], events: 0)
+                        lines.removeAll(keepingCapacity: true)
+                        emptiedLines.append(lines)
                     }
-                    // Emptied here, so the events' memory is let go of on this thread, not the engine's.
-                    queue[i].removeAll(keepingCapacity: true)
-                    emptied.append(queue[i])
                 }
                 queue.removeFirst(used)
                 let last = ended && queue.isEmpty

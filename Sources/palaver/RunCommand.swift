@@ -76,7 +76,8 @@ struct RunCommand: ParsableCommand {
         let link = broker.given ? try BrokerRunLink(broker: try broker.url(), run: runID, scenario: scenario, header: options.header, logger: logger) : nil
         if let link {
             options.catalog?.dispatch = link.dispatch
-            sinks.append(link.events)
+            // A recorded run's lines are encoded once, for the file, and the stream gets the same bytes.
+            if recordPath != nil { options.recordedLines = link.events } else { sinks.append(link.events) }
         }
         defer { link?.finish() }
         let run: SessionRun

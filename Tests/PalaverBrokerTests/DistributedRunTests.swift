@@ -74,6 +74,22 @@ struct DistributedRunTests {
         #expect(runs.lines.contains { $0.hasPrefix("determinism ") && $0.contains("finished") }, "\(runs.stdout)")
     }
 
+    /// Without a session file the publisher encodes the events itself: the stream still holds them all.
+    @Test func aRunThatRecordsNothingStillPublishesEveryEvent() throws {
+        let pool = try workers(2)
+        defer { for worker in pool { worker.stop() } }
+        let local = try PalaverProcess.run(["run", "--seed", "12", "--steps", "8", "--headless", "--record", dir + "/local-12.jsonl"], in: dir)
+        #expect(local.status == 0, "\(local.stderr)")
+        let remote = try PalaverProcess.run(["run", "--seed", "12", "--steps", "8", "--headless", "--no-record",
+                                             "--broker", broker.url, "--run-id", "unrecorded"], in: dir)
+        #expect(remote.status == 0, "\(remote.stderr)")
+        let pull = try PalaverProcess.run(["pull", "unrecorded", "-o", dir + "/unrecorded.jsonl", "--broker", broker.url], in: dir)
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let localEvents = try timeless(dir + "/local-12.jsonl"), pulledEvents = try timeless(dir + "/unrecorded.jsonl")
+        #expect(pulledEvents.count == localEvents.count)
+        #expect(pulledEvents == localEvents)
+    }
+
     @Test func aWorkerKilledMidTurnLosesNothingAndDoublesNothing() throws {
         let server = try LoopbackChatServer()
         defer { server.shutdown() }

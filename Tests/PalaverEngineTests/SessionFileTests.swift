@@ -15,6 +15,36 @@ import Testing
         return log.events
     }
 
+    /// Keeps what a session writer hands on, taking each buffer as the broker's publisher does.
+    final class LinesTap: EncodedLinesSink, @unchecked Sendable {
+        var bytes: [UInt8] = []
+        var events = 0
+        var lasts: [Bool] = []
+        func receive(lines: inout [UInt8], events: Int, last: Bool) {
+            bytes += lines
+            self.events += events
+            lasts.append(last)
+            var taken: [UInt8] = []
+            swap(&lines, &taken)
+        }
+    }
+
+    @Test func aRecordedRunHandsOnTheFileAfterItsHeaderEachLineOnce() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let tap = LinesTap()
+        var options = SessionRun.Options(maxSteps: 6, speed: .fastest, recordPath: path)
+        options.recordedLines = tap
+        _ = try SessionRun(scenario: .builtIn, options: options).run()
+        let file = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let headerEnd = try #require(file.firstIndex(of: 0x0A))
+        #expect(tap.bytes == Array(file[(headerEnd + 1)...]))
+        #expect(tap.events == file.filter { $0 == 0x0A }.count - 1)
+        // The session's end is said once, with the last lines.
+        #expect(tap.lasts.last == true)
+        #expect(tap.lasts.dropLast().allSatisfy { !$0 })
+    }
+
     @Test func everyEventSurvivesTheRoundTrip() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -16,6 +16,8 @@ public final class SessionRun {
         public var catalog: ModelCatalog?
         /// The session file's first line; a run also published elsewhere shares it, so both copies are the same.
         public var header = SessionHeader()
+        /// With `recordPath`: takes the session file's lines as they are written (the broker's event stream).
+        public var recordedLines: (any EncodedLinesSink)?
 
         public init(seed: UInt64? = nil, maxSteps: Int? = nil, speed: Speed? = nil,
                     model: String? = nil, recordPath: String? = nil, catalog: ModelCatalog? = nil) {
@@ -54,6 +56,7 @@ public final class SessionRun {
         fanout = EventFanout()
         if let path = options.recordPath {
             let writer = try SessionWriter(path: path, header: options.header)
+            writer.linesSink = options.recordedLines
             self.writer = writer
             fanout.add(writer)
         } else {
@@ -105,6 +108,7 @@ public final class SessionRun {
         fanout = EventFanout()
         if let record = options.recordPath {
             let writer = try SessionWriter(path: record, header: SessionHeader(parent: path, forkStep: step))
+            writer.linesSink = options.recordedLines
             self.writer = writer
             fanout.add(writer)
         } else {

@@ -4,6 +4,14 @@ import Glibc
 import Darwin
 #endif
 
+/// Takes a session file's lines as the writer flushes them: the same bytes
+/// go elsewhere (the broker's event stream) without encoding every event twice.
+public protocol EncodedLinesSink: AnyObject, Sendable {
+    /// `lines` holds whole lines, `events` of them; the receiver may keep the buffer by swapping in
+    /// another (empty) one. `last`: the session's end is among them.
+    func receive(lines: inout [UInt8], events: Int, last: Bool)
+}
+
 /// Appends events to a session file as JSON Lines. It flushes at every step
 /// end and at least every 100 ms, and writes whole lines only, so a process
 /// killed at any moment leaves a file whose every complete line is valid.
@@ -17,6 +25,11 @@ public final class SessionWriter: EventSink {
     /// The first write error, if any; later events are not written.
     public private(set) var failure: SessionError?
     public private(set) var eventsWritten = 0
+    /// Gets every line after the header, as flushed (and even once the file cannot be written).
+    /// Set before the first event; with one set, the writer also flushes whenever the engine waits.
+    public var linesSink: (any EncodedLinesSink)?
+    private var eventsBuffered = 0
+    private var endBuffered = false
     public static let flushInterval = 0.1
 
     public init(path: String, header: SessionHeader = SessionHeader()) throws(SessionError) {
@@ -34,16 +47,23 @@ public final class SessionWriter: EventSink {
     deinit { close() }
 
     public func receive(_ event: Event) {
-        guard failure == nil, !closed else { return }
+        guard failure == nil || linesSink != nil, !closed else { return }
         encoder.encode(event, into: &buffer)
         buffer.append(0x0A)
         eventsWritten += 1
+        if linesSink != nil {
+            eventsBuffered += 1
+            if case .sessionEnded = event.body { endBuffered = true }
+        }
         if buffer.count >= 1 << 18 || MonotonicClock.coarseSeconds() - lastFlush >= SessionWriter.flushInterval {
             flush()
         }
     }
 
     public func stepEnded() { flush() }
+
+    /// Those who follow the lines see what happened before the engine waits (a file alone waits for its 100 ms).
+    public func idle() { if linesSink != nil { flush() } }
 
     public var hasPendingData: Bool { !buffer.isEmpty }
 
@@ -54,9 +74,9 @@ public final class SessionWriter: EventSink {
 
     public func flush() {
         lastFlush = MonotonicClock.coarseSeconds()
-        guard !buffer.isEmpty, failure == nil else { return }
+        guard !buffer.isEmpty, failure == nil || linesSink != nil else { return }
         var written = 0
-        buffer.withUnsafeBytes { raw in
+        if failure == nil { buffer.withUnsafeBytes { raw in
             while written < raw.count {
                 let n = write(fd, raw.baseAddress! + written, raw.count - written)
                 if n < 0 {
@@ -66,6 +86,12 @@ public final class SessionWriter: EventSink {
                 }
                 written += n
             }
+        } }
+        if let linesSink {
+            linesSink.receive(lines: &buffer, events: eventsBuffered, last: endBuffered)
+            eventsBuffered = 0
+            endBuffered = false
+            if buffer.capacity < 1 << 16 { buffer.reserveCapacity(1 << 18) }
         }
         buffer.removeAll(keepingCapacity: true)
     }
