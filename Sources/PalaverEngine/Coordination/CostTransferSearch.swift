@@ -21,35 +21,26 @@
 /// when it reaches the best found, and a value is pruned when c∅ plus its own
 /// cost does. After each assignment the pair tables to it become its neighbours'
 /// own costs and consistency is restored. Variables are chosen dynamically
-/// (fewest values left, then most unassigned neighbours), values cheapest first.
+/// (fewest values left, then the most cost left on their tables), values
+/// cheapest first. The tables live in flat buffers (`CostTables`); arc
+/// consistency is restored only on tables whose cells moved or whose ends lost
+/// values.
 /// Constraints over three or more variables take no part in the transfers: each
 /// is charged when its last variable is set.
 struct CostTransferSearch: BoundedSearch {
     let n: Int
-    let sizes: [Int]
-    /// Start of each position's values in `unary` and `alive`.
-    let unaryStart: [Int]
-    /// Pair tables: positions a < b, start in `pairs`, row-major [value at a][value at b].
-    let edgeA: [Int], edgeB: [Int], edgeStart: [Int]
-    let incident: [[Int]]
-    /// Edges (i, j) with i < j, by j.
-    let earlierEdges: [[Int]]
+    /// The tables costs move between, and which values are live (shared by copies of this value: one search each).
+    private let t: CostTables
     /// Wider constraints (scopes in problem variables), by position, with the problem variable of each position.
     let wide: [DCOPProblem.Constraint]
     let wideAt: [[Int]]
     let variableAt: [Int]
 
-    var unary: [Double]
-    var pairs: [Double]
-    var alive: [Bool]
     var floor: Double
-    var assigned: [Bool]
     var unassignedIn: [Int]
     var values: [Int]
     var byVariable: [Int]
-    /// Variables whose own costs rose or lost values since consistency was last restored around them.
-    var dirty: [Bool]
-    private var need: [Double]
+    private var depth = 0
 
     var best = Double.infinity
     var bestValues: [Int]
@@ -63,24 +54,9 @@ struct CostTransferSearch: BoundedSearch {
 
     init(model: ExactSolverModel) {
         n = model.sizes.count
-        sizes = model.sizes
-        var starts: [Int] = [], total = 0
-        for s in sizes { starts.append(total); total += s }
-        unaryStart = starts
-        unary = model.unary.flatMap { $0 }
-        alive = Array(repeating: true, count: total)
-        var a: [Int] = [], b: [Int] = [], start: [Int] = [], cells: [Double] = []
-        var incident = Array(repeating: [Int](), count: n), earlier = Array(repeating: [Int](), count: n)
-        for k in 0..<n {
-            for (j, m) in model.later[k] {
-                let e = a.count
-                a.append(k); b.append(j); start.append(cells.count); cells += m
-                incident[k].append(e); incident[j].append(e); earlier[j].append(e)
-            }
-        }
-        edgeA = a; edgeB = b; edgeStart = start; pairs = cells
-        self.incident = incident
-        earlierEdges = earlier
+        var pairs: [(a: Int, b: Int, table: [Double])] = []
+        for k in 0..<n { for (j, m) in model.later[k] { pairs.append((k, j, m)) } }
+        t = CostTables(sizes: model.sizes, unary: model.unary.flatMap { $0 }, pairs: pairs)
         var wide: [DCOPProblem.Constraint] = [], wideAt = Array(repeating: [Int](), count: n), counts: [Int] = []
         var position: [Int: Int] = [:]
         for (k, v) in model.order.enumerated() { position[v] = k }
@@ -97,12 +73,9 @@ struct CostTransferSearch: BoundedSearch {
         unassignedIn = counts
         variableAt = model.order
         floor = model.offset
-        assigned = Array(repeating: false, count: n)
         values = Array(repeating: 0, count: n)
         byVariable = Array(repeating: 0, count: n)
         bestValues = values
-        dirty = Array(repeating: true, count: n)
-        need = Array(repeating: 0, count: sizes.max() ?? 0)
     }
 
     /// Searches for anything cheaper than `best`.
@@ -114,61 +87,52 @@ struct CostTransferSearch: BoundedSearch {
 
     // MARK: cost transfers
 
-    /// Arc consistency on one pair table: each live value's least row (column) cost moves into its own cost.
-    private mutating func project(_ e: Int) {
-        guard !assigned[edgeA[e]] && !assigned[edgeB[e]] else { return }
-        let i = edgeA[e], j = edgeB[e], base = edgeStart[e], si = sizes[i], sj = sizes[j], ui = unaryStart[i], uj = unaryStart[j]
-        for x in 0..<si where alive[ui + x] {
+    /// Arc consistency on one pair table seen from `from[h]`: each live value's least row cost (over the live
+    /// values at the other end) moves into its own cost.
+    private func projectRows(_ h: Int) {
+        let t = t, i = t.from[h], o = t.to[h], base = t.base[h], sf = t.strideFrom[h], st = t.strideTo[h]
+        let ui = t.first[i], uo = t.first[o], si = t.size[i], so = t.size[o]
+        for x in 0..<si where t.alive[ui + x] {
             var least = Double.infinity
-            for y in 0..<sj where alive[uj + y] { least = min(least, pairs[base + x * sj + y]) }
+            for y in 0..<so where t.alive[uo + y] { least = min(least, t.cost[base + x * sf + y * st]) }
             if least > 0 && least < .infinity {
-                for y in 0..<sj where alive[uj + y] { pairs[base + x * sj + y] -= least }
-                unary[ui + x] += least
-                dirty[i] = true
-            }
-        }
-        for y in 0..<sj where alive[uj + y] {
-            var least = Double.infinity
-            for x in 0..<si where alive[ui + x] { least = min(least, pairs[base + x * sj + y]) }
-            if least > 0 && least < .infinity {
-                for x in 0..<si where alive[ui + x] { pairs[base + x * sj + y] -= least }
-                unary[uj + y] += least
-                dirty[j] = true
+                for y in 0..<so where t.alive[uo + y] { t.cost[base + x * sf + y * st] -= least }
+                t.cost[ui + x] += least
+                t.dirty[i] = true
             }
         }
     }
 
-    /// Full supports on one pair table for the values of `i`, one of its ends: each live value of i gets a value of
-    /// the other end o whose pair cost plus own cost is 0, by moving just enough of o's own costs into the table and
-    /// then the table's least row costs into i's own costs. False when every value of i had one already.
+    /// Full supports on one pair table for the values at `from[h]`: each live value there gets a value at the other
+    /// end whose pair cost plus own cost is 0, by moving just enough of the other end's own costs into the table and
+    /// then the table's least row costs into the own costs at `from[h]`. False when every value had one already.
     @discardableResult
-    private mutating func supportFully(_ e: Int, toward i: Int) -> Bool {
-        let o = edgeA[e] == i ? edgeB[e] : edgeA[e]
-        let base = edgeStart[e], si = sizes[i], so = sizes[o], ui = unaryStart[i], uo = unaryStart[o]
-        // Cell (x at i, y at o) is base + x * strideI + y * strideO: the table is row-major by (edgeA, edgeB).
-        let (strideI, strideO) = edgeA[e] == i ? (so, 1) : (1, si)
+    private func supportFully(_ h: Int) -> Bool {
+        let t = t, i = t.from[h], o = t.to[h], base = t.base[h], sf = t.strideFrom[h], st = t.strideTo[h]
+        let ui = t.first[i], uo = t.first[o], si = t.size[i], so = t.size[o], need = t.need
         var any = false
         for x in 0..<si {
             need[x] = 0
-            guard alive[ui + x] else { continue }
+            guard t.alive[ui + x] else { continue }
             var least = Double.infinity
-            for y in 0..<so where alive[uo + y] { least = min(least, pairs[base + x * strideI + y * strideO] + unary[uo + y]) }
+            for y in 0..<so where t.alive[uo + y] { least = min(least, t.cost[base + x * sf + y * st] + t.cost[uo + y]) }
             if least > 1e-12 && least < .infinity { need[x] = least; any = true }
         }
         guard any else { return false }
-        for y in 0..<so where alive[uo + y] {
+        for y in 0..<so where t.alive[uo + y] {
             var extend = 0.0
-            for x in 0..<si where alive[ui + x] { extend = max(extend, need[x] - pairs[base + x * strideI + y * strideO]) }
+            for x in 0..<si where t.alive[ui + x] { extend = max(extend, need[x] - t.cost[base + x * sf + y * st]) }
             if extend > 0 {
-                unary[uo + y] -= extend
-                for x in 0..<si where alive[ui + x] { pairs[base + x * strideI + y * strideO] += extend }
+                t.cost[uo + y] -= extend
+                for x in 0..<si where t.alive[ui + x] { t.cost[base + x * sf + y * st] += extend }
             }
         }
-        for x in 0..<si where alive[ui + x] && need[x] > 0 {
-            for y in 0..<so where alive[uo + y] { pairs[base + x * strideI + y * strideO] -= need[x] }
-            unary[ui + x] += need[x]
+        for x in 0..<si where t.alive[ui + x] && need[x] > 0 {
+            for y in 0..<so where t.alive[uo + y] { t.cost[base + x * sf + y * st] -= need[x] }
+            t.cost[ui + x] += need[x]
         }
-        dirty[i] = true
+        t.dirty[i] = true
+        t.unprojected[h >> 1] = true
         return true
     }
 
@@ -176,48 +140,52 @@ struct CostTransferSearch: BoundedSearch {
     /// edge, the least pair-plus-own cost at the other end — all those costs are gathered onto i (full supports
     /// toward i on every edge), whose least own cost then rises above 0 and goes into c∅. False when some value of
     /// i pays nothing.
-    private mutating func existential(_ i: Int) -> Bool {
-        let ui = unaryStart[i]
+    private func existential(_ i: Int) -> Bool {
+        let t = t, ui = t.first[i]
         var least = Double.infinity
-        for x in 0..<sizes[i] where alive[ui + x] {
-            var pays = unary[ui + x]
-            for e in incident[i] {
-                let o = edgeA[e] == i ? edgeB[e] : edgeA[e]
-                guard !assigned[o] else { continue }
-                let base = edgeStart[e], uo = unaryStart[o], so = sizes[o]
-                let (strideI, strideO) = edgeA[e] == i ? (so, 1) : (1, sizes[i])
+        for x in 0..<t.size[i] where t.alive[ui + x] {
+            var pays = t.cost[ui + x]
+            for k in t.incidentStart[i]..<t.incidentStart[i + 1] {
+                let h = t.incident[k], o = t.to[h]
+                guard !t.assigned[o] else { continue }
+                let base = t.base[h], sf = t.strideFrom[h], st = t.strideTo[h], uo = t.first[o]
                 var cheapest = Double.infinity
-                for y in 0..<so where alive[uo + y] { cheapest = min(cheapest, pairs[base + x * strideI + y * strideO] + unary[uo + y]) }
+                for y in 0..<t.size[o] where t.alive[uo + y] { cheapest = min(cheapest, t.cost[base + x * sf + y * st] + t.cost[uo + y]) }
                 pays += cheapest
             }
             least = min(least, pays)
             if least <= 1e-9 { return false }
         }
         guard least < .infinity else { return false }
-        for e in incident[i] where !assigned[edgeA[e] == i ? edgeB[e] : edgeA[e]] { supportFully(e, toward: i) }
+        for k in t.incidentStart[i]..<t.incidentStart[i + 1] where !t.assigned[t.to[t.incident[k]]] { supportFully(t.incident[k]) }
         return true
     }
 
     /// Node consistency: least own costs into c∅, and values that cannot beat the best pruned. False when a domain empties.
     private mutating func projectUnary() -> Bool {
-        for k in 0..<n where !assigned[k] {
-            let u = unaryStart[k]
+        let t = t
+        for k in 0..<n where !t.assigned[k] {
+            let u = t.first[k]
             var least = Double.infinity
-            for x in 0..<sizes[k] where alive[u + x] { least = min(least, unary[u + x]) }
+            for x in 0..<t.size[k] where t.alive[u + x] { least = min(least, t.cost[u + x]) }
             if least == .infinity { return false }
             if least != 0 {
                 floor += least
-                for x in 0..<sizes[k] where alive[u + x] { unary[u + x] -= least }
+                for x in 0..<t.size[k] where t.alive[u + x] { t.cost[u + x] -= least }
             }
         }
         if floor >= best - 1e-9 { return false }
-        for k in 0..<n where !assigned[k] {
-            let u = unaryStart[k]
-            var left = 0
-            for x in 0..<sizes[k] where alive[u + x] {
-                if floor + unary[u + x] >= best - 1e-9 { alive[u + x] = false; dirty[k] = true } else { left += 1 }
+        for k in 0..<n where !t.assigned[k] {
+            let u = t.first[k]
+            var left = 0, pruned = false
+            for x in 0..<t.size[k] where t.alive[u + x] {
+                if floor + t.cost[u + x] >= best - 1e-9 { t.alive[u + x] = false; pruned = true } else { left += 1 }
             }
             if left == 0 { return false }
+            if pruned {
+                t.dirty[k] = true
+                for i in t.incidentStart[k]..<t.incidentStart[k + 1] { t.unprojected[t.incident[i] >> 1] = true }
+            }
         }
         return true
     }
@@ -225,23 +193,30 @@ struct CostTransferSearch: BoundedSearch {
     /// Restores consistency around the variables whose own costs rose or lost values (`dirty`), a few rounds at
     /// most. False when no completion can beat the best.
     private mutating func propagate() -> Bool {
+        let t = t
         for _ in 0..<4 {
             // Later variables first, so what moves forward is passed on in the same sweep.
-            var changed: [Int] = []
-            for j in stride(from: n - 1, through: 0, by: -1) where dirty[j] {
-                dirty[j] = false
-                guard !assigned[j] else { continue }
-                changed.append(j)
-                for e in earlierEdges[j] where !assigned[edgeA[e]] { supportFully(e, toward: edgeA[e]) }
+            var swept = false
+            for j in stride(from: n - 1, through: 0, by: -1) where t.dirty[j] {
+                t.dirty[j] = false
+                guard !t.assigned[j] else { continue }
+                swept = true
+                for k in t.earlierStart[j]..<t.earlierStart[j + 1] where !t.assigned[t.from[t.earlier[k]]] { supportFully(t.earlier[k]) }
             }
-            if changed.isEmpty { break }
-            for j in changed { for e in incident[j] { project(e) } }
+            guard swept else { break }
+            // Arc consistency again only where it may be lost; projecting a consistent table would move nothing.
+            for e in 0..<t.halves / 2 where t.unprojected[e] {
+                guard !t.assigned[t.from[2 * e]] && !t.assigned[t.to[2 * e]] else { continue }
+                t.unprojected[e] = false
+                projectRows(2 * e)
+                projectRows(2 * e + 1)
+            }
             guard projectUnary() else { return false }
         }
         // Existential arc consistency last: it may undo directional supports, but every cost it gathers goes into c∅.
         for _ in 0..<3 {
             var raised = false
-            for i in 0..<n where !assigned[i] { if existential(i) { raised = true } }
+            for i in 0..<n where !t.assigned[i] { if existential(i) { raised = true } }
             guard raised else { break }
             guard projectUnary() else { return false }
         }
@@ -251,21 +226,18 @@ struct CostTransferSearch: BoundedSearch {
     // MARK: search
 
     private mutating func assign(_ k: Int, _ x: Int) -> Bool {
-        assigned[k] = true
+        let t = t
+        t.assigned[k] = true
         values[k] = x
         byVariable[variableAt[k]] = x
-        floor += unary[unaryStart[k] + x]
-        for e in incident[k] {
-            let i = edgeA[e], j = edgeB[e], base = edgeStart[e]
-            if i == k, !assigned[j] {
-                let uj = unaryStart[j], sj = sizes[j]
-                for y in 0..<sj { unary[uj + y] += pairs[base + x * sj + y] }
-                dirty[j] = true
-            } else if j == k, !assigned[i] {
-                let ui = unaryStart[i], sj = sizes[j]
-                for w in 0..<sizes[i] { unary[ui + w] += pairs[base + w * sj + x] }
-                dirty[i] = true
-            }
+        floor += t.cost[t.first[k] + x]
+        for i in t.incidentStart[k]..<t.incidentStart[k + 1] {
+            // The table to k becomes the other end's own costs.
+            let h = t.incident[i], o = t.to[h]
+            guard !t.assigned[o] else { continue }
+            let base = t.base[h] + x * t.strideFrom[h], st = t.strideTo[h], uo = t.first[o]
+            for y in 0..<t.size[o] { t.cost[uo + y] += t.cost[base + y * st] }
+            t.dirty[o] = true
         }
         for w in wideAt[k] {
             unassignedIn[w] -= 1
@@ -282,30 +254,44 @@ struct CostTransferSearch: BoundedSearch {
             if let deadline, now >= deadline { stopped = true; return }
             if let progress, now - lastReport >= 1 { lastReport = now; progress(nodes, best, rootBound) }
         }
-        var pick = -1, pickLeft = Int.max, pickLinks = -1
-        for k in 0..<n where !assigned[k] {
+        let t = t
+        // Fewest values left; among those, the most costly to leave open: the mean cell of its tables to
+        // unassigned neighbours plus the mean of its own costs (what its choice settles).
+        var pick = -1, pickLeft = Int.max, pickWeight = -1.0
+        for k in 0..<n where !t.assigned[k] {
             var left = 0
-            for x in 0..<sizes[k] where alive[unaryStart[k] + x] { left += 1 }
+            for x in 0..<t.size[k] where t.alive[t.first[k] + x] { left += 1 }
             guard left <= pickLeft else { continue }
-            var links = 0
-            for e in incident[k] where !assigned[edgeA[e] == k ? edgeB[e] : edgeA[e]] { links += 1 }
-            if left < pickLeft || links > pickLinks { pick = k; pickLeft = left; pickLinks = links }
+            var weight = 0.0
+            for x in 0..<t.size[k] where t.alive[t.first[k] + x] { weight += t.cost[t.first[k] + x] / Double(left) }
+            for i in t.incidentStart[k]..<t.incidentStart[k + 1] where !t.assigned[t.to[t.incident[i]]] {
+                let h = t.incident[i], cells = t.size[k] * t.size[t.to[h]]
+                var sum = 0.0
+                for c in 0..<cells { sum += t.cost[t.base[h] + c] }
+                weight += sum / Double(cells)
+            }
+            if left < pickLeft || weight > pickWeight { pick = k; pickLeft = left; pickWeight = weight }
         }
         guard pick >= 0 else {
             if floor < best - 1e-9 { best = floor; bestValues = values }
             return
         }
-        let u = unaryStart[pick]
-        let options = (0..<sizes[pick]).filter { alive[u + $0] }.sorted { unary[u + $0] < unary[u + $1] }
-        let saved = (unary, pairs, alive, floor)
-        for x in options {
+        let u = t.first[pick]
+        let options = (0..<t.size[pick]).filter { t.alive[u + $0] }.sorted { t.cost[u + $0] < t.cost[u + $1] }
+        let level = depth, savedFloor = floor
+        t.save(level)
+        depth += 1
+        defer { depth -= 1 }
+        for (n, x) in options.enumerated() {
+            if n > 0 { t.restore(level); floor = savedFloor }
             // Sorted: once one value cannot beat the best, none after it can.
-            if floor + unary[u + x] >= best - 1e-9 { break }
+            if floor + t.cost[u + x] >= best - 1e-9 { break }
             if assign(pick, x) { search() }
-            assigned[pick] = false
+            t.assigned[pick] = false
             for w in wideAt[pick] { unassignedIn[w] += 1 }
-            (unary, pairs, alive, floor) = saved
-            if stopped { return }
+            if stopped { break }
         }
+        t.restore(level)
+        floor = savedFloor
     }
 }
