@@ -31,17 +31,20 @@ struct ListCommand: ParsableCommand {
         print("\nSessions (palaver replay PATH):")
         let sessions = Self.files(in: SessionFiles.directory, endingIn: [".jsonl"], recursive: true)
         if sessions.isEmpty { print("  (none yet; every run records one)") }
+        // Paths in a column, so what each session is reads down the right.
+        let pathWidth = sessions.map { SessionFiles.directory.count + 1 + $0.count }.max() ?? 0
         for file in sessions {
             let path = "\(SessionFiles.directory)/\(file)"
+            let padded = path.padding(toLength: max(pathWidth, path.count), withPad: " ", startingAt: 0)
             do {
                 let reader = try SessionReader(path: path)
-                var line = "  \(path)  \(reader.info.scenario) · \(NumberText.counted(reader.info.agents.count, "agent")) · seed \(reader.info.seed)"
+                var line = "  \(padded)  \(reader.info.scenario) · \(NumberText.counted(reader.info.agents.count, "agent")) · seed \(reader.info.seed)"
                 if let parent = reader.header.parent {
                     line += " · forked from \(parent) at step \(reader.header.forkStep ?? 0)"
                 }
                 print(line.sanitizedForTerminal(singleLine: true))
             } catch {
-                print("  \(path)  ! \(error)".sanitizedForTerminal(singleLine: true))
+                print("  \(padded)  ! \(error)".sanitizedForTerminal(singleLine: true))
             }
         }
     }

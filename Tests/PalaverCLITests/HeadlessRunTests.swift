@@ -61,6 +61,16 @@ import PalaverEngine
         let scenarios = out.stdout.components(separatedBy: "\n\n")[0]
         #expect(!scenarios.contains(" ! "), "\(scenarios)")
         #expect(out.stdout.contains("Sessions"))
+        // Sessions' descriptions start in one column, whatever the length of their paths.
+        let sessions = out.stdout.components(separatedBy: "Sessions (palaver replay PATH):\n").last?
+            .split(separator: "\n").filter { $0.hasPrefix("  sessions/") } ?? []
+        #expect(sessions.count >= 6, "the examples are listed")
+        let columns = Set(sessions.compactMap { line -> Int? in
+            guard let afterPath = line.range(of: ".jsonl ")?.upperBound,
+                  let description = line[afterPath...].firstIndex(where: { $0 != " " }) else { return nil }
+            return line.distance(from: line.startIndex, to: description)
+        })
+        #expect(columns.count == 1, "\(sessions)")
     }
 
     @Test func everyCommandHasHelp() throws {
