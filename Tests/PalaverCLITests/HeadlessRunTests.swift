@@ -73,6 +73,15 @@ import PalaverEngine
         #expect(columns.count == 1, "\(sessions)")
     }
 
+    @Test func theHeaderSaysWhoActsAsTheRunDoes() throws {
+        // The beer game's scenario says round-robin, but its environment has every stage act every week.
+        let beer = try PalaverProcess.run(["replay", "sessions/examples/beer-game.jsonl", "--headless"], in: FileManager.default.currentDirectoryPath)
+        #expect(beer.status == 0)
+        #expect(beer.lines.first?.contains("· everyone every step (environment) ·") == true, "\(beer.lines.first ?? "")")
+        let debate = try PalaverProcess.run(["replay", "sessions/examples/debate.jsonl", "--headless"], in: FileManager.default.currentDirectoryPath)
+        #expect(debate.lines.first?.contains("· round-robin ·") == true, "\(debate.lines.first ?? "")")
+    }
+
     @Test func everyCommandHasHelp() throws {
         for command in [[], ["run"], ["replay"], ["list"], ["bench"], ["train"], ["eval"], ["solve"], ["generate"]] {
             let out = try PalaverProcess.run(command + ["--help"])

@@ -97,6 +97,13 @@ public enum Speed: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Who may act in a step.
+extension SessionInfo {
+    /// Who acts when, as people read it: an environment has every agent act every step, whatever `turnRule` says.
+    public var turnsDescription: String {
+        environment != nil ? "everyone every step (environment)" : turnRule.rawValue
+    }
+}
+
 public enum TurnRule: String, Hashable, Sendable, CaseIterable {
     /// One agent a step, in roster order.
     case roundRobin = "round-robin"

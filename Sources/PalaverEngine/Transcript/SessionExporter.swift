@@ -51,7 +51,7 @@ public enum SessionExporter {
         func names(_ mask: AgentMask) -> String { mask.members.map { escape(info.name(of: .agent($0))) }.joined(separator: ", ") }
         func quoted(_ text: String) -> String { text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n") }
         var lines = ["# \(info.title)", "",
-                     "Scenario `\(info.scenario)` · seed \(info.seed) · \(info.turnRule.rawValue) turns · \(NumberText.counted(info.agents.count, "agent"))", "",
+                     "Scenario `\(info.scenario)` · seed \(info.seed) · turns: \(info.turnsDescription) · \(NumberText.counted(info.agents.count, "agent"))", "",
                      "| agent | role | model |", "|---|---|---|"]
         for a in info.agents { lines.append("| \(escape(a.name)) | \(escape(a.role)) | \(escape(a.model)) |") }
         lines.append("")

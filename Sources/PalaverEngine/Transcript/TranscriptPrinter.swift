@@ -19,7 +19,7 @@ public final class TranscriptPrinter: EventSink {
         case .sessionStarted(let info):
             self.info = info
             let models = Set(info.agents.map(\.model)).sorted().joined(separator: ", ")
-            write(clean("palaver · \(info.scenario) · \(info.title) · seed \(info.seed) · \(NumberText.counted(info.agents.count, "agent")) · \(info.turnRule.rawValue) · \(models)"))
+            write(clean("palaver · \(info.scenario) · \(info.title) · seed \(info.seed) · \(NumberText.counted(info.agents.count, "agent")) · \(info.turnsDescription) · \(models)"))
         case .messageSent(let message):
             write(line(message, arrow: "→", note: ""))
         case .injected(let message):
