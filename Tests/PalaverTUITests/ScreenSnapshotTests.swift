@@ -108,6 +108,30 @@ import Testing
         #expect(ended.hasSuffix("? help · q quit"))
     }
 
+    @Test func aNoticeTooLongForTheBottomLineIsShownWholeAboveTheStatusBar() throws {
+        var state = try ScreenFixtures.state(steps: 3, width: 80, height: 24)
+        _ = state.handle(.char("w"))  // ship-it has no weeks: the reason is longer than 80 columns
+        let notice = try #require(state.notice?.text)
+        #expect(DisplayWidth.of(notice) > 78)
+        let rows = AppView.render(state).text.split(separator: "\n").map(String.init)
+        // Every word of it is on screen, just above the status bar; the bottom line keeps the keys.
+        let band = rows[rows.count - 4...rows.count - 3].joined(separator: " ")
+        for word in notice.split(separator: " ") { #expect(band.contains(word), "\(word) in \(band)") }
+        #expect(rows[rows.count - 2].contains("ship-it"), "the status bar stays")
+        #expect(rows[rows.count - 1].hasSuffix("? help · q quit"))
+        // A short one stays on the bottom line, and the log is not covered.
+        _ = state.handle(.char("z"))
+        let short = AppView.render(state).text.split(separator: "\n").map(String.init)
+        #expect(short.last?.hasPrefix("› 'z' does nothing here") == true)
+        #expect(short[short.count - 3].hasPrefix("┗") || short[short.count - 3].hasPrefix("╰"))
+        // Once it has faded, nothing is left over the log.
+        state.now += 6
+        _ = state.handle(.char("w"))
+        state.now += 6
+        let faded = AppView.render(state).text.split(separator: "\n").map(String.init)
+        #expect(!faded.joined().contains("weeks chart"))
+    }
+
     @Test func composingShowsWhatIsTyped() throws {
         var state = try ScreenFixtures.state(steps: 3, width: 100, height: 30)
         _ = state.handle(.char("i"))
@@ -124,7 +148,7 @@ import Testing
         _ = state.handle(.enter)
         let text = AppView.render(state).text
         #expect(text.contains("Message"))
-        #expect(text.contains("message #1"))
+        #expect(text.contains("step 0 · 00:00 · system · id 1 in the session file"))
     }
 
     @Test func hostileTextNeverReachesTheScreenAsControls() throws {

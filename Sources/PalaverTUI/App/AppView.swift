@@ -30,6 +30,7 @@ public enum AppView {
         }
         StatusBar(state: state).render(in: layout.status, buffer: &buffer)
         ComposerLine(state: state).render(in: layout.composer, buffer: &buffer)
+        if let band = NoticeBand.rect(for: state, above: layout.status) { NoticeBand(state: state).render(in: band, buffer: &buffer) }
         switch state.mode {
         case .help(let scroll): HelpOverlay(theme: state.theme, sections: state.helpSections, scroll: scroll).render(in: area, buffer: &buffer)
         case .detail(let id): MessageDetail(state: state, messageID: id).render(in: area, buffer: &buffer)

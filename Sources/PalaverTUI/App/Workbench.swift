@@ -196,7 +196,7 @@ public final class Workbench {
             return .message(.sessionFilesLoaded(SessionFiles.load(for: info)))
         case .save(let destination):
             guard let path = state.sessionPath else {
-                return .message(.notice("this run is not being recorded (started with --no-record): there is nothing to save", isError: true))
+                return .message(.notice("nothing to save: this run is not recorded (--no-record)", isError: true))
             }
             guard let destination else {
                 if state.replay != nil { return .message(.notice("a recording is already saved: \(path) (:save PATH copies it)", isError: false)) }

@@ -123,7 +123,7 @@ struct MessageDetail: Widget {
         let label = Style(foreground: theme.muted, background: theme.panel)
         let value = Style(foreground: theme.text, background: theme.panel)
         lines.append(("\(info.name(of: m.sender)) → \(info.names(of: m.recipients))".sanitizedForTerminal(singleLine: true), value.bold()))
-        var facts = "step \(m.step) · \(MessageLog.clock(m.time)) · \(m.kind.rawValue) · message #\(m.id)"
+        var facts = "step \(m.step) · \(MessageLog.clock(m.time)) · \(m.kind.rawValue) · id \(m.id) in the session file"
         if let meta = m.metadata { facts += " · \(meta.model) · \(meta.promptTokens)+\(meta.completionTokens) tok · \(CheckedNumber.clamped(meta.latencyMs.rounded(.down), to: 0...Int(Int32.max))) ms" }
         lines.append((facts.sanitizedForTerminal(singleLine: true), label))
         func names(_ mask: AgentMask) -> String { mask.members.map { info.name(of: .agent($0)) }.joined(separator: ", ") }

@@ -73,6 +73,15 @@ struct ComposerLine: Widget {
     static let endedHints = ["Tab focus", "/ filter", "Enter open a message", "c inspect a call", "M mailboxes"]
     static let always = ["? help", "q quit"]
 
+    /// The notice this line shows now, if any. A turn waiting for the user, or a stop at a breakpoint,
+    /// outranks any passing notice but a fresh error (under 2 s old); notices fade after 5 s.
+    static func passingNotice(_ state: AppState) -> (text: String, isError: Bool)? {
+        guard let notice = state.notice, state.now - notice.time < 5 else { return nil }
+        let fresh = notice.isError && state.now - notice.time < 2
+        if !fresh, !state.agentsAwaitingUser.isEmpty || state.breakStop != nil { return nil }
+        return (notice.text, notice.isError)
+    }
+
     /// As many hints as fit, in their order (a less useful one never shows where a more useful one did not fit),
     /// always ending with help and quit.
     static func hints(_ items: [String], width: Int) -> String {
@@ -147,16 +156,17 @@ struct ComposerLine: Widget {
         case .normal, .help, .detail, .inspector, .breakpoints, .mailboxes, .chart:
             break
         }
-        // A turn waiting for the user matters more than any passing notice but a fresh error.
-        let notice = state.notice.flatMap { state.now - $0.time < 5 ? $0 : nil }
-        if let agent = state.agentsAwaitingUser.first, !(notice?.isError == true && state.now - notice!.time < 2) {
+        let notice = Self.passingNotice(state)
+        if let agent = state.agentsAwaitingUser.first, notice == nil {
             let name = state.projection.agents[agent.index].spec.name.sanitizedForTerminal(singleLine: true)
-            buffer.write("✋ \(name)'s turn: you took it over. Press r to reply as \(name), or t on its pane to hand it back.",
-                         x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
+            let text = ["✋ \(name)'s turn: you took it over. Press r to reply as \(name), or t on its pane to hand it back.",
+                        "✋ \(name)'s turn (taken over): r replies as \(name) · t on its pane hands it back"]
+                .first { DisplayWidth.of($0) <= area.width } ?? "✋ \(name)'s turn: r replies · t hands back"
+            buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
             return
         }
         // Stopped at a breakpoint: say which and why, and what to do, until the run moves on.
-        if let stop = state.breakStop, !(notice?.isError == true && state.now - notice!.time < 2) {
+        if let stop = state.breakStop, notice == nil {
             var text = "● " + stop.describe(in: state.projection.info).sanitizedForTerminal(singleLine: true)
             // c is offered only where there is a call to open (before an agent's first turn there is none).
             let behindMessage = stop.hit.messageID.flatMap { state.projection.logPosition(of: $0) }.flatMap { state.projection.log[$0].call }
@@ -168,9 +178,10 @@ struct ComposerLine: Widget {
             buffer.write(text, x: area.x, y: area.y, style: Style(foreground: theme.warning, attributes: .bold), limit: area.maxX)
             return
         }
-        if let notice {
+        // A notice too long for this line is shown whole above the status bar (NoticeBand); the keys stay here.
+        if let notice, NoticeBand.lines(of: notice, width: area.width) == nil {
             let style = Style(foreground: notice.isError ? theme.error : theme.info, attributes: notice.isError ? .bold : [])
-            buffer.write((notice.isError ? "! " : "› ") + notice.text.sanitizedForTerminal(singleLine: true), x: area.x, y: area.y, style: style, limit: area.maxX)
+            buffer.write(NoticeBand.text(of: notice), x: area.x, y: area.y, style: style, limit: area.maxX)
             return
         }
         // Space says what it will do now, not what it did.
