@@ -1,3 +1,4 @@
+import PalaverEngine
 import Testing
 @testable import PalaverTUI
 
@@ -67,6 +68,21 @@ import Testing
             backend.apply(BufferDiff(from: previous, to: frame))
             #expect(backend.screen == frame)
             previous = frame
+        }
+    }
+
+    @Test func plainASCIIIsWrittenAsTheCharacterWayWritesIt() {
+        var random = SeededGenerator(seed: 14)
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...14, using: &random)).map { _ in "ab .x-~Z0".randomElement(using: &random)! })
+            let x = Int.random(in: -3...9, using: &random), edge = Int.random(in: 0...10, using: &random)
+            // A wide character underneath is repaired the same way by both.
+            var fast = Buffer(width: 10, height: 1), characters = fast
+            fast.write("中文", x: 3, y: 0, style: .plain)
+            characters.write("中文", x: 3, y: 0, style: .plain)
+            let end = fast.write(text, x: x, y: 0, style: .plain, limit: edge)
+            #expect(end == characters.writeCharacters(text, x: x, y: 0, style: .plain, edge: min(edge, 10)))
+            #expect(fast.cells == characters.cells, "\(text.debugDescription) at \(x), edge \(edge)")
         }
     }
 }

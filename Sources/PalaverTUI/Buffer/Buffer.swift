@@ -107,6 +107,14 @@ public struct Buffer: Sendable, Equatable {
     public mutating func write(_ text: some StringProtocol, x: Int, y: Int, style: Style, limit: Int? = nil) -> Int {
         guard y >= 0, y < height else { return x }
         let edge = min(limit ?? width, width)
+        if let end = text.utf8.withContiguousStorageIfAvailable({ writePrintableASCII($0, x: x, y: y, style: style, edge: edge) }),
+           let end {
+            return end
+        }
+        return writeCharacters(text, x: x, y: y, style: style, edge: edge)
+    }
+
+    mutating func writeCharacters(_ text: some StringProtocol, x: Int, y: Int, style: Style, edge: Int) -> Int {
         var col = x
         for ch in text {
             let w = DisplayWidth.of(ch)
@@ -125,6 +133,25 @@ public struct Buffer: Sendable, Equatable {
                 if w == 2 { put(.continuation(style), x: col + 1, y: y) }
             }
             col += w
+        }
+        return col
+    }
+
+    /// `write` for printable ASCII (most text): a character of one column per byte; nil for any other text.
+    private mutating func writePrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, style: Style, edge: Int) -> Int? {
+        for byte in bytes where !(0x20...0x7E).contains(byte) { return nil }
+        var col = x
+        for byte in bytes {
+            if col + 1 > edge {
+                let mark = col - 1
+                if mark >= max(0, x) {
+                    put(Cell("…", width: 1, style: style), x: mark, y: y)
+                    col = mark + 1
+                }
+                break
+            }
+            if col >= 0 { put(Cell(Character(Unicode.Scalar(byte)), width: 1, style: style), x: col, y: y) }
+            col += 1
         }
         return col
     }

@@ -52,8 +52,7 @@ enum TextTail {
         for j in low..<starts.count {
             let i = starts[j]
             guard i > text.startIndex else { continue }
-            let before = text[..<i].last { $0 != " " && $0 != "\n" }
-            if let before, before.asciiValue.map({ $0 == 0x2E || $0 == 0x21 || $0 == 0x3F }) ?? "。！？".contains(before) {
+            if endsSentence(before: i, in: text) {
                 let candidate = wrapped(from: i)
                 if candidate.count == best.count { return candidate }
                 break
@@ -86,5 +85,21 @@ enum TextTail {
             previous = c
         }
         return starts
+    }
+
+    /// Whether the last character before `i` but spaces and line breaks ends a sentence.
+    static func endsSentence(before i: String.Index, in text: String) -> Bool {
+        // Plain text: back over the spaces byte by byte; anything else is read as characters.
+        let bytes = text.utf8
+        var j = i
+        while j > bytes.startIndex {
+            j = bytes.index(before: j)
+            let byte = bytes[j]
+            if byte == 0x20 || byte == 0x0A { continue }
+            if byte < 0x80 { return byte == 0x2E || byte == 0x21 || byte == 0x3F }
+            break
+        }
+        guard let before = text[..<i].last(where: { $0 != " " && $0 != "\n" }) else { return false }
+        return ".!?。！？".contains(before)
     }
 }
