@@ -47,6 +47,15 @@ import Testing
         #expect(text.contains("REPLAY"))
         #expect(text.contains("f fork here"))
         #expect(text.contains("event \(player.position)/\(player.eventCount)"))
+        // At 80 columns too, with the beer game's w taking room, the bottom line offers the fork.
+        let beer = try SessionPlayer(path: "sessions/examples/beer-game.jsonl")
+        beer.scan()
+        try beer.seek(toStep: 4)
+        var narrow = AppState(width: 80, height: 24)
+        narrow.projection = beer.projection
+        narrow.replay = ReplayStatus(path: "sessions/examples/beer-game.jsonl")
+        let bottom = AppView.render(narrow).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(bottom.contains("w weeks chart") && bottom.contains("f fork here"), "\(bottom)")
     }
 
     @Test func theTimelineMarksASkippedPauseAndSaysHowLongItReallyWas() throws {

@@ -68,7 +68,8 @@ struct ComposerLine: Widget {
 
     /// Keys to try, most useful first: a wide screen shows more of them.
     static let hints = [". step", "i inject", "Tab focus", "t take over", "/ filter", "c inspect a call", "b break", "M mailboxes", ": commands"]
-    static let replayHints = [". , event", "→ ← step", "} { 10%", "f fork here", "Tab focus", "/ filter", "c inspect a call", ": goto"]
+    // Forking is what a replay is for, beyond watching: it stays in view at 80 columns.
+    static let replayHints = ["→ ← step", "f fork here", ". , event", "} { 10%", "Tab focus", "/ filter", "c inspect a call", ": goto"]
     /// After a live run has ended nothing can change it any more: what is left is looking.
     static let endedHints = ["Tab focus", "/ filter", "Enter open a message", "c inspect a call", "M mailboxes"]
     static let always = ["? help", "q quit"]
