@@ -229,6 +229,14 @@ import Testing
         #expect(try #require(AppView.render(s).text.split(separator: "\n").last).contains("runs to step \(limit)"))
         s.replay?.forkStep = limit
         #expect(try #require(AppView.render(s).text.split(separator: "\n").last).contains("more steps needed (at the limit)"))
+        // At 80 columns the keys still show whole.
+        s.replay?.forkStep = 3
+        s.width = 80
+        s.height = 24
+        s.mode = .fork(ForkForm())
+        let narrow = try #require(AppView.render(s).text.split(separator: "\n").last)
+        #expect(narrow.contains("more steps \(limit - 3) (to \(limit))"), "\(narrow)")
+        #expect(narrow.hasSuffix("Enter · Esc") && !narrow.contains("…"), "\(narrow)")
     }
 
     @Test func forkingAtTheRecordingsLimitAsksForMoreSteps() throws {

@@ -27,7 +27,9 @@ struct ForkFormLine: Widget {
         let limit = state.projection.info?.maxSteps ?? 0
         field("models", form.model, placeholder: "as recorded", active: form.field == .model)
         // Blank runs on to the recording's own limit; at the limit, steps must be given.
-        field("more steps", form.steps, placeholder: step < limit ? "\(limit - step) (to step \(limit))" : "needed (at the limit)",
+        // Narrow, the placeholder says the same in fewer columns, to leave room for the keys.
+        let narrow = area.width < 100
+        field("more steps", form.steps, placeholder: step < limit ? "\(limit - step) (to \(narrow ? "" : "step ")\(limit))" : "needed (at the limit)",
               active: form.field == .steps)
         let help: String
         let style: Style
@@ -41,7 +43,7 @@ struct ForkFormLine: Widget {
             let example = state.projection.info?.agents.first.map { "\($0.id)=openai:NAME" } ?? "NAME=openai:NAME"
             let what = form.field == .model ? ["offline · ollama:NAME · \(example) · ", "offline · ollama:NAME · ", ""]
                 : [form.moreSteps.map { "runs to step \(step + $0) · " } ?? (step < limit ? "runs to step \(limit) · " : "steps after \(step) · "), ""]
-            help = what.map { $0 + keys }.first { DisplayWidth.of($0) <= room } ?? keys
+            help = (what.map { $0 + keys } + [keys, "Enter · Esc"]).first { DisplayWidth.of($0) <= room } ?? "Enter · Esc"
             style = muted
         }
         guard room > 6 else {
