@@ -71,6 +71,14 @@ import Testing
         #expect(state.mode == .normal)
     }
 
+    @Test func helpAtTheSmallestScreenSaysHowToScrollInFull() throws {
+        var state = try ScreenFixtures.state(steps: 3, width: 40, height: 12)
+        _ = state.handle(.char("?"))
+        let text = AppView.render(state).text
+        #expect(text.contains("↓ j k scroll · other keys close"), "\(text)")
+        #expect(!text.contains("PgDn …"))
+    }
+
     @Test func helpFittingTheScreenClosesOnAnyKey() throws {
         var state = try ScreenFixtures.state(steps: 3, width: 200, height: 60)
         _ = state.handle(.char("?"))

@@ -102,7 +102,10 @@ struct HelpOverlay: Widget {
             footer = "Any key closes this help."
         } else {
             let more = first < layout.maxScroll ? "↓ more below · " : first > 0 ? "↑ more above · " : ""
-            footer = more + "j k ↑ ↓ PgUp PgDn scroll · any other key closes"
+            let arrow = first < layout.maxScroll ? "↓ " : "↑ "
+            // The longest that fits the frame: at 40 columns the short form, rather than a cut.
+            footer = [more + "j k ↑ ↓ PgUp PgDn scroll · any other key closes", more + "j k PgDn scroll · other keys close",
+                      arrow + "j k scroll · other keys close"].first { DisplayWidth.of($0) <= inner.width } ?? arrow + "j k scroll"
         }
         buffer.write(footer, x: inner.x, y: inner.maxY - 1, style: Style(foreground: theme.muted, background: theme.panel), limit: inner.maxX)
     }
