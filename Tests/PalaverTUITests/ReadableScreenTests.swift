@@ -42,6 +42,37 @@ import Testing
         }
     }
 
+    @Test func aCutTextStartsAtTheEarliestWordThatFitsAsTryingEveryWordWould() {
+        // The reference tries every word start in turn; the cut searches from an estimate and must agree.
+        func tryingEveryStart(_ text: String, width: Int, rows: Int) -> [String]? {
+            let window = Substring(text.suffix(rows * width + width))
+            let starts = TextTail.starts(in: window, after: window.startIndex == text.startIndex ? " " : text[text.index(before: window.startIndex)])
+            func wrapped(_ i: String.Index) -> [String] {
+                var lines = DisplayWidth.wrap("x " + text[i...], to: width)
+                lines[0] = "…" + lines[0].dropFirst()
+                return lines
+            }
+            guard let k = starts.firstIndex(where: { wrapped($0).count <= rows }) else { return nil }
+            let best = wrapped(starts[k])
+            for i in starts[k...] where i > text.startIndex && TextTail.endsSentence(before: i, in: text) {
+                let sentence = wrapped(i)
+                return sentence.count == best.count ? sentence : best
+            }
+            return best
+        }
+        var random = SeededGenerator(seed: 29)
+        let pieces = [" ", " ", "a", "tok", "release", "07:00.", "Not.", "\n", String(repeating: "z", count: 13), "中文", "。", "é"]
+        var compared = 0
+        for _ in 0..<800 {
+            let text = (0..<Int.random(in: 0...200, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let width = Int.random(in: 2...30, using: &random), rows = Int.random(in: 1...6, using: &random)
+            guard DisplayWidth.wrap(text, to: width).count > rows, let expected = tryingEveryStart(text, width: width, rows: rows) else { continue }
+            compared += 1
+            #expect(TextTail.lines(text, width: width, rows: rows) == expected, "\(width)×\(rows): \(text.debugDescription)")
+        }
+        #expect(compared > 300)
+    }
+
     @Test func everyPaneStartsAtTheStartOfAMessageOrAfterAnEllipsis() throws {
         let state = try ScreenFixtures.state(steps: 9)
         for index in 0..<state.agentCount {
