@@ -54,9 +54,10 @@ struct ReplayCommand: ParsableCommand {
         let player: SessionPlayer
         do { player = try SessionPlayer(path: path) } catch { throw BadInput(error) }
         defer { if let warning = player.warning { Palaver.warn(warning) } }
-        let (chosen, _) = WorkbenchTheme.choose(theme)
+        let (chosen, themeProblem) = WorkbenchTheme.choose(theme)
         var playing = true
-        var problem: String?
+        // A theme that cannot be used is said on the first screen, as in a live run.
+        var problem: String? = themeProblem
         // A fork that cannot start (a model server not running, a bad spec) returns to the replay
         // where it was, saying why, instead of ending the session.
         while true {
