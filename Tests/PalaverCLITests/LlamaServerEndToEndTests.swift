@@ -26,12 +26,9 @@ struct LlamaServerEndToEndTests {
     static let environment = ["OPENAI_API_KEY": "none"]
 
     @Test func aRunCompletesSendsEachAgentItsOwnTurnsAndReplaysWithTheServerGone() async throws {
-        let dir = try PalaverProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Self.scenario.write(toFile: dir + "/llama-e2e.yaml", atomically: true, encoding: .utf8)
-        let server = try await LlamaServer(logDirectory: dir)
-        let proxy = try RecordingProxy(upstreamPort: server.port)
-        defer { proxy.shutdown() }
+        let setup = try await Self.startProxiedServer()
+        defer { setup.tearDown() }
+        let (dir, server, proxy) = (setup.dir, setup.server, setup.proxy)
         let session = dir + "/run.jsonl"
         let run = try PalaverProcess.run(["run", dir + "/llama-e2e.yaml", "--model", "openai:smollm2", "--base-url", proxy.baseURL,
                                           "--record", session, "--headless"], environment: Self.environment)
@@ -119,12 +116,9 @@ struct LlamaServerEndToEndTests {
     }
 
     @Test func pausingCancelsTheCallStreamingFromTheServerAndResumingAsksAgain() async throws {
-        let dir = try PalaverProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Self.scenario.write(toFile: dir + "/llama-e2e.yaml", atomically: true, encoding: .utf8)
-        let server = try await LlamaServer(logDirectory: dir)
-        let proxy = try RecordingProxy(upstreamPort: server.port)
-        defer { proxy.shutdown() }
+        let setup = try await Self.startProxiedServer()
+        defer { setup.tearDown() }
+        let (dir, server, proxy) = (setup.dir, setup.server, setup.proxy)
         var catalog = ModelCatalog()
         var options = NetworkModels.Options(baseURL: proxy.baseURL)
         options.environment = Self.environment
@@ -154,6 +148,34 @@ struct LlamaServerEndToEndTests {
 }
 
 extension LlamaServerEndToEndTests {
+    /// What each test starts from: a temporary directory holding the scenario (and the server's log),
+    /// a server started there, and the proxy that keeps what was sent to it.
+    struct ProxiedServer {
+        let dir: String
+        let server: LlamaServer
+        let proxy: RecordingProxy
+
+        /// Proxy first, then the server (which writes its log into the directory), then the directory.
+        func tearDown() {
+            proxy.shutdown()
+            server.stop()
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+    }
+
+    static func startProxiedServer() async throws -> ProxiedServer {
+        let dir = try PalaverProcess.temporaryDirectory()
+        // Until the caller holds the setup and its tearDown, a failure here cleans up after itself.
+        var started = false
+        defer { if !started { try? FileManager.default.removeItem(atPath: dir) } }
+        try scenario.write(toFile: dir + "/llama-e2e.yaml", atomically: true, encoding: .utf8)
+        let server = try await LlamaServer(logDirectory: dir)
+        defer { if !started { server.stop() } }
+        let proxy = try RecordingProxy(upstreamPort: server.port)
+        started = true
+        return ProxiedServer(dir: dir, server: server, proxy: proxy)
+    }
+
     struct ChatRequest {
         var model: String
         var messages: [[String: String]]
