@@ -23,6 +23,36 @@ enum Fixtures {
         Message(id: id, step: 0, time: 0, sender: .user, recipients: .one(AgentID(0)), kind: kind, text: text)
     }
 
+    /// Records a run of the built-in scenario to `path`, driven step by step as the workbench drives it:
+    /// `intervene` acts before each step's turns (with the step, from 1), an agent taken over replies
+    /// `typed(step)`, the others answer with the offline model. Returns the events as they were written.
+    static func recordSteppedRun(to path: String, steps: Int, seed: UInt64? = nil,
+                                 typed: (Int) -> String = { "typed at step \($0)" },
+                                 intervene: (Engine, Int) -> Void) throws -> [Event] {
+        let info = Scenario.builtIn.sessionInfo(seed: seed, maxSteps: steps, speed: .fastest)
+        let writer = try SessionWriter(path: path)
+        let log = EventLog()
+        let engine = Engine(info: info, sink: EventFanout([writer, log]))
+        let model = OfflineModel(settings: info.offline)
+        engine.start(opening: Scenario.builtIn.openingMessages)
+        for step in 1...steps {
+            intervene(engine, step)
+            for turn in engine.beginStep() {
+                switch turn.kind {
+                case .human: engine.apply(.reply(turn.agent, text: typed(step)))
+                case .model(let request):
+                    let script = model.makeScript(for: request)
+                    for token in script.tokens { engine.streamToken(token, for: turn.agent) }
+                    engine.finishTurn(of: turn.agent, text: script.text, usage: script.usage)
+                }
+            }
+            engine.endStep()
+        }
+        engine.finish(.steps)
+        writer.close()
+        return log.events
+    }
+
     /// Completes every open model turn with a fixed reply.
     static func answerAll(_ engine: Engine, _ turns: [Turn], text: (AgentID) -> String = { "reply from \($0.index)" }) {
         for turn in turns {

@@ -72,13 +72,7 @@ import Testing
         // A parent run with the user stepping in, driven step by step.
         let parentPath = Self.path("steps-in")
         defer { try? FileManager.default.removeItem(atPath: parentPath) }
-        let info = Scenario.builtIn.sessionInfo(maxSteps: 14, speed: .fastest)
-        let writer = try SessionWriter(path: parentPath)
-        let log = EventLog()
-        let engine = Engine(info: info, sink: EventFanout([writer, log]))
-        let model = OfflineModel(settings: info.offline)
-        engine.start(opening: Scenario.builtIn.openingMessages)
-        for step in 1...14 {
+        let events = try Fixtures.recordSteppedRun(to: parentPath, steps: 14, typed: { "typed by a person at step \($0)" }) { engine, step in
             switch step {
             case 2: engine.apply(.inject(text: "Ravi, be specific.", from: .user, to: .one(AgentID(1))))
             case 3: engine.apply(.takeOver(AgentID(2)))
@@ -91,20 +85,8 @@ import Testing
             case 7: engine.apply(.handBack(AgentID(2)))
             default: break
             }
-            for turn in engine.beginStep() {
-                switch turn.kind {
-                case .human: engine.apply(.reply(turn.agent, text: "typed by a person at step \(step)"))
-                case .model(let request):
-                    let script = model.makeScript(for: request)
-                    for token in script.tokens { engine.streamToken(token, for: turn.agent) }
-                    engine.finishTurn(of: turn.agent, text: script.text, usage: script.usage)
-                }
-            }
-            engine.endStep()
         }
-        engine.finish(.steps)
-        writer.close()
-        let parent = log.events.map(\.withoutWallClock)
+        let parent = events.map(\.withoutWallClock)
         #expect(parent.contains { if case .messageSent(let m) = $0.body { return m.author == .person } else { return false } })
         for k in [1, 3, 5, 8] {
             let fork = try Self.fork(parentPath, at: k).map(\.withoutWallClock)

@@ -63,15 +63,8 @@ extension ProjectionAgreementTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/steps-in.jsonl"
-        var info = Scenario.builtIn.sessionInfo(maxSteps: 12, speed: .fastest)
-        info.seed = seed
-        let writer = try SessionWriter(path: path)
-        let log = EventLog()
-        let engine = Engine(info: info, sink: EventFanout([writer, log]))
-        let model = OfflineModel(settings: info.offline)
-        engine.start(opening: Scenario.builtIn.openingMessages)
         var injected = 0
-        for step in 1...12 {
+        let events = try Fixtures.recordSteppedRun(to: path, steps: 12, seed: seed) { engine, step in
             switch step {
             case 2:
                 engine.apply(.inject(text: "Ravi, be specific.", from: .user, to: .all))
@@ -88,28 +81,16 @@ extension ProjectionAgreementTests {
             case 8: engine.apply(.handBack(AgentID(2)))
             default: break
             }
-            for turn in engine.beginStep() {
-                switch turn.kind {
-                case .human: engine.apply(.reply(turn.agent, text: "typed at step \(step)"))
-                case .model(let request):
-                    let script = model.makeScript(for: request)
-                    for token in script.tokens { engine.streamToken(token, for: turn.agent) }
-                    engine.finishTurn(of: turn.agent, text: script.text, usage: script.usage)
-                }
-            }
-            engine.endStep()
         }
-        engine.finish(.steps)
-        writer.close()
 
         var live = Projection()
-        for event in log.events { live.apply(event) }
+        for event in events { live.apply(event) }
         #expect(live.log.contains { $0.edited && $0.originalText == "Ravi, be specific." && !$0.readBeforeEdit.isEmpty })
         #expect(live.log.contains { $0.dropped && !$0.droppedFor.isEmpty })
         #expect(live.log.contains { $0.message.author == .person })
         var reader = try SessionReader(path: path)
         let recorded = try reader.readAll()
-        #expect(recorded == log.events)
+        #expect(recorded == events)
         var file = Projection()
         for event in recorded { file.apply(event) }
         #expect(Fingerprint(file) == Fingerprint(live))

@@ -69,14 +69,8 @@ import Testing
 
     /// A parent run on the built-in scenario: a message to Otto is dropped after step 1 and restored after step 2.
     static func recordParent(to path: String) throws -> (events: [Event], id: Int) {
-        let info = Scenario.builtIn.sessionInfo(maxSteps: 8, speed: .fastest)
-        let writer = try SessionWriter(path: path)
-        let log = EventLog()
-        let engine = Engine(info: info, sink: EventFanout([writer, log]))
-        let model = OfflineModel(settings: info.offline)
-        engine.start(opening: Scenario.builtIn.openingMessages)
         var id = 0
-        for step in 1...8 {
+        let events = try Fixtures.recordSteppedRun(to: path, steps: 8) { engine, step in
             switch step {
             case 2:
                 engine.apply(.inject(text: "Otto, legal blocked Friday.", from: .user, to: .one(AgentID(3))))
@@ -85,17 +79,8 @@ import Testing
             case 3: engine.apply(.restore(messageID: id))
             default: break
             }
-            for turn in engine.beginStep() {
-                guard case .model(let request) = turn.kind else { continue }
-                let script = model.makeScript(for: request)
-                for token in script.tokens { engine.streamToken(token, for: turn.agent) }
-                engine.finishTurn(of: turn.agent, text: script.text, usage: script.usage)
-            }
-            engine.endStep()
         }
-        engine.finish(.steps)
-        writer.close()
-        return (log.events, id)
+        return (events, id)
     }
 
     @Test func aRestoredMessageReplaysAndForksExactly() throws {
