@@ -136,7 +136,7 @@ import Testing
         var search = CostTransferSearch(model: ExactSolverModel(problem: p, order: ExactSolverModel.minFillOrder(p)))
         search.run()
         #expect(search.rootBound <= optimum + 1e-9, "seed \(seed)")
-        #expect(abs(search.best - optimum) < 1e-9, "seed \(seed)")
+        #expect(abs(search.ledger.best - optimum) < 1e-9, "seed \(seed)")
     }
 
     /// Stopped by its time limit, it says so, and its bound is one: never above the best it found.

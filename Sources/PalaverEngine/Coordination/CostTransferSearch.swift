@@ -42,13 +42,7 @@ struct CostTransferSearch: BoundedSearch {
     var byVariable: [Int]
     private var depth = 0
 
-    var best = Double.infinity
-    var bestValues: [Int]
-    var nodes = 0
-    var deadline: Double?
-    var stopped = false
-    var progress: ((Int, Double, Double) -> Void)?
-    private var lastReport = MonotonicClock.seconds()
+    var ledger: SearchLedger
     /// c∅ after consistency at the root: no assignment costs less.
     private(set) var rootBound = 0.0
 
@@ -75,12 +69,12 @@ struct CostTransferSearch: BoundedSearch {
         floor = model.offset
         values = Array(repeating: 0, count: n)
         byVariable = Array(repeating: 0, count: n)
-        bestValues = values
+        ledger = SearchLedger(positions: n, clockEvery: 256)
     }
 
-    /// Searches for anything cheaper than `best`.
+    /// Searches for anything cheaper than `ledger.best`.
     mutating func run() {
-        guard propagate() else { rootBound = best; return }
+        guard propagate() else { rootBound = ledger.best; return }
         rootBound = floor
         search()
     }
@@ -174,12 +168,12 @@ struct CostTransferSearch: BoundedSearch {
                 for x in 0..<t.size[k] where t.alive[u + x] { t.cost[u + x] -= least }
             }
         }
-        if floor >= best - 1e-9 { return false }
+        if ledger.cannotBeat(floor) { return false }
         for k in 0..<n where !t.assigned[k] {
             let u = t.first[k]
             var left = 0, pruned = false
             for x in 0..<t.size[k] where t.alive[u + x] {
-                if floor + t.cost[u + x] >= best - 1e-9 { t.alive[u + x] = false; pruned = true } else { left += 1 }
+                if ledger.cannotBeat(floor + t.cost[u + x]) { t.alive[u + x] = false; pruned = true } else { left += 1 }
             }
             if left == 0 { return false }
             if pruned {
@@ -243,17 +237,12 @@ struct CostTransferSearch: BoundedSearch {
             unassignedIn[w] -= 1
             if unassignedIn[w] == 0 { floor += wide[w].cost(byVariable) }
         }
-        if floor >= best - 1e-9 { return false }
+        if ledger.cannotBeat(floor) { return false }
         return propagate()
     }
 
     private mutating func search() {
-        nodes += 1
-        if nodes & 0xFF == 0 {
-            let now = MonotonicClock.seconds()
-            if let deadline, now >= deadline { stopped = true; return }
-            if let progress, now - lastReport >= 1 { lastReport = now; progress(nodes, best, rootBound) }
-        }
+        guard ledger.visit(rootBound: rootBound) else { return }
         let t = t
         // Fewest values left; among those, the most costly to leave open: the mean cell of its tables to
         // unassigned neighbours plus the mean of its own costs (what its choice settles).
@@ -273,7 +262,7 @@ struct CostTransferSearch: BoundedSearch {
             if left < pickLeft || weight > pickWeight { pick = k; pickLeft = left; pickWeight = weight }
         }
         guard pick >= 0 else {
-            if floor < best - 1e-9 { best = floor; bestValues = values }
+            ledger.offer(floor, values)
             return
         }
         let u = t.first[pick]
@@ -285,11 +274,11 @@ struct CostTransferSearch: BoundedSearch {
         for (n, x) in options.enumerated() {
             if n > 0 { t.restore(level); floor = savedFloor }
             // Sorted: once one value cannot beat the best, none after it can.
-            if floor + t.cost[u + x] >= best - 1e-9 { break }
+            if ledger.cannotBeat(floor + t.cost[u + x]) { break }
             if assign(pick, x) { search() }
             t.assigned[pick] = false
             for w in wideAt[pick] { unassignedIn[w] += 1 }
-            if stopped { break }
+            if ledger.stopped { break }
         }
         t.restore(level)
         floor = savedFloor

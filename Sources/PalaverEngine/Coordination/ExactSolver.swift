@@ -58,21 +58,21 @@ public struct ExactSolver {
         var search: any BoundedSearch = method == .miniBucket || (method == .automatic && wide)
             ? MiniBucketSearch(model: model) : CostTransferSearch(model: model)
         if startsFromLocalSearch {
-            search.best = problem.internalCost(start) + 1e-7
-            search.bestValues = order.map { start[$0] }
+            search.ledger.best = problem.internalCost(start) + 1e-7
+            search.ledger.bestValues = order.map { start[$0] }
         }
-        search.deadline = timeout.map { started + $0 }
+        search.ledger.deadline = timeout.map { started + $0 }
         if let progress {
-            search.progress = { nodes, best, bound in
+            search.ledger.progress = { nodes, best, bound in
                 progress(Progress(nodes: nodes, seconds: MonotonicClock.seconds() - started, best: best, bound: bound))
             }
         }
         search.run()
         var assignment = Array(repeating: 0, count: order.count)
-        for (k, v) in order.enumerated() { assignment[v] = search.bestValues[k] }
+        for (k, v) in order.enumerated() { assignment[v] = search.ledger.bestValues[k] }
         let cost = problem.internalCost(assignment)
-        return Result(assignment: assignment, internalCost: cost, nodesExplored: search.nodes, optimal: !search.stopped,
-                      lowerBound: search.stopped ? min(cost, search.rootBound) : cost)
+        return Result(assignment: assignment, internalCost: cost, nodesExplored: search.ledger.nodes, optimal: !search.ledger.stopped,
+                      lowerBound: search.ledger.stopped ? min(cost, search.rootBound) : cost)
     }
 
     /// One-variable moves that lower the cost, until none does.
@@ -120,16 +120,10 @@ public struct ExactSolver {
 }
 
 /// What `ExactSolver` needs of a branch and bound: it searches below the root for
-/// anything cheaper than `best` (values by search position), and proves it.
+/// anything cheaper than `ledger.best` (values by search position), and proves it.
 protocol BoundedSearch {
-    var best: Double { get set }
-    var bestValues: [Int] { get set }
-    var deadline: Double? { get set }
-    /// Called about once a second with the nodes explored, the best cost so far and the root bound.
-    var progress: ((Int, Double, Double) -> Void)? { get set }
-    var nodes: Int { get }
-    /// True when the deadline stopped it.
-    var stopped: Bool { get }
+    /// The incumbent, the nodes explored, the deadline and the progress callback.
+    var ledger: SearchLedger { get set }
     /// No assignment costs less than this.
     var rootBound: Double { get }
     mutating func run()

@@ -34,14 +34,7 @@ struct MiniBucketSearch: BoundedSearch {
     var rootBound = 0.0
 
     var values: [Int]
-    var best = Double.infinity
-    var bestValues: [Int]
-    var nodes = 0
-    var deadline: Double?
-    var stopped = false
-    /// Called about once a second with the nodes explored, the best cost so far and the root bound.
-    var progress: ((Int, Double, Double) -> Void)?
-    private var lastReport = MonotonicClock.seconds()
+    var ledger: SearchLedger
 
     static let cellLimit = 60_000
 
@@ -112,23 +105,18 @@ struct MiniBucketSearch: BoundedSearch {
         }
         rootBound = constant
         values = Array(repeating: 0, count: n)
-        bestValues = values
+        ledger = SearchLedger(positions: n, clockEvery: 4096)
     }
 
-    /// Searches below the root for anything cheaper than `best`.
+    /// Searches below the root for anything cheaper than `ledger.best`.
     mutating func run() {
-        if rootBound < best - 1e-9 { search(0, rootBound) }
+        if !ledger.cannotBeat(rootBound) { search(0, rootBound) }
     }
 
     private mutating func search(_ p: Int, _ f: Double) {
-        nodes += 1
-        if nodes & 0xFFF == 0 {
-            let now = MonotonicClock.seconds()
-            if let deadline, now >= deadline { stopped = true; return }
-            if let progress, now - lastReport >= 1 { lastReport = now; progress(nodes, best, rootBound) }
-        }
+        guard ledger.visit(rootBound: rootBound) else { return }
         if p == n {
-            if f < best - 1e-9 { best = f; bestValues = values }
+            ledger.offer(f, values)
             return
         }
         var options: [(Double, Int)] = []
@@ -143,10 +131,10 @@ struct MiniBucketSearch: BoundedSearch {
         options.sort { $0.0 < $1.0 }
         for (delta, x) in options {
             // Sorted: once one value cannot beat the best, none after it can.
-            if f + delta >= best - 1e-9 { break }
+            if ledger.cannotBeat(f + delta) { break }
             values[p] = x
             search(p + 1, f + delta)
-            if stopped { return }
+            if ledger.stopped { return }
         }
     }
 }
