@@ -85,4 +85,18 @@ import Testing
             #expect(fast.cells == characters.cells, "\(text.debugDescription) at \(x), edge \(edge)")
         }
     }
+
+    @Test func clustersOfSeveralScalarsReadBackWholeAndCompareByCharacter() {
+        let family: Character = "👩\u{200D}👩\u{200D}👧", thumb: Character = "👍\u{1F3FD}", accented: Character = "e\u{301}"
+        var buffer = Buffer(width: 12, height: 1)
+        buffer.write("\(family)\(thumb)\(accented)x", x: 0, y: 0, style: .plain)
+        #expect(buffer[0, 0].character == family)
+        #expect(buffer[2, 0].character == thumb)
+        #expect(buffer[4, 0].character == accented)
+        #expect(buffer[5, 0].character == "x")
+        // The same cluster written again is the same cell; a different one is not.
+        #expect(Cell(family, width: 2) == buffer[0, 0])
+        #expect(Cell(thumb, width: 2) != buffer[0, 0])
+        #expect(buffer.text == "\(family)\(thumb)\(accented)x")
+    }
 }

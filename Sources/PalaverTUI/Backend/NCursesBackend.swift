@@ -89,7 +89,7 @@ public final class NCursesBackend: Backend {
                     let cell = run.cells[i]
                     // Continuation cells are covered by their wide character.
                     if cell.isContinuation { i += 1; continue }
-                    if NCursesBackend.libcWidth(of: cell.character) != Int(cell.width) {
+                    if NCursesBackend.libcWidth(of: cell) != Int(cell.width) {
                         guard scratch.isEmpty else { break }
                         startX = run.x + i
                         appendStandIn(for: cell)
@@ -97,7 +97,11 @@ public final class NCursesBackend: Backend {
                         break
                     }
                     if startX == nil { startX = run.x + i }
-                    for scalar in cell.character.unicodeScalars { scratch.append(wchar_t(bitPattern: scalar.value)) }
+                    if let scalar = cell.scalar {
+                        scratch.append(wchar_t(bitPattern: scalar))
+                    } else {
+                        for scalar in cell.character.unicodeScalars { scratch.append(wchar_t(bitPattern: scalar.value)) }
+                    }
                     i += 1
                 }
                 guard let startX, !scratch.isEmpty else { continue }
@@ -108,6 +112,13 @@ public final class NCursesBackend: Backend {
                 }
             }
         }
+    }
+
+    /// Columns libc gives a cell's character; -1 for one it cannot print.
+    static func libcWidth(of cell: Cell) -> Int {
+        guard let scalar = cell.scalar else { return libcWidth(of: cell.character) }
+        if scalar < 0x80 { return scalar >= 0x20 && scalar < 0x7F ? 1 : -1 }
+        return Int(wcwidth(wchar_t(bitPattern: scalar)))
     }
 
     /// Columns libc gives a character (the sum over its scalars); -1 for one it cannot print.

@@ -1,24 +1,5 @@
 import PalaverEngine
 
-/// One terminal cell: a character (a whole grapheme) and its style. A wide
-/// character fills its cell and the next, which holds an empty continuation.
-public struct Cell: Hashable, Sendable {
-    public var character: Character
-    /// Columns the character takes: 1, 2, or 0 for the right half of a wide character.
-    public var width: UInt8
-    public var style: Style
-
-    public init(_ character: Character = " ", width: UInt8 = 1, style: Style = .plain) {
-        self.character = character
-        self.width = width
-        self.style = style
-    }
-
-    public static let blank = Cell()
-    static func continuation(_ style: Style) -> Cell { Cell(" ", width: 0, style: style) }
-    public var isContinuation: Bool { width == 0 }
-}
-
 /// A rectangle on the screen.
 public struct Rect: Hashable, Sendable {
     public var x: Int, y: Int, width: Int, height: Int
@@ -98,6 +79,12 @@ public struct Buffer: Sendable, Equatable {
         put(Cell(character, width: 1, style: style), x: x, y: y)
     }
 
+    /// Puts one narrow scalar (a border, a mark) at (x, y), if it is on the buffer.
+    public mutating func set(scalar: Unicode.Scalar, x: Int, y: Int, style: Style) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        put(Cell(scalar: scalar.value, style: style), x: x, y: y)
+    }
+
     /// Writes text from (x, y), no further than `limit` (the right edge of the
     /// widget's area). Text cut at the edge ends in "…", so a cut never reads
     /// as whole. Wide characters that would straddle the edge are left out.
@@ -123,7 +110,7 @@ public struct Buffer: Sendable, Equatable {
                 // The last column written (or the one left free) says the text goes on.
                 let mark = col < edge ? col : col - 1
                 if mark >= max(0, x) {
-                    put(Cell("…", width: 1, style: style), x: mark, y: y)
+                    put(Cell(scalar: 0x2026, style: style), x: mark, y: y)
                     col = mark + 1
                 }
                 break
@@ -145,12 +132,12 @@ public struct Buffer: Sendable, Equatable {
             if col + 1 > edge {
                 let mark = col - 1
                 if mark >= max(0, x) {
-                    put(Cell("…", width: 1, style: style), x: mark, y: y)
+                    put(Cell(scalar: 0x2026, style: style), x: mark, y: y)
                     col = mark + 1
                 }
                 break
             }
-            if col >= 0 { put(Cell(Character(Unicode.Scalar(byte)), width: 1, style: style), x: col, y: y) }
+            if col >= 0 { put(Cell(scalar: UInt32(byte), style: style), x: col, y: y) }
             col += 1
         }
         return col
@@ -164,10 +151,10 @@ public struct Buffer: Sendable, Equatable {
         var cell = cell
         if cell.style.background == .default { cell.style.background = cells[i].style.background }
         if cells[i].isContinuation, x > 0, cells[i - 1].width == 2 {
-            cells[i - 1] = Cell(" ", style: cells[i - 1].style)
+            cells[i - 1] = Cell(scalar: 0x20, style: cells[i - 1].style)
         }
         if cells[i].width == 2, x + 1 < width, cell.width != 2 {
-            cells[i + 1] = Cell(" ", style: cells[i + 1].style)
+            cells[i + 1] = Cell(scalar: 0x20, style: cells[i + 1].style)
         }
         cells[i] = cell
     }

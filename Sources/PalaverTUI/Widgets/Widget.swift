@@ -29,21 +29,21 @@ public struct Block: Widget {
 
     public func render(in area: Rect, buffer: inout Buffer) {
         guard area.width >= 2, area.height >= 2 else { return }
-        let (h, v, tl, tr, bl, br): (Character, Character, Character, Character, Character, Character) =
+        let (h, v, tl, tr, bl, br): (Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar) =
             focused ? ("━", "┃", "┏", "┓", "┗", "┛") : ("─", "│", "╭", "╮", "╰", "╯")
         let right = area.maxX - 1, bottom = area.maxY - 1
         for x in area.x...right {
-            buffer.set(h, x: x, y: area.y, style: borderStyle)
-            buffer.set(h, x: x, y: bottom, style: borderStyle)
+            buffer.set(scalar: h, x: x, y: area.y, style: borderStyle)
+            buffer.set(scalar: h, x: x, y: bottom, style: borderStyle)
         }
         for y in area.y...bottom {
-            buffer.set(v, x: area.x, y: y, style: borderStyle)
-            buffer.set(v, x: right, y: y, style: borderStyle)
+            buffer.set(scalar: v, x: area.x, y: y, style: borderStyle)
+            buffer.set(scalar: v, x: right, y: y, style: borderStyle)
         }
-        buffer.set(tl, x: area.x, y: area.y, style: borderStyle)
-        buffer.set(tr, x: right, y: area.y, style: borderStyle)
-        buffer.set(bl, x: area.x, y: bottom, style: borderStyle)
-        buffer.set(br, x: right, y: bottom, style: borderStyle)
+        buffer.set(scalar: tl, x: area.x, y: area.y, style: borderStyle)
+        buffer.set(scalar: tr, x: right, y: area.y, style: borderStyle)
+        buffer.set(scalar: bl, x: area.x, y: bottom, style: borderStyle)
+        buffer.set(scalar: br, x: right, y: bottom, style: borderStyle)
         let room = area.width - 4
         guard room > 0 else { return }
         var noteText = ""
