@@ -100,3 +100,27 @@ import Testing
         #expect(buffer.text == "\(family)\(thumb)\(accented)x")
     }
 }
+
+@Suite struct StandaloneScalarTextTests {
+    /// Text of scalars that are characters on their own takes a path without grapheme breaking;
+    /// it must give the same cells, end column and width as the character-by-character path.
+    @Test func textOfStandaloneScalarsIsWrittenAndMeasuredAsCharactersAre() {
+        var random = SeededGenerator(seed: 29)
+        let alphabet: [String] = ["a", " ", "·", "●", "→", "中", "文", "é", "Ж", "─", "⠋", "✅", "한", "。", "…", "\u{AD}", "½"]
+        // Scalars that join their neighbours: text holding one falls back to the character path.
+        let joiners: [String] = ["e\u{301}", "👍\u{1F3FD}", "👩\u{200D}👧", "\u{1F1E9}\u{1F1EA}", "☀\u{FE0F}", "\u{1100}\u{1161}"]
+        for round in 0..<3_000 {
+            var pieces = (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            if round % 4 == 0 { pieces.insert(joiners.randomElement(using: &random)!, at: Int.random(in: 0...pieces.count, using: &random)) }
+            let text = pieces.joined()
+            let x = Int.random(in: -3...9, using: &random), edge = Int.random(in: 0...12, using: &random)
+            var fast = Buffer(width: 12, height: 1), characters = fast
+            fast.write("中文", x: 4, y: 0, style: .plain)
+            characters.write("中文", x: 4, y: 0, style: .plain)
+            let end = fast.write(text, x: x, y: 0, style: .plain, limit: edge)
+            #expect(end == characters.writeCharacters(text, x: x, y: 0, style: .plain, edge: min(edge, 12)))
+            #expect(fast.cells == characters.cells, "\(text.debugDescription) at \(x), edge \(edge)")
+            #expect(DisplayWidth.of(text) == text.reduce(0) { $0 + DisplayWidth.of($1) }, "\(text.debugDescription)")
+        }
+    }
+}

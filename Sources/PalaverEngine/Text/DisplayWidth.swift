@@ -20,7 +20,38 @@ public enum DisplayWidth {
         return of(first)
     }
 
+    /// Widths of the Basic Multilingual Plane, worked out once, so measuring
+    /// text of any script is a lookup rather than a Unicode property query.
+    private static let basicPlaneWidths: [Int8] = (0..<0x10000).map { v in
+        Unicode.Scalar(UInt32(v)).map { Int8(computedWidth(of: $0)) } ?? 0
+    }
+
+    @inline(__always)
     public static func of(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x80 { return v < 0x20 || v == 0x7F ? 0 : 1 }
+        if v < 0x10000 { return Int(basicPlaneWidths[Int(v)]) }
+        return computedWidth(of: scalar)
+    }
+
+    /// A scalar that is a whole character whatever stands beside it: printable,
+    /// and not a mark, joiner, selector, modifier, regional indicator, jamo or
+    /// format character. Text made only of these needs no grapheme breaking:
+    /// each scalar is one character (Latin, Greek, Cyrillic, punctuation,
+    /// arrows, box drawing, symbols, braille, CJK, kana, Hangul syllables).
+    @inline(__always)
+    public static func standsAlone(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x20...0x7E, 0xA0...0x2FF, 0x370...0x482, 0x48A...0x52F, 0x2010...0x2027, 0x2030...0x205E,
+             0x2070...0x20CF, 0x2100...0x2BFF, 0x3000...0x3029, 0x3030...0x303F, 0x3041...0x3096,
+             0x309B...0x30FF, 0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xFF01...0xFF60:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func computedWidth(of scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
         if v < 0x300 { return 1 }
@@ -48,6 +79,16 @@ public enum DisplayWidth {
     }
 
     public static func of(_ text: String) -> Int {
+        var total = 0
+        // Nearly all text is made of scalars that are characters on their own: no grapheme breaking needed.
+        for scalar in text.unicodeScalars {
+            guard standsAlone(scalar.value) else { return ofCharacters(text) }
+            total += of(scalar)
+        }
+        return total
+    }
+
+    static func ofCharacters(_ text: String) -> Int {
         var total = 0
         for ch in text { total += of(ch) }
         return total

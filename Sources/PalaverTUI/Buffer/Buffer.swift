@@ -98,7 +98,34 @@ public struct Buffer: Sendable, Equatable {
            let end {
             return end
         }
+        if let end = writeStandaloneScalars(text, x: x, y: y, style: style, edge: edge) { return end }
         return writeCharacters(text, x: x, y: y, style: style, edge: edge)
+    }
+
+    /// `write` for text whose every scalar is a character on its own (`DisplayWidth.standsAlone`): a cell per
+    /// scalar, with no grapheme breaking; nil for any other text. The same cells as `writeCharacters`.
+    mutating func writeStandaloneScalars(_ text: some StringProtocol, x: Int, y: Int, style: Style, edge: Int) -> Int? {
+        let scalars = text.unicodeScalars
+        for scalar in scalars where !DisplayWidth.standsAlone(scalar.value) { return nil }
+        var col = x
+        for scalar in scalars {
+            let w = DisplayWidth.of(scalar)
+            if w == 0 { continue }
+            if col + w > edge {
+                let mark = col < edge ? col : col - 1
+                if mark >= max(0, x) {
+                    put(Cell(scalar: 0x2026, style: style), x: mark, y: y)
+                    col = mark + 1
+                }
+                break
+            }
+            if col >= 0 {
+                put(Cell(scalar: scalar.value, width: UInt8(w), style: style), x: col, y: y)
+                if w == 2 { put(.continuation(style), x: col + 1, y: y) }
+            }
+            col += w
+        }
+        return col
     }
 
     mutating func writeCharacters(_ text: some StringProtocol, x: Int, y: Int, style: Style, edge: Int) -> Int {

@@ -56,8 +56,8 @@ enum GraphemeTable {
     private static let table = Mutex(Table())
 
     static func glyph(for character: Character) -> UInt32 {
-        let scalars = character.unicodeScalars
-        if scalars.count == 1, let only = scalars.first { return only.value }
+        // One scalar when its UTF-8 is all of the character's (cheaper than counting scalars).
+        if let first = character.unicodeScalars.first, UTF8.width(first) == character.utf8.count { return first.value }
         return table.withLock { table in
             if let index = table.indices[character] { return clusterFlag | index }
             guard table.characters.count < capacity else { return replacement }
