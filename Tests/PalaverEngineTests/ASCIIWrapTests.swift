@@ -18,6 +18,7 @@ import Testing
             let fast = copy.withUTF8 { DisplayWidth.wrapPrintableASCII($0, to: columns) }
             #expect(fast != nil)
             #expect(fast == DisplayWidth.wrapCharacters(text, to: columns), "\(columns) columns: \(text.debugDescription)")
+            #expect(DisplayWidth.lineCount(text, to: columns) == fast?.count)
         }
     }
 
@@ -38,6 +39,23 @@ import Testing
             let text = (0..<count).map { _ in pieces.randomElement(using: &random)! }.joined()
             let columns = Int.random(in: 1...24, using: &random)
             #expect(DisplayWidth.wrap(text, to: columns, endingWith: "▍") == DisplayWidth.wrapCharacters(text + "▍", to: columns),
+                    "\(columns) columns: \(text.debugDescription)")
+        }
+    }
+
+    @Test func textOfStandaloneScalarsWrapsAsCharactersDo() {
+        var random = SeededGenerator(seed: 13)
+        // CJK (which breaks anywhere), its closing punctuation (which never starts a line), accented and
+        // wide letters, symbols, spaces and line feeds; plus, now and then, a scalar that joins its neighbour.
+        let pieces = [" ", "  ", "a", "word", "中", "文字", "。", "，", "」", "）", "é", "Жук", "→", "●", "½", "한국",
+                      "\n", "ｗｉｄｅ", String(repeating: "ü", count: 13)]
+        let joiners = ["e\u{301}", "👍\u{1F3FD}", "☀\u{FE0F}", "\r\n"]
+        for round in 0..<3_000 {
+            var parts = (0..<Int.random(in: 0...30, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+            if round % 5 == 0 { parts.append(joiners.randomElement(using: &random)!) }
+            let text = parts.joined()
+            let columns = Int.random(in: 1...24, using: &random)
+            #expect(DisplayWidth.wrap(text, to: columns) == DisplayWidth.wrapCharacters(text, to: columns),
                     "\(columns) columns: \(text.debugDescription)")
         }
     }

@@ -21,12 +21,30 @@ extension DisplayWidth {
     /// words are a space and what follows it up to the next space, a line
     /// is always one run of the text, so it is kept as a range of bytes.
     static func wrapPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>, to columns: Int) -> [String]? {
-        let space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
-        for byte in bytes where byte != newline && !(0x20...0x7E).contains(byte) { return nil }
-        func text(_ start: Int, _ end: Int) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        }
         var lines: [String] = []
+        let plain = breakPrintableASCII(bytes, to: columns) { start, end in
+            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+        }
+        return plain ? lines : nil
+    }
+
+    /// How many lines `wrap` gives, without making them.
+    public static func lineCount(_ text: String, to columns: Int) -> Int {
+        guard columns > 0 else { return 0 }
+        var copy = text
+        let count = copy.withUTF8 { bytes -> Int? in
+            var count = 0
+            return breakPrintableASCII(bytes, to: columns) { _, _ in count += 1 } ? count : nil
+        }
+        return count ?? wrap(text, to: columns).count
+    }
+
+    /// The lines of printable ASCII text, each handed to `line` as a range of bytes; false
+    /// (and no line) for text with any other byte.
+    private static func breakPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>, to columns: Int,
+                                            line text: (_ start: Int, _ end: Int) -> Void) -> Bool {
+        let space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
+        for byte in bytes where byte != newline && !(0x20...0x7E).contains(byte) { return false }
         var paragraphStart = 0
         while true {
             var paragraphEnd = paragraphStart
@@ -44,12 +62,12 @@ extension DisplayWidth {
                     var start = lineStart, end = lineEnd
                     while start < end && bytes[start] == space { start += 1 }
                     while end > start && bytes[end - 1] == space { end -= 1 }
-                    lines.append(text(start, end))
+                    text(start, end)
                 }
                 // The word starts the next line without its space; one longer than the line is cut.
                 var restStart = bytes[wordStart] == space ? wordStart + 1 : wordStart
                 while wordEnd - restStart > columns {
-                    lines.append(text(restStart, restStart + columns))
+                    text(restStart, restStart + columns)
                     restStart += columns
                 }
                 lineStart = restStart
@@ -57,8 +75,8 @@ extension DisplayWidth {
             }
             for i in paragraphStart..<paragraphEnd where bytes[i] == space { flushWord(endingAt: i) }
             flushWord(endingAt: paragraphEnd)
-            lines.append(text(lineStart < lineEnd && bytes[lineStart] == space ? lineStart + 1 : lineStart, lineEnd))
-            guard paragraphEnd < bytes.count else { return lines }
+            text(lineStart < lineEnd && bytes[lineStart] == space ? lineStart + 1 : lineStart, lineEnd)
+            guard paragraphEnd < bytes.count else { return true }
             paragraphStart = paragraphEnd + 1
         }
     }

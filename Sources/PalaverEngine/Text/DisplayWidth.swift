@@ -123,8 +123,6 @@ public enum DisplayWidth {
         return String(s)
     }
 
-    static let closingPunctuation: Set<Character> = ["。", "，", "、", "？", "！", "；", "：", "）", "」", "』", "》", "】"]
-
     /// Breaks text into lines of at most `columns`, at spaces where it can,
     /// inside words (or between CJK characters) where it must.
     public static func wrap(_ text: String, to columns: Int) -> [String] {
@@ -132,66 +130,14 @@ public enum DisplayWidth {
         // Most text (and every stream of tokens) is plain ASCII: one column per byte.
         var copy = text
         if let lines = copy.withUTF8({ wrapPrintableASCII($0, to: columns) }) { return lines }
+        // Most of the rest is made of scalars that are characters on their own: no grapheme breaking needed.
+        if text.unicodeScalars.allSatisfy({ standsAlone($0.value) || $0.value == 0x0A }) {
+            return wrapParagraphs(text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false), to: columns)
+        }
         return wrapCharacters(text, to: columns)
     }
 
     static func wrapCharacters(_ text: String, to columns: Int) -> [String] {
-        var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
-            var lineWidth = 0
-            var word = ""
-            var wordWidth = 0
-            func flushWord() {
-                if word.isEmpty { return }
-                if lineWidth + wordWidth <= columns {
-                    line += word
-                    lineWidth += wordWidth
-                } else {
-                    if !line.isEmpty { lines.append(trimmed(line)) }
-                    // A word longer than the line is broken across lines. Its width is
-                    // known and kept up to date, so a 1 MB word costs one pass, not one per line.
-                    var rest = word.drop { $0 == " " }
-                    var restWidth = wordWidth - (word.hasPrefix(" ") ? 1 : 0)
-                    while restWidth > columns {
-                        let (head, headWidth) = prefix(rest, fitting: columns)
-                        if head.isEmpty { break }
-                        lines.append(String(head))
-                        rest = rest[head.endIndex...]
-                        restWidth -= headWidth
-                    }
-                    line = String(rest)
-                    lineWidth = restWidth
-                }
-                word = ""
-                wordWidth = 0
-            }
-            for ch in paragraph {
-                let w = of(ch)
-                if ch == " " {
-                    flushWord()
-                    word = " "
-                    wordWidth = 1
-                } else if w == 2 && closingPunctuation.contains(ch) && lineWidth + wordWidth + w > columns && word.isEmpty && !line.isEmpty {
-                    // CJK closing punctuation never starts a line: take the character before it along.
-                    let last = line.removeLast()
-                    lines.append(line)
-                    line = String(last) + String(ch)
-                    lineWidth = of(last) + w
-                } else if w == 2 {
-                    // Wide characters may break anywhere.
-                    flushWord()
-                    word = String(ch)
-                    wordWidth = 2
-                    flushWord()
-                } else {
-                    word.append(ch)
-                    wordWidth += w
-                }
-            }
-            flushWord()
-            lines.append(line.hasPrefix(" ") ? String(line.dropFirst()) : line)
-        }
-        return lines
+        wrapParagraphs(text.split(separator: "\n", omittingEmptySubsequences: false), to: columns)
     }
 }

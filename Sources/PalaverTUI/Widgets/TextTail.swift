@@ -33,11 +33,11 @@ enum TextTail {
             lines[0] = "…" + lines[0].dropFirst()
             return lines
         }
-        // Later starts wrap to fewer lines: find the earliest that fits.
+        // Later starts wrap to fewer lines: find the earliest that fits (counting lines, not making them).
         var low = 0, high = starts.count
         while low < high {
             let mid = (low + high) / 2
-            if wrapped(from: starts[mid]).count <= rows { high = mid } else { low = mid + 1 }
+            if DisplayWidth.lineCount("x " + text[starts[mid]...], to: width) <= rows { high = mid } else { low = mid + 1 }
         }
         guard low < starts.count else {
             // A single word longer than the room: its end, marked.
@@ -65,14 +65,25 @@ enum TextTail {
     /// or a line break, or at any wide (CJK) character but closing punctuation, which may not start a line.
     static func starts(in window: Substring, after previous: Character) -> [String.Index] {
         var starts: [String.Index] = []
-        let bytes = window.utf8
-        if bytes.allSatisfy({ (0x20...0x7E).contains($0) }) {
+        let plain = window.utf8.withContiguousStorageIfAvailable { bytes -> [Int]? in
+            guard bytes.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
             // Printable ASCII, as streams mostly are: each byte a character of one column.
+            var offsets: [Int] = []
             var afterBreak = previous == " " || previous == "\n"
-            for i in bytes.indices {
-                let isSpace = bytes[i] == 0x20
-                if !isSpace && afterBreak { starts.append(i) }
+            for (offset, byte) in bytes.enumerated() {
+                let isSpace = byte == 0x20
+                if !isSpace && afterBreak { offsets.append(offset) }
                 afterBreak = isSpace
+            }
+            return offsets
+        }
+        if let offsets = plain ?? nil {
+            var index = window.startIndex, at = 0
+            starts.reserveCapacity(offsets.count)
+            for offset in offsets {
+                index = window.utf8.index(index, offsetBy: offset - at)
+                at = offset
+                starts.append(index)
             }
             return starts
         }
