@@ -82,7 +82,7 @@ public struct Buffer: Sendable, Equatable {
     /// Puts one narrow scalar (a border, a mark) at (x, y), if it is on the buffer.
     public mutating func set(scalar: Unicode.Scalar, x: Int, y: Int, style: Style) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
-        put(Cell(scalar: scalar.value, style: style), x: x, y: y)
+        put(Cell(glyph: scalar.value, style: style), x: x, y: y)
     }
 
     /// Writes text from (x, y), no further than `limit` (the right edge of the
@@ -107,81 +107,67 @@ public struct Buffer: Sendable, Equatable {
     mutating func writeStandaloneScalars(_ text: some StringProtocol, x: Int, y: Int, style: Style, edge: Int) -> Int? {
         let scalars = text.unicodeScalars
         for scalar in scalars where !DisplayWidth.standsAlone(scalar.value) { return nil }
-        var col = x
-        for scalar in scalars {
-            let w = DisplayWidth.of(scalar)
-            if w == 0 { continue }
-            if col + w > edge {
-                let mark = col < edge ? col : col - 1
-                if mark >= max(0, x) {
-                    put(Cell(scalar: 0x2026, style: style), x: mark, y: y)
-                    col = mark + 1
-                }
-                break
-            }
-            if col >= 0 {
-                put(Cell(scalar: scalar.value, width: UInt8(w), style: style), x: col, y: y)
-                if w == 2 { put(.continuation(style), x: col + 1, y: y) }
-            }
-            col += w
-        }
-        return col
+        return place(scalars, x: x, y: y, style: style, edge: edge) { ($0.value, DisplayWidth.of($0)) }
     }
 
     mutating func writeCharacters(_ text: some StringProtocol, x: Int, y: Int, style: Style, edge: Int) -> Int {
-        var col = x
-        for ch in text {
-            let w = DisplayWidth.of(ch)
-            if w == 0 { continue }
-            if col + w > edge {
-                // The last column written (or the one left free) says the text goes on.
-                let mark = col < edge ? col : col - 1
-                if mark >= max(0, x) {
-                    put(Cell(scalar: 0x2026, style: style), x: mark, y: y)
-                    col = mark + 1
-                }
-                break
-            }
-            if col >= 0 {
-                put(Cell(ch, width: UInt8(w), style: style), x: col, y: y)
-                if w == 2 { put(.continuation(style), x: col + 1, y: y) }
-            }
-            col += w
-        }
-        return col
+        place(text, x: x, y: y, style: style, edge: edge) { (GraphemeTable.glyph(for: $0), DisplayWidth.of($0)) }
     }
 
     /// `write` for printable ASCII (most text): a character of one column per byte; nil for any other text.
     private mutating func writePrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, style: Style, edge: Int) -> Int? {
         for byte in bytes where !(0x20...0x7E).contains(byte) { return nil }
-        var col = x
-        for byte in bytes {
-            if col + 1 > edge {
-                let mark = col - 1
-                if mark >= max(0, x) {
-                    put(Cell(scalar: 0x2026, style: style), x: mark, y: y)
-                    col = mark + 1
+        return place(bytes, x: x, y: y, style: style, edge: edge) { (UInt32($0), 1) }
+    }
+
+    /// Places characters from column `x` (each given as its glyph and width), skipping those of no width.
+    /// Text cut at `edge` ends in "…" in the last column written (or the one left free).
+    @inline(__always)
+    private mutating func place<Units: Sequence>(_ units: Units, x: Int, y: Int, style: Style, edge: Int,
+                                                 glyph: (Units.Element) -> (UInt32, Int)) -> Int {
+        let width = width
+        return cells.withUnsafeMutableBufferPointer { cells in
+            var col = x
+            for unit in units {
+                let (code, w) = glyph(unit)
+                if w == 0 { continue }
+                if col + w > edge {
+                    let mark = col < edge ? col : col - 1
+                    if mark >= max(0, x) {
+                        Buffer.put(Cell(glyph: 0x2026, style: style), x: mark, y: y, width: width, in: cells)
+                        col = mark + 1
+                    }
+                    break
                 }
-                break
+                if col >= 0 {
+                    Buffer.put(Cell(glyph: code, width: UInt8(w), style: style), x: col, y: y, width: width, in: cells)
+                    if w == 2 { Buffer.put(.continuation(style), x: col + 1, y: y, width: width, in: cells) }
+                }
+                col += w
             }
-            if col >= 0 { put(Cell(scalar: UInt32(byte), style: style), x: col, y: y) }
-            col += 1
+            return col
         }
-        return col
     }
 
     /// Places a cell, repairing any wide character it cuts in half. A cell
     /// that names no background keeps the one under it, so text drawn on a
     /// theme's background (or a panel's) never shows the terminal's own.
     private mutating func put(_ cell: Cell, x: Int, y: Int) {
+        let width = width
+        cells.withUnsafeMutableBufferPointer { Buffer.put(cell, x: x, y: y, width: width, in: $0) }
+    }
+
+    /// `put` on the cells' memory, for loops that place many (one uniqueness check, no bounds checks).
+    @inline(__always)
+    private static func put(_ cell: Cell, x: Int, y: Int, width: Int, in cells: UnsafeMutableBufferPointer<Cell>) {
         let i = y * width + x
         var cell = cell
         if cell.style.background == .default { cell.style.background = cells[i].style.background }
         if cells[i].isContinuation, x > 0, cells[i - 1].width == 2 {
-            cells[i - 1] = Cell(scalar: 0x20, style: cells[i - 1].style)
+            cells[i - 1] = Cell(glyph: 0x20, style: cells[i - 1].style)
         }
         if cells[i].width == 2, x + 1 < width, cell.width != 2 {
-            cells[i + 1] = Cell(scalar: 0x20, style: cells[i + 1].style)
+            cells[i + 1] = Cell(glyph: 0x20, style: cells[i + 1].style)
         }
         cells[i] = cell
     }

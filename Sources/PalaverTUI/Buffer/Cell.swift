@@ -20,15 +20,16 @@ public struct Cell: Hashable, Sendable {
         self.style = style
     }
 
-    /// A cell for one scalar (ASCII text, borders, marks), without making a `Character`.
-    init(scalar: UInt32, width: UInt8 = 1, style: Style) {
-        self.glyph = scalar
+    /// A cell from a glyph: a scalar's value (ASCII text, borders, marks), without making a `Character`,
+    /// or a cluster's code from `GraphemeTable.glyph(for:)`.
+    init(glyph: UInt32, width: UInt8 = 1, style: Style) {
+        self.glyph = glyph
         self.width = width
         self.style = style
     }
 
     public static let blank = Cell()
-    static func continuation(_ style: Style) -> Cell { Cell(scalar: 0x20, width: 0, style: style) }
+    static func continuation(_ style: Style) -> Cell { Cell(glyph: 0x20, width: 0, style: style) }
     public var isContinuation: Bool { width == 0 }
 
     public var character: Character {

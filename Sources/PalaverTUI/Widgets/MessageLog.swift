@@ -28,7 +28,8 @@ struct MessageLog: Widget {
     static let shownCharacters = 16_384
 
     static func shown(_ text: String) -> String {
-        guard let cut = text.index(text.startIndex, offsetBy: shownCharacters, limitedBy: text.endIndex), cut < text.endIndex else {
+        // No more bytes than that is no more characters: nothing to count.
+        guard text.utf8.count > shownCharacters, let cut = text.index(text.startIndex, offsetBy: shownCharacters, limitedBy: text.endIndex), cut < text.endIndex else {
             return text
         }
         let rest = text.utf8.count - text[..<cut].utf8.count
