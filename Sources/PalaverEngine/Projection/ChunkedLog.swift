@@ -16,6 +16,28 @@ public struct ChunkedArray<Element: Sendable>: RandomAccessCollection, MutableCo
         set { chunks[position / Self.chunkSize][position % Self.chunkSize] = newValue }
     }
 
+    /// The positions in `range` whose element passes `test`, read chunk by chunk (no element copied out).
+    public func positions(in range: Range<Int>, where test: (Element) -> Bool) -> [Int] {
+        var found: [Int] = []
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let chunk = position / Self.chunkSize, offset = position % Self.chunkSize
+            let end = Swift.min(Self.chunkSize, offset + range.upperBound - position)
+            chunks[chunk].withUnsafeBufferPointer { elements in
+                for i in offset..<end where test(elements[i]) { found.append(chunk * Self.chunkSize + i) }
+            }
+            position += end - offset
+        }
+        return found
+    }
+
+    /// Those of `positions` whose element passes `test`, in order.
+    public func positions(among positions: [Int], where test: (Element) -> Bool) -> [Int] {
+        positions.filter { position in
+            chunks[position / Self.chunkSize].withUnsafeBufferPointer { test($0[position % Self.chunkSize]) }
+        }
+    }
+
     public mutating func append(_ entry: Element) {
         if count % Self.chunkSize == 0 {
             var chunk: [Element] = []

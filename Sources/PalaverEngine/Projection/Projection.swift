@@ -18,6 +18,8 @@ public struct Projection: Sendable {
     public private(set) var speed: Speed = .factor(1)
     public private(set) var ended: Summary?
     public private(set) var eventCount = 0
+    /// How many times a message's text was edited: what a filter matched may have changed.
+    public private(set) var editCount = 0
     public private(set) var totalTokens = 0
     /// Dollars spent so far, for models with a price in the scenario.
     public private(set) var totalCost: Double = 0
@@ -99,6 +101,7 @@ public struct Projection: Sendable {
                 log[i].readBeforeEdit = log[i].readBy
                 log[i].message = log[i].message.withText(text)
                 log[i].edited = true
+                editCount += 1
             }
         case .dropped(let id, let from):
             if let i = logPosition(of: id) {

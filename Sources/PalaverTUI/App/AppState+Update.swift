@@ -6,6 +6,12 @@ extension AppState {
     /// The one way in: everything the loop hears goes through here, and what
     /// should happen outside the screen comes back as effects. No I/O.
     public mutating func update(_ message: AppMessage) -> [AppEffect] {
+        let effects = fold(message)
+        refreshFilteredLog()
+        return effects
+    }
+
+    private mutating func fold(_ message: AppMessage) -> [AppEffect] {
         switch message {
         case .key(let key): return handle(key)
         case .mouse(let mouse): handle(mouse)
@@ -54,6 +60,7 @@ extension AppState {
             default: break
             }
         }
+        refreshFilteredLog()
         if !followed, logSelection == nil { logSelection = max(0, visibleLog.count - 1) }
         return effects
     }

@@ -72,6 +72,8 @@ public struct AppState: Sendable {
     public var quitRequested = false
     /// Set when the screen shows a recording rather than a live run.
     public var replay: ReplayStatus?
+    /// The log as the filter last let it through, kept up to date as entries arrive.
+    var filteredLog: FilteredLog?
 
     public init(theme: Theme = .defaultDark, themeNames: [String] = [], width: Int = 80, height: Int = 24) {
         self.theme = theme
@@ -85,18 +87,6 @@ public struct AppState: Sendable {
     public var focusedAgent: Int? {
         if case .agent(let i) = focus { return i }
         return nil
-    }
-
-    /// The log entries the filter lets through, as indices into the projection's log.
-    public var visibleLog: LogSlice {
-        let filter = logFilter.trimmingWhitespace
-        guard !filter.isEmpty || hideChatter else { return LogSlice(all: projection.log.count) }
-        guard case .success(let parsed) = LogFilter.parse(filter, agents: projection.info?.agents ?? []) else { return LogSlice(filtered: []) }
-        let hide = hideChatter
-        return LogSlice(filtered: projection.log.indices.filter {
-            let entry = projection.log[$0]
-            return !(hide && LogFilter.Kind.of(entry) == .algorithm) && parsed.matches(entry)
-        })
     }
 
     /// The log entry the selection points at (the newest when none is chosen).

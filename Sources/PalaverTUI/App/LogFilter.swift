@@ -97,8 +97,30 @@ public struct LogFilter: Equatable, Sendable {
         if !to.isEmpty && !to.contains(where: { m.recipients.includes($0) && m.sender != .agent($0) }) { return false }
         if !about.isEmpty && !about.contains(where: { m.sender == .agent($0) || m.recipients.includes($0) }) { return false }
         if !kinds.isEmpty && !kinds.contains(Kind.of(entry)) { return false }
-        if !text.isEmpty && !m.text.lowercased().contains(text) { return false }
+        if !text.isEmpty && !LogFilter.contains(text, inLowercased: m.text) { return false }
         return true
+    }
+
+    /// Whether `text.lowercased()` contains `needle` (already lower-cased). ASCII text, most of it, is
+    /// searched byte by byte without making its lower-cased copy: a filter reads a million messages.
+    static func contains(_ needle: String, inLowercased text: String) -> Bool {
+        // As `String.contains`: nothing is found in anything.
+        guard !needle.isEmpty else { return false }
+        var haystack = text
+        let plain = haystack.withUTF8 { bytes -> Bool? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let pattern = Array(needle.utf8)
+            guard pattern.allSatisfy({ $0 < 0x80 }) else { return false }
+            guard pattern.count <= bytes.count else { return false }
+            func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+            for start in 0...(bytes.count - pattern.count) {
+                var k = 0
+                while k < pattern.count && lower(bytes[start + k]) == pattern[k] { k += 1 }
+                if k == pattern.count { return true }
+            }
+            return false
+        }
+        return plain ?? text.lowercased().contains(needle)
     }
 
     /// Completes the agent name being typed after `from:`, `to:` or `@` at the end of `input`.

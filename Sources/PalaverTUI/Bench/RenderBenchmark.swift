@@ -77,6 +77,34 @@ public enum RenderBenchmark {
         return times[times.count / 2]
     }
 
+    /// Typing a filter into a huge log: milliseconds from each key to its frame drawn (median, worst),
+    /// then the median frame while messages keep arriving under the filter.
+    public static func filterTime(state: AppState, typing filter: String = "from:agent3 production") -> (keyMs: Double, worstKeyMs: Double, frameMs: Double) {
+        var state = state
+        state.focus = .log
+        var keys: [Double] = []
+        for key in [Key.char("/")] + filter.map(Key.char) {
+            let start = MonotonicClock.seconds()
+            _ = state.update(.key(key))
+            _ = AppView.render(state)
+            keys.append((MonotonicClock.seconds() - start) * 1000)
+        }
+        var frames: [Double] = []
+        var nextID = state.projection.log.count + 1
+        for i in 0..<100 {
+            let m = Message(id: nextID, step: nextID, time: 0, sender: .agent(AgentID(i % state.agentCount)), recipients: .all,
+                            kind: .chat, text: phrases[i % phrases.count])
+            nextID += 1
+            let start = MonotonicClock.seconds()
+            _ = state.update(.source(SourceUpdate(events: [Event(step: m.step, time: 0, .messageSent(m))])))
+            _ = AppView.render(state)
+            frames.append((MonotonicClock.seconds() - start) * 1000)
+        }
+        keys.sort()
+        frames.sort()
+        return (keys[keys.count / 2], keys.last ?? .nan, frames[frames.count / 2])
+    }
+
     /// Runs the real workbench loop (on a `PipeTerminal` of the state's size)
     /// while another thread feeds it `rate` events a second for `seconds`, and
     /// a third presses Tab every 50 ms. Reports how long each key took to
