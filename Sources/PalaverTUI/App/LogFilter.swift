@@ -101,26 +101,39 @@ public struct LogFilter: Equatable, Sendable {
         return true
     }
 
-    /// Whether `text.lowercased()` contains `needle` (already lower-cased). ASCII text, most of it, is
-    /// searched byte by byte without making its lower-cased copy: a filter reads a million messages.
+    /// Whether `text.lowercased()` contains `needle` (already lower-cased), compared as UTF-8 bytes:
+    /// a filter reads a million messages, so ASCII text (most of it) is searched without making
+    /// its lower-cased copy, and no text goes through Foundation's slower search.
     static func contains(_ needle: String, inLowercased text: String) -> Bool {
         // As `String.contains`: nothing is found in anything.
         guard !needle.isEmpty else { return false }
         var haystack = text
-        let plain = haystack.withUTF8 { bytes -> Bool? in
+        if let found = haystack.withUTF8({ bytes -> Bool? in
             guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let pattern = Array(needle.utf8)
-            guard pattern.allSatisfy({ $0 < 0x80 }) else { return false }
+            return needle.utf8.allSatisfy({ $0 < 0x80 }) && occurs(needle, in: bytes, lowering: true)
+        }) {
+            return found
+        }
+        var lowered = text.lowercased()
+        return lowered.withUTF8 { occurs(needle, in: $0, lowering: false) }
+    }
+
+    /// Whether the bytes of `needle` occur in `bytes` (with ASCII capitals read as small letters when `lowering`).
+    private static func occurs(_ needle: String, in bytes: UnsafeBufferPointer<UInt8>, lowering: Bool) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { pattern in
             guard pattern.count <= bytes.count else { return false }
-            func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
             for start in 0...(bytes.count - pattern.count) {
                 var k = 0
-                while k < pattern.count && lower(bytes[start + k]) == pattern[k] { k += 1 }
+                while k < pattern.count {
+                    let b = bytes[start + k]
+                    guard (lowering && b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == pattern[k] else { break }
+                    k += 1
+                }
                 if k == pattern.count { return true }
             }
             return false
         }
-        return plain ?? text.lowercased().contains(needle)
     }
 
     /// Completes the agent name being typed after `from:`, `to:` or `@` at the end of `input`.
