@@ -24,6 +24,11 @@ import Testing
         #expect(paused.contains("The migration still worries me"))
         state.receive([Event(step: 6, time: 17, .control(.resume))])
         #expect(draw(AgentPane(index: 1, state: state), width: 44, height: 8).contains("▍ streaming"))
+        // Each piece streamed counts, as an estimate, until the call reports what it used.
+        state.receive([Event(step: 6, time: 17, .tokenDelta(agent: AgentID(1), text: " a lot"))])
+        #expect(draw(AgentPane(index: 1, state: state), width: 44, height: 8).contains("158~ tok"))
+        state.receive([Event(step: 6, time: 18, .callFinished(agent: AgentID(1), usage: Usage(model: "offline", promptTokens: 20, completionTokens: 6, latencyMs: 800)))])
+        #expect(draw(AgentPane(index: 1, state: state), width: 44, height: 8).contains("181 tok"))
     }
 
     @Test func agentPaneTakenOverAndMuted() throws {

@@ -132,15 +132,16 @@ public struct Projection: Sendable {
             }
             notice("\(name(agent))'s mailbox is full: \(what) was not delivered to it", error: true)
         case .callStarted(let agent, let model, _):
-            withAgent(agent) { $0.status = model == Engine.humanModel ? .awaitingUser : .thinking; $0.streaming = "" }
+            withAgent(agent) { $0.status = model == Engine.humanModel ? .awaitingUser : .thinking; $0.streaming = ""; $0.streamedChunks = 0 }
         case .tokenDelta(let agent, let text):
-            withAgent(agent) { $0.status = .streaming; $0.streaming += text }
+            withAgent(agent) { $0.status = .streaming; $0.streaming += text; $0.streamedChunks += 1 }
         case .callFinished(let agent, let usage):
             totalTokens = CheckedNumber.sum(totalTokens, CheckedNumber.sum(usage.promptTokens, usage.completionTokens))
             if let price = info?.prices[usage.model] { totalCost += price.cost(of: usage) }
             withAgent(agent) {
                 $0.status = .idle
                 $0.streaming = ""
+                $0.streamedChunks = 0
                 $0.promptTokens = CheckedNumber.sum($0.promptTokens, usage.promptTokens)
                 $0.completionTokens = CheckedNumber.sum($0.completionTokens, usage.completionTokens)
                 $0.calls += 1
@@ -287,6 +288,8 @@ public struct AgentView: Sendable {
     public var status: AgentStatus = .idle
     /// Text streaming in right now.
     public var streaming = ""
+    /// Pieces of it streamed so far (about a token each), counted until the call reports its usage.
+    public var streamedChunks = 0
     /// Ids of its last messages, oldest first.
     public var recent: [Int] = []
     public var messagesSent = 0

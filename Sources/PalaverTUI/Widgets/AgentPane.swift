@@ -67,9 +67,10 @@ struct AgentPane: Widget {
     /// Tokens, then time to first token, streaming speed and average latency (with the part spent
     /// queued in Palaver's own in-flight limit apart): the fullest form that fits in `room`.
     static func counters(of view: AgentView, room: Int = .max) -> String {
-        let tokens = view.promptTokens + view.completionTokens
+        // While a reply streams, its pieces count (estimated) until the call reports what it used.
+        let tokens = CheckedNumber.sum(CheckedNumber.sum(view.promptTokens, view.completionTokens), view.streamedChunks)
         func ms(_ x: Double) -> Int { CheckedNumber.clamped(x.rounded(.down), to: 0...Int(Int32.max)) }
-        let count = "\(tokens.compact)\(view.tokensEstimated ? "~" : "") tok"
+        let count = "\(tokens.compact)\(view.tokensEstimated || view.streamedChunks > 0 ? "~" : "") tok"
         guard view.calls > 0 else { return count }
         let timing = view.timing
         let latency = "\(ms(view.averageLatencyMs)) ms"
