@@ -75,14 +75,7 @@ import Testing
         var random = SeededGenerator(seed: 14)
         for _ in 0..<2_000 {
             let text = String((0..<Int.random(in: 0...14, using: &random)).map { _ in "ab .x-~Z0".randomElement(using: &random)! })
-            let x = Int.random(in: -3...9, using: &random), edge = Int.random(in: 0...10, using: &random)
-            // A wide character underneath is repaired the same way by both.
-            var fast = Buffer(width: 10, height: 1), characters = fast
-            fast.write("中文", x: 3, y: 0, style: .plain)
-            characters.write("中文", x: 3, y: 0, style: .plain)
-            let end = fast.write(text, x: x, y: 0, style: .plain, limit: edge)
-            #expect(end == characters.writeCharacters(text, x: x, y: 0, style: .plain, edge: min(edge, 10)))
-            #expect(fast.cells == characters.cells, "\(text.debugDescription) at \(x), edge \(edge)")
+            expectWrittenAsCharacters(text, x: Int.random(in: -3...9, using: &random), edge: Int.random(in: 0...10, using: &random))
         }
     }
 
@@ -113,14 +106,19 @@ import Testing
             var pieces = (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
             if round % 4 == 0 { pieces.insert(joiners.randomElement(using: &random)!, at: Int.random(in: 0...pieces.count, using: &random)) }
             let text = pieces.joined()
-            let x = Int.random(in: -3...9, using: &random), edge = Int.random(in: 0...12, using: &random)
-            var fast = Buffer(width: 12, height: 1), characters = fast
-            fast.write("中文", x: 4, y: 0, style: .plain)
-            characters.write("中文", x: 4, y: 0, style: .plain)
-            let end = fast.write(text, x: x, y: 0, style: .plain, limit: edge)
-            #expect(end == characters.writeCharacters(text, x: x, y: 0, style: .plain, edge: min(edge, 12)))
-            #expect(fast.cells == characters.cells, "\(text.debugDescription) at \(x), edge \(edge)")
+            expectWrittenAsCharacters(text, x: Int.random(in: -3...9, using: &random), edge: Int.random(in: 0...12, using: &random))
             #expect(DisplayWidth.of(text) == text.reduce(0) { $0 + DisplayWidth.of($1) }, "\(text.debugDescription)")
         }
     }
+}
+
+/// `write` (whichever path it takes) gives the cells and end column that writing character by character
+/// gives, over a wide character that either may cut in half and must repair the same way.
+func expectWrittenAsCharacters(_ text: String, x: Int, edge: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    var fast = Buffer(width: 12, height: 1), characters = fast
+    fast.write("中文", x: 4, y: 0, style: .plain)
+    characters.write("中文", x: 4, y: 0, style: .plain)
+    let end = fast.write(text, x: x, y: 0, style: .plain, limit: edge)
+    #expect(end == characters.writeCharacters(text, x: x, y: 0, style: .plain, edge: min(edge, 12)), sourceLocation: sourceLocation)
+    #expect(fast.cells == characters.cells, "\(text.debugDescription) at \(x), edge \(edge)", sourceLocation: sourceLocation)
 }
