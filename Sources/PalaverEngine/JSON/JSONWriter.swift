@@ -36,6 +36,31 @@ public struct JSONWriter {
 
     public mutating func string(_ value: String) { separate(); appendString(value); needsComma = true }
 
+    /// A string known when the program was built (a type name, a fixed word): no String made for it.
+    public mutating func string(static value: StaticString) {
+        separate()
+        value.withUTF8Buffer { appendQuoted($0) }
+        needsComma = true
+    }
+
+    /// A string value already written as JSON, quotes included (see `quoted(_:)`): for names written
+    /// again and again, escaped once.
+    public mutating func string(encoded value: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: value)
+        needsComma = true
+    }
+
+    /// `value` as a JSON string, quotes included, for `string(encoded:)`.
+    public static func quoted(_ value: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: value.utf8.count + 2)
+        writer.appendString(value)
+        return writer.bytes
+    }
+
+    /// Starts a new document after whatever `bytes` holds already (a writer handed another buffer to append to).
+    public mutating func startDocument() { needsComma = false }
+
     public mutating func int<T: BinaryInteger>(_ value: T) {
         separate()
         appendInteger(value)
@@ -44,11 +69,11 @@ public struct JSONWriter {
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        if value { appendASCII("true") } else { appendASCII("false") }
         needsComma = true
     }
 
-    public mutating func null() { separate(); bytes.append(contentsOf: [110, 117, 108, 108]); needsComma = true }
+    public mutating func null() { separate(); appendASCII("null"); needsComma = true }
 
     /// Writes a number with up to three decimals, exactly as given when it has fewer.
     public mutating func number(_ value: Double) {
@@ -60,15 +85,17 @@ public struct JSONWriter {
             if thousandths < 0 && whole == 0 { bytes.append(UInt8(ascii: "-")) }
             appendInteger(whole)
             if frac != 0 {
-                bytes.append(UInt8(ascii: "."))
                 var digits = 3
                 while frac % 10 == 0 { frac /= 10; digits -= 1 }
-                var scratch: [UInt8] = []
-                for _ in 0..<digits { scratch.append(UInt8(ascii: "0") + UInt8(frac % 10)); frac /= 10 }
-                bytes.append(contentsOf: scratch.reversed())
+                // ".d", ".dd" or ".ddd", most significant first, in one append (no scratch array).
+                var text: (UInt8, UInt8, UInt8, UInt8) = (UInt8(ascii: "."), 0, 0, 0)
+                withUnsafeMutableBytes(of: &text) { buf in
+                    for i in stride(from: digits, through: 1, by: -1) { buf[i] = UInt8(ascii: "0") + UInt8(frac % 10); frac /= 10 }
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0...digits]))
+                }
             }
         } else {
-            bytes.append(contentsOf: [110, 117, 108, 108])
+            appendASCII("null")
         }
         needsComma = true
     }
@@ -76,8 +103,17 @@ public struct JSONWriter {
     /// A full-precision number, for values where three decimals would lose meaning.
     public mutating func exactNumber(_ value: Double) {
         separate()
-        if value.isFinite { bytes.append(contentsOf: Array("\(value)".utf8)) } else { bytes.append(contentsOf: [110, 117, 108, 108]) }
+        if value.isFinite { bytes.append(contentsOf: "\(value)".utf8) } else { appendASCII("null") }
         needsComma = true
+    }
+
+    /// Writes an ASCII literal as is (for the writer's own words, which need no escaping).
+    private mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     private mutating func separate() {
@@ -91,35 +127,46 @@ public struct JSONWriter {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        // Filled from the end, so the digits go over in one append.
         withUnsafeMutableBytes(of: &digits) { buf in
+            var start = buf.count
             while v > 0 {
-                buf[count] = UInt8(ascii: "0") + UInt8(v % 10)
+                start -= 1
+                buf[start] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
-                count += 1
             }
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buf[i]) }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[start...]))
         }
     }
 
     private mutating func appendString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { utf8 in
+        value.withUTF8 { appendQuoted($0) }
+    }
+
+    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escape: one tight scan, then one copy.
+        var plain = true
+        for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { plain = false; break }
+        if plain {
+            bytes.append(contentsOf: utf8)
+        } else {
             var start = 0
             for i in 0..<utf8.count {
                 let b = utf8[i]
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
                 if start < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
+                bytes.append(UInt8(ascii: "\\"))
                 switch b {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-                case 0x0A: bytes.append(contentsOf: [92, 110])
-                case 0x0D: bytes.append(contentsOf: [92, 114])
-                case 0x09: bytes.append(contentsOf: [92, 116])
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                    appendASCII("u00")
+                    bytes.append(JSONWriter.hexDigit(b >> 4))
+                    bytes.append(JSONWriter.hexDigit(b & 15))
                 }
                 start = i + 1
             }

@@ -2,16 +2,23 @@
 /// so a session reads well in `jq` and stays meaningful without its scenario.
 public struct EventEncoder {
     private var agentIDs: [String] = []
-    private var writer = JSONWriter(capacity: 512)
+    /// Each agent's id as a JSON string, escaped once per session rather than once per event.
+    private var quotedAgentIDs: [[UInt8]] = []
+    private var writer = JSONWriter(capacity: 0)
 
     public init() {}
 
     /// The JSON line for an event, without the newline, appended to `out`.
     public mutating func encode(_ event: Event, into out: inout [UInt8]) {
-        if case .sessionStarted(let info) = event.body { agentIDs = info.agents.map(\.id) }
-        writer.reset()
+        if case .sessionStarted(let info) = event.body {
+            agentIDs = info.agents.map(\.id)
+            quotedAgentIDs = agentIDs.map(JSONWriter.quoted)
+        }
+        // The writer appends to `out` itself (the buffers change hands, no copy) and hands it back.
+        swap(&out, &writer.bytes)
+        writer.startDocument()
         write(event)
-        out.append(contentsOf: writer.bytes)
+        swap(&out, &writer.bytes)
     }
 
     public mutating func line(_ event: Event) -> String {
@@ -24,24 +31,33 @@ public struct EventEncoder {
         agent.index >= 0 && agent.index < agentIDs.count ? agentIDs[agent.index] : "#\(agent.index)"
     }
 
-    private func name(_ party: Party) -> String {
+    /// An agent's id as a string value.
+    private mutating func writeName(_ agent: AgentID) {
+        if agent.index >= 0 && agent.index < quotedAgentIDs.count {
+            writer.string(encoded: quotedAgentIDs[agent.index])
+        } else {
+            writer.string(name(agent))
+        }
+    }
+
+    private mutating func writeName(_ party: Party) {
         switch party {
-        case .agent(let id): return name(id)
-        case .user: return "user"
-        case .system: return "system"
-        case .environment: return "environment"
+        case .agent(let id): writeName(id)
+        case .user: writer.string(static: "user")
+        case .system: writer.string(static: "system")
+        case .environment: writer.string(static: "environment")
         }
     }
 
     private mutating func head(_ type: StaticString, _ event: Event) {
         writer.beginObject()
-        writer.key("type"); writer.string(String(describing: type))
+        writer.key("type"); writer.string(static: type)
         writer.key("step"); writer.int(event.step)
         writer.key("t"); writer.number(event.time)
     }
 
     private mutating func agent(_ id: AgentID) {
-        writer.key("agent"); writer.string(name(id))
+        writer.key("agent"); writeName(id)
     }
 
     private mutating func write(_ event: Event) {
@@ -132,7 +148,7 @@ public struct EventEncoder {
         case .dropped(let id, let from):
             head("dropped", event)
             writer.key("id"); writer.int(id)
-            if let from { writer.key("from"); writer.beginArray(); for a in from { writer.string(name(a)) }; writer.endArray() }
+            if let from { writer.key("from"); writer.beginArray(); for a in from { writeName(a) }; writer.endArray() }
         case .restored(let id):
             head("restored", event)
             writer.key("id"); writer.int(id)
@@ -260,14 +276,14 @@ public struct EventEncoder {
 
     private mutating func write(_ message: Message) {
         writer.key("id"); writer.int(message.id)
-        writer.key("from"); writer.string(name(message.sender))
+        writer.key("from"); writeName(message.sender)
         writer.key("to")
         switch message.recipients {
         case .all: writer.string("all")
-        case .one(let id): writer.beginArray(); writer.string(name(id)); writer.endArray()
+        case .one(let id): writer.beginArray(); writeName(id); writer.endArray()
         case .some(let ids):
             writer.beginArray()
-            for id in ids { writer.string(name(id)) }
+            for id in ids { writeName(id) }
             writer.endArray()
         }
         writer.key("kind"); writer.string(message.kind.rawValue)
