@@ -5,10 +5,11 @@ import CRabbitMQ
 import PalaverEngine
 
 /// An event sink that publishes a run's events, in order, to the run's stream
-/// on the broker. The engine's thread only appends each event to a buffer of
-/// its own and, once per step (or per `batchEvents` events), moves that whole
-/// buffer to the publisher under a lock and takes back an emptied one: no
-/// per-event lock, hop, allocation or encoding on the engine's thread. A run
+/// on the broker. The engine's thread only copies each event into a buffer of
+/// its own (`StagedEvents`: plain values, no reference counting) and, once per
+/// step (or per `batchEvents` events), moves that whole buffer to the publisher
+/// under a lock and takes back an emptied one: no per-event lock, hop,
+/// allocation or encoding on the engine's thread. A run
 /// that records a session file hands over the file's lines instead (as an
 /// `EncodedLinesSink` of the session writer), so each event is encoded once.
 /// The publisher's own thread encodes the buffers as JSON lines, publishes them as
@@ -19,7 +20,7 @@ import PalaverEngine
 public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked Sendable {
     /// What the engine's thread hands over: events to encode, or lines the session writer encoded.
     fileprivate enum Chunk {
-        case events([Event])
+        case events(StagedEvents)
         case lines([UInt8], events: Int)
         var count: Int {
             switch self {
@@ -35,12 +36,13 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     /// Buffers handed over by the engine, oldest first (under the lock).
     private var full: [Chunk] = []
     /// Emptied buffers (capacity kept) for the engine to fill again (under the lock).
-    private var spare: [[Event]] = []
+    private var spare: [StagedEvents] = []
     private var spareLines: [[UInt8]] = []
     /// The publisher's thread sleeps and wants a wake-up for the next hand-over (under the lock).
     private var sleeping = false
-    /// The engine thread's buffer in the making (touched by that thread only, so without the lock).
-    private var staged: [Event] = []
+    /// The engine thread's buffer in the making (touched by that thread only, so without the lock,
+    /// and without the run-time exclusivity check a class's property costs on every event).
+    @exclusivity(unchecked) private var staged = StagedEvents(capacity: EventStreamPublisher.batchEvents)
     private var ended = false
     private var finished = false
     private var published = 0
@@ -61,7 +63,6 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     public init(url: BrokerURL, run: String, header: SessionHeader, scenario: String,
                 report: @escaping @Sendable (BrokerStatus) -> Void) throws {
         self.run = run
-        staged.reserveCapacity(EventStreamPublisher.batchEvents)
         #if Broker
         let first = try AMQPConnection(url: url)
         try EventStreamPublisher.declare(on: first, run: run)
@@ -92,8 +93,7 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     /// Called on the engine's thread only: the event joins the buffer in the making, handed over at the
     /// step's end, when the engine waits, every `batchEvents` events, and at the session's end.
     public func receive(_ event: Event) {
-        staged.append(event)
-        if case .sessionEnded = event.body {
+        if staged.append(event) {
             handOver(last: true)
         } else if staged.count >= EventStreamPublisher.batchEvents {
             handOver(last: false)
@@ -109,13 +109,12 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
         lock.lock()
         if !staged.isEmpty {
             full.append(.events(staged))
-            staged = spare.popLast() ?? []
+            staged = spare.popLast() ?? StagedEvents(capacity: EventStreamPublisher.batchEvents)
         }
         if last { ended = true }
         let asleep = sleeping
         sleeping = false
         lock.unlock()
-        if staged.capacity < EventStreamPublisher.batchEvents { staged.reserveCapacity(EventStreamPublisher.batchEvents) }
         if asleep || last { wake.wake() }
     }
 
@@ -164,7 +163,7 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     }
 
     // The loop's side: take the buffers handed over, give back emptied ones, say when all is done.
-    fileprivate func take(into queue: inout [Chunk], returning emptied: inout [[Event]], _ emptiedLines: inout [[UInt8]]) -> (header: [UInt8]?, ended: Bool) {
+    fileprivate func take(into queue: inout [Chunk], returning emptied: inout [StagedEvents], _ emptiedLines: inout [[UInt8]]) -> (header: [UInt8]?, ended: Bool) {
         lock.lock()
         defer { lock.unlock() }
         if queue.isEmpty {
@@ -239,7 +238,7 @@ private final class PublisherLoop: @unchecked Sendable {
     func run() {
         var sawLast = false
         var queue: [EventStreamPublisher.Chunk] = []
-        var emptied: [[Event]] = []
+        var emptied: [StagedEvents] = []
         var emptiedLines: [[UInt8]] = []
         var ended = false
         while true {
@@ -263,13 +262,13 @@ private final class PublisherLoop: @unchecked Sendable {
                 for i in 0..<used {
                     switch queue[i] {
                     case .events(var buffer):
-                        for event in buffer {
+                        buffer.forEach { event in
                             encoder.encode(event, into: &bytes)
                             bytes.append(0x0A)
                         }
                         // Emptied here, so the events' memory is let go of on this thread, not the engine's.
                         queue[i] = .lines([], events: 0)
-                        buffer.removeAll(keepingCapacity: true)
+                        buffer.removeAll()
                         emptied.append(buffer)
                     case .lines(var lines, _):
                         bytes.append(contentsOf: lines)
