@@ -31,8 +31,12 @@ public enum EngineBenchmark {
         func receive(_ event: Event) { events &+= 1 }
     }
 
-    /// - Parameter also: a sink that gets every event too (what it costs the engine is then measured with it).
-    public static func run(agents: Int = 64, inFlight: Int = 4096, messages target: Int = 5_000_000, also: (any EventSink)? = nil) -> Result {
+    /// - Parameters:
+    ///   - also: a sink that gets every event too (what it costs the engine is then measured with it).
+    ///   - throughFanout: the events go through an `EventFanout`, as in `run` (where the engine's sink is
+    ///     always one), even with no second sink: then what a second sink adds is measured alone.
+    public static func run(agents: Int = 64, inFlight: Int = 4096, messages target: Int = 5_000_000,
+                           also: (any EventSink)? = nil, throughFanout: Bool = false) -> Result {
         let specs = (0..<agents).map { AgentSpec(id: "a\($0)", name: "A\($0)", role: "relay") }
         let info = SessionInfo(scenario: "bench", title: "engine benchmark", seed: 1, turnRule: .reactive,
                                agents: specs, maxSteps: .max, speed: .fastest)
@@ -41,7 +45,7 @@ public enum EngineBenchmark {
         for i in 0..<agents { behaviors[AgentID(i)] = relay }
         let sink = CountingSink()
         let engine = Engine(info: info, configuration: EngineConfiguration(mailboxCapacity: inFlight, memorySize: 0),
-                            behaviors: behaviors, sink: also.map { EventFanout([sink, $0]) } ?? sink)
+                            behaviors: behaviors, sink: also != nil || throughFanout ? EventFanout([sink] + [also].compactMap { $0 }) : sink)
         let opening = (0..<inFlight).map { i in
             (from: Party.system, message: Outgoing(to: .one(AgentID(i % agents)), kind: .chat, text: "token \(i)"))
         }
