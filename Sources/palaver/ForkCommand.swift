@@ -45,6 +45,7 @@ struct ForkCommand: ParsableCommand {
     func validate() throws {
         if at < 0 { throw ValidationError("--at must be a step, 0 or more (got \(at))") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps))") }
+        if let steps, steps > Scenario.stepLimit { throw ValidationError("--steps must be at most \(Scenario.stepLimit) (got \(steps))") }
         if noRecord && record != nil { throw ValidationError("--record and --no-record contradict each other") }
     }
 

@@ -58,6 +58,7 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if let runID, !BrokerNames.isValidRun(runID) { throw ValidationError("--run-id '\(runID)': use letters, digits, - _ . only") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps))") }
+        if let steps, steps > Scenario.stepLimit { throw ValidationError("--steps must be at most \(Scenario.stepLimit) (got \(steps))") }
         if noRecord && record != nil { throw ValidationError("--record and --no-record contradict each other") }
     }
 

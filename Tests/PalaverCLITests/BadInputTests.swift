@@ -28,6 +28,8 @@ import PalaverEngine
 
     @Test func negativeNumbersSayWhatIsWrongNotThatAValueIsMissing() throws {
         try expectBadInput(["run", "--steps", "-3", "--no-record"], mentions: "--steps must be at least 1 (got -3)")
+        // More than a session file may hold would record a run that could not be replayed.
+        try expectBadInput(["run", "--steps", "2000000000000", "--no-record"], mentions: "--steps must be at most 10000000")
         try expectBadInput(["run", "--seed", "-1", "--no-record"], mentions: "'-1' is invalid for '--seed")
         try expectBadInput(["run", "--speed", "-2", "--no-record"], mentions: "0.25 to 64")
         try expectBadInput(["fork", "x.jsonl", "--at", "-1"], mentions: "--at must be a step, 0 or more (got -1)")

@@ -198,4 +198,12 @@ import Testing
             #expect(events.count == complete || events.count == complete + 1)
         }
     }
+
+    /// `palaver bench session` writes a session and reads it back: what it writes must be readable.
+    @Test func theSessionBenchmarksFileReadsBack() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try SessionBenchmark.run(events: 3_000, path: path)
+        #expect(result.events == 3_000)
+    }
 }

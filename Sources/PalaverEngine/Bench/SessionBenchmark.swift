@@ -14,7 +14,7 @@ public enum SessionBenchmark {
     public static func events(count: Int, agents: Int = 4, visit: (Event) -> Void) {
         let specs = (0..<agents).map { AgentSpec(id: "agent\($0)", name: "Agent \($0)", role: "speaker") }
         let info = SessionInfo(scenario: "bench", title: "session benchmark", seed: 1, turnRule: .roundRobin,
-                               agents: specs, maxSteps: .max, speed: .fastest)
+                               agents: specs, maxSteps: 1_000_000_000, speed: .fastest)
         visit(Event(step: 0, time: 0, .sessionStarted(info)))
         var produced = 1
         var step = 0

@@ -1,6 +1,10 @@
 /// A runnable setup: who the agents are, how they take turns, what opens the
 /// conversation and when it stops. Loaded from YAML, or built in.
 public struct Scenario: Sendable, Equatable {
+    /// The most steps a run may be given (a scenario's `max_steps`, `--steps`, a fork's more steps),
+    /// well inside what a session file may hold, so every run recorded can be read back.
+    public static let stepLimit = 10_000_000
+
     public var name: String
     public var title: String
     public var description: String

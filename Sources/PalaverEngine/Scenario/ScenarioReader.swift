@@ -83,7 +83,7 @@ struct ScenarioReader {
                     throw fail(value, name, "unknown turn rule '\(raw.excerpt())' (use \(TurnRule.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 scenario.turnRule = rule
-            case "max_steps": scenario.maxSteps = try int(value, name, in: 1...10_000_000)
+            case "max_steps": scenario.maxSteps = try int(value, name, in: 1...Scenario.stepLimit)
             case "seed": scenario.seed = UInt64(try int(value, name, in: 0...Int.max))
             case "speed":
                 let raw = try text(value, name)

@@ -26,8 +26,8 @@ public struct ForkForm: Equatable, Sendable {
 
     public init() {}
 
-    /// Most steps a fork may add (matches the scenario reader's limit on max_steps).
-    public static let stepLimit = 100_000
+    /// Most steps a fork may add (the limit on every run's steps).
+    public static let stepLimit = Scenario.stepLimit
 
     /// The request the fields describe, or the first thing wrong with them.
     public func request(agents: [AgentSpec]) -> Result<ForkRequest, ModelChoice.Failure> {
