@@ -43,15 +43,10 @@ import Testing
     }
 
     @Test func aCutTextStartsAtTheEarliestWordThatFitsAsTryingEveryWordWould() {
-        // The reference tries every word start in turn; the cut searches from an estimate and must agree.
+        // The reference wraps from every word start in turn; the cut halves the range, counting lines, and must agree.
         func tryingEveryStart(_ text: String, width: Int, rows: Int) -> [String]? {
-            let window = Substring(text.suffix(rows * width + width))
-            let starts = TextTail.starts(in: window, after: window.startIndex == text.startIndex ? " " : text[text.index(before: window.startIndex)])
-            func wrapped(_ i: String.Index) -> [String] {
-                var lines = DisplayWidth.wrap("x " + text[i...], to: width)
-                lines[0] = "…" + lines[0].dropFirst()
-                return lines
-            }
+            let starts = TextTail.tailStarts(of: text, width: width, rows: rows).starts
+            func wrapped(_ i: String.Index) -> [String] { TextTail.wrappedTail(of: text, from: i, width: width) }
             guard let k = starts.firstIndex(where: { wrapped($0).count <= rows }) else { return nil }
             let best = wrapped(starts[k])
             for i in starts[k...] where i > text.startIndex && TextTail.endsSentence(before: i, in: text) {

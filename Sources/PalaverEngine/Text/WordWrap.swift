@@ -20,12 +20,9 @@ extension Character: WrapUnit {
 extension Unicode.Scalar: WrapUnit {
     var columns: Int { DisplayWidth.of(self) }
     var isSpace: Bool { value == 0x20 }
-    var isClosingPunctuation: Bool {
-        switch value {
-        case 0x3002, 0xFF0C, 0x3001, 0xFF1F, 0xFF01, 0xFF1B, 0xFF1A, 0xFF09, 0x300D, 0x300F, 0x300B, 0x3011: true
-        default: false
-        }
-    }
+    /// The same marks as `Character.closingPunctuation`, each one scalar.
+    static let closingPunctuation = Set(Character.closingPunctuation.compactMap { $0.unicodeScalars.first?.value })
+    var isClosingPunctuation: Bool { Unicode.Scalar.closingPunctuation.contains(value) }
     func append(to text: inout String) { text.unicodeScalars.append(self) }
 }
 

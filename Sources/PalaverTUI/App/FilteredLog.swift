@@ -40,11 +40,11 @@ extension AppState {
             return LogSlice(filtered: cached.positions)
         }
         // Set directly (tests, benchmarks) and not yet brought up to date: read it all.
-        let log = emptyFilteredLog(filter)
+        let log = newFilteredLog(for: filter)
         return LogSlice(filtered: projection.log.positions(in: 0..<projection.log.count, where: log.admits))
     }
 
-    private func emptyFilteredLog(_ filter: String) -> FilteredLog {
+    private func newFilteredLog(for filter: String) -> FilteredLog {
         let parsed = try? LogFilter.parse(filter, agents: projection.info?.agents ?? []).get()
         return FilteredLog(filter: filter, parsed: parsed, hideChatter: hideChatter, editCount: projection.editCount)
     }
@@ -57,11 +57,11 @@ extension AppState {
             return
         }
         let count = projection.log.count
-        var log = filteredLog ?? emptyFilteredLog(filter)
+        var log = filteredLog ?? newFilteredLog(for: filter)
         // Taken out while it grows, so its positions are appended to, not copied.
         filteredLog = nil
         if log.filter != filter || log.hideChatter != hideChatter || log.editCount != projection.editCount || log.scanned > count {
-            var fresh = emptyFilteredLog(filter)
+            var fresh = newFilteredLog(for: filter)
             if fresh.narrows(log), log.scanned <= count {
                 fresh.positions = projection.log.positions(among: log.positions, where: fresh.admits)
                 fresh.scanned = log.scanned

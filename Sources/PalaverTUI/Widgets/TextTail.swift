@@ -24,20 +24,12 @@ enum TextTail {
 
     private static func cut(_ text: String, width: Int, rows: Int) -> [String] {
         guard rows > 0, width > 0 else { return [] }
-        // What can show is a little over rows × width columns: look for a start no further back.
-        let window = Substring(text.suffix(rows * width + width))
-        let starts = Self.starts(in: window, after: window.startIndex == text.startIndex ? " " : text[text.index(before: window.startIndex)])
-        func wrapped(from i: String.Index) -> [String] {
-            // "…" is one column and wraps as a letter does: an ASCII letter in its place keeps plain text on wrap's fast path.
-            var lines = DisplayWidth.wrap("x " + text[i...], to: width)
-            lines[0] = "…" + lines[0].dropFirst()
-            return lines
-        }
+        let (window, starts) = tailStarts(of: text, width: width, rows: rows)
         // Later starts wrap to fewer lines: find the earliest that fits (counting lines, not making them).
         var low = 0, high = starts.count
         while low < high {
             let mid = (low + high) / 2
-            if DisplayWidth.lineCount("x " + text[starts[mid]...], to: width) <= rows { high = mid } else { low = mid + 1 }
+            if DisplayWidth.lineCount(markedTail(of: text, from: starts[mid]), to: width) <= rows { high = mid } else { low = mid + 1 }
         }
         guard low < starts.count else {
             // A single word longer than the room: its end, marked.
@@ -47,18 +39,36 @@ enum TextTail {
             kept[0] = "…" + first
             return kept
         }
-        let best = wrapped(from: starts[low])
+        let best = wrappedTail(of: text, from: starts[low], width: width)
         // A sentence that starts soon after, on as many rows, reads better.
         for j in low..<starts.count {
             let i = starts[j]
             guard i > text.startIndex else { continue }
             if endsSentence(before: i, in: text) {
-                let candidate = wrapped(from: i)
+                let candidate = wrappedTail(of: text, from: i, width: width)
                 if candidate.count == best.count { return candidate }
                 break
             }
         }
         return best
+    }
+
+    /// The stretch of `text` that can show in `rows` × `width` (a little over: a start is looked for no
+    /// further back), and where a tail may begin in it.
+    static func tailStarts(of text: String, width: Int, rows: Int) -> (window: Substring, starts: [String.Index]) {
+        let window = Substring(text.suffix(rows * width + width))
+        return (window, starts(in: window, after: window.startIndex == text.startIndex ? " " : text[text.index(before: window.startIndex)]))
+    }
+
+    /// The tail from `i` after its mark: "…" is one column and wraps as a letter does, so an ASCII
+    /// letter stands in for it and keeps plain text on wrap's fast path.
+    private static func markedTail(of text: String, from i: String.Index) -> String { "x " + text[i...] }
+
+    /// The tail from `i`, marked "… ", wrapped to `width`.
+    static func wrappedTail(of text: String, from i: String.Index, width: Int) -> [String] {
+        var lines = DisplayWidth.wrap(markedTail(of: text, from: i), to: width)
+        lines[0] = "…" + lines[0].dropFirst()
+        return lines
     }
 
     /// Where a tail may begin in `window` (`previous` is the character before it): after a space
