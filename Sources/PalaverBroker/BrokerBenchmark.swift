@@ -48,6 +48,12 @@ public enum BrokerBenchmark {
         public var threadNanosWith: Double
         /// Median processor time of the publisher's thread per message routed (encoding, publishing), in nanoseconds.
         public var publisherNanos: Double
+        /// Medians: the engine thread's page faults per 1,000 messages, and its kernel time per message in
+        /// nanoseconds (part of `threadNanos…`): memory the loop touches for the first time shows here.
+        public var faultsPerThousandWithout = 0.0
+        public var faultsPerThousandWith = 0.0
+        public var systemNanosWithout = 0.0
+        public var systemNanosWith = 0.0
         /// How much longer the engine's thread works per message with the publisher: the cost on the step loop itself.
         public var threadSlowdownPercent: Double { (threadNanosWith / threadNanosWithout - 1) * 100 }
         /// How much lower the wall-clock rate is: the thread's own cost plus the time the publisher's
@@ -57,39 +63,74 @@ public enum BrokerBenchmark {
 
     /// - Parameter recording: as `run` by default: the engine also records a session file (to a temporary
     ///   directory), and the publisher takes the file's lines; else (`--no-record`) it takes the events.
-    public static func engineCost(url: BrokerURL, messages: Int, runs: Int, recording: Bool) throws -> EngineCost {
+    ///
+    /// One engine, warmed up by `warmUp` messages, routes `messages` at a time, publishing to the stream in
+    /// every other stretch (the order alternating between pairs): so both sides are the same engine with
+    /// the same memory in its steady state. After a stretch with the publisher, the next waits until every
+    /// event it handed over is confirmed, so the publisher's thread is idle again for a stretch without.
+    public static func engineCost(url: BrokerURL, messages: Int, runs: Int, recording: Bool, warmUp: Int = 200_000) throws -> EngineCost {
         var wallWithout: [Double] = [], wallWith: [Double] = []
         var cpuWithout: [Double] = [], cpuWith: [Double] = [], publisherCPU: [Double] = []
+        var faultsWithout: [Double] = [], faultsWith: [Double] = [], systemWithout: [Double] = [], systemWith: [Double] = []
         let path = NSTemporaryDirectory() + "palaver-bench-engine-\(getpid()).jsonl"
         defer { unlink(path) }
-        func writer() throws -> SessionWriter? { recording ? try SessionWriter(path: path) : nil }
-        for i in 0..<runs {
-            // Interleaved, so drift on a busy machine falls on both.
-            let file = try writer()
-            // Through the run's fanout on both sides, as in `run`: the figure is what the publisher adds to it.
-            let alone = EngineBenchmark.run(messages: messages, also: file, throughFanout: true)
-            file?.close()
-            wallWithout.append(alone.messagesPerSecond)
-            cpuWithout.append(alone.threadCPUSeconds / Double(alone.messages) * 1e9)
-            let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(i)-\(UInt32.random(in: 0...UInt32.max))",
-                                                     header: SessionHeader(), scenario: "bench", report: { _ in })
-            let publishedFile = try writer()
-            publishedFile?.linesSink = publisher
-            let publishing = EngineBenchmark.run(messages: messages, also: publishedFile ?? publisher)
-            wallWith.append(publishing.messagesPerSecond)
-            cpuWith.append(publishing.threadCPUSeconds / Double(publishing.messages) * 1e9)
-            let end = Event(step: 0, time: 0, .sessionEnded(Summary(reason: .steps, steps: 0, messages: 0, tokens: 0, durationSeconds: 0)))
-            if let publishedFile {
-                publishedFile.receive(end)
-                publishedFile.close()
+        let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))",
+                                                 header: SessionHeader(), scenario: "bench", report: { _ in })
+        let file = recording ? try SessionWriter(path: path) : nil
+        let switched = SwitchedSink()
+        // Through the run's fanout on both sides, as in `run`: the figure is what the publisher adds to it.
+        let loop = EngineBenchmark.Loop(sink: EventFanout([file ?? switched]))
+        func publishing(_ on: Bool) {
+            if let file {
+                // What the writer holds goes with the stretch it was written in.
+                file.flush()
+                file.linesSink = on ? publisher : nil
             } else {
-                publisher.receive(end)
+                if !on { publisher.idle() }
+                switched.target = on ? publisher : nil
             }
-            publisher.finish(timeout: 300)
-            publisherCPU.append(publisher.publisherThreadCPUSeconds / Double(publishing.messages) * 1e9)
         }
+        for on in [true, false] {
+            publishing(on)
+            _ = loop.route(warmUp / 2)
+            publishing(false)
+            publisher.waitUntilConfirmed(timeout: 300)
+        }
+        for i in 0..<runs {
+            for on in i % 2 == 0 ? [false, true] : [true, false] {
+                let publisherBefore = publisher.publisherThreadCPUSeconds
+                publishing(on)
+                let result = loop.route(messages)
+                publishing(false)
+                publisher.waitUntilConfirmed(timeout: 300)
+                let perMessage = { (seconds: Double) in seconds / Double(result.messages) * 1e9 }
+                if on {
+                    wallWith.append(result.messagesPerSecond)
+                    cpuWith.append(perMessage(result.threadCPUSeconds))
+                    faultsWith.append(Double(result.threadFaults) / Double(result.messages) * 1000)
+                    systemWith.append(perMessage(result.threadSystemSeconds))
+                    publisherCPU.append(perMessage(publisher.publisherThreadCPUSeconds - publisherBefore))
+                } else {
+                    wallWithout.append(result.messagesPerSecond)
+                    cpuWithout.append(perMessage(result.threadCPUSeconds))
+                    faultsWithout.append(Double(result.threadFaults) / Double(result.messages) * 1000)
+                    systemWithout.append(perMessage(result.threadSystemSeconds))
+                }
+            }
+        }
+        let end = Event(step: 0, time: 0, .sessionEnded(Summary(reason: .steps, steps: 0, messages: 0, tokens: 0, durationSeconds: 0)))
+        publishing(true)
+        if let file {
+            file.receive(end)
+            file.close()
+        } else {
+            publisher.receive(end)
+        }
+        publisher.finish(timeout: 300)
         return EngineCost(wallWithout: median(wallWithout), wallWith: median(wallWith),
-                          threadNanosWithout: median(cpuWithout), threadNanosWith: median(cpuWith), publisherNanos: median(publisherCPU))
+                          threadNanosWithout: median(cpuWithout), threadNanosWith: median(cpuWith), publisherNanos: median(publisherCPU),
+                          faultsPerThousandWithout: median(faultsWithout), faultsPerThousandWith: median(faultsWith),
+                          systemNanosWithout: median(systemWithout), systemNanosWith: median(systemWith))
     }
 
     /// One round: every agent's turn sent at once through the work queue; seconds until the last reply finished.
@@ -158,4 +199,13 @@ public struct DelayedModel: ModelProvider {
             continuation.onTermination = { _ in task.cancel() }
         }
     }
+}
+
+/// Hands events on to `target` while one is set: the stretches of the engine benchmark with the publisher
+/// set it, those without clear it.
+private final class SwitchedSink: EventSink {
+    @exclusivity(unchecked) var target: (any EventSink)?
+    func receive(_ event: Event) { target?.receive(event) }
+    func stepEnded() { target?.stepEnded() }
+    func idle() { target?.idle() }
 }

@@ -6,7 +6,7 @@ import PalaverEngine
 
 /// An event sink that publishes a run's events, in order, to the run's stream
 /// on the broker. The engine's thread only copies each event into a buffer of
-/// its own (`StagedEvents`: plain values, no reference counting) and, once per
+/// its own (`StagedEvents`: packed bytes, no reference counting) and, once per
 /// step (or per `batchEvents` events), moves that whole buffer to the publisher
 /// under a lock and takes back an emptied one: no per-event lock, hop,
 /// allocation or encoding on the engine's thread. A run
@@ -38,6 +38,8 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     /// Emptied buffers (capacity kept) for the engine to fill again (under the lock).
     private var spare: [StagedEvents] = []
     private var spareLines: [[UInt8]] = []
+    /// The engine hands over events (not the session writer's lines), so it wants spare event buffers (under the lock).
+    private var handsOverEvents = false
     /// The publisher's thread sleeps and wants a wake-up for the next hand-over (under the lock).
     private var sleeping = false
     /// The engine thread's buffer in the making (touched by that thread only, so without the lock,
@@ -46,6 +48,8 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     private var ended = false
     private var finished = false
     private var published = 0
+    /// Events handed over by the engine so far (under the lock).
+    private var handed = 0
     private var publisherCPU = 0.0
     private let wake = WakePipe()
     #if Broker
@@ -53,10 +57,12 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     #endif
     /// A buffer goes over when it holds this many events (or the step ends, or the engine waits).
     static let batchEvents = 2048
-    /// At most this many events go in one message.
-    static let maxBatchEvents = 16384
-    /// Emptied buffers kept for reuse; more are freed.
-    static let spareBuffers = 16
+    /// At most this many events go in one message (and are encoded in one round of the publisher's loop,
+    /// which gives the engine its spare buffers between rounds).
+    static let maxBatchEvents = 8192
+    /// Emptied buffers kept for reuse (more are freed): enough for the engine to fill while the
+    /// publisher encodes a message's worth, so it seldom has to make one itself.
+    static let spareBuffers = 32
     static let latency = 0.005
 
     /// Connects (failing fast when the broker cannot be reached at all), declares the stream and starts publishing.
@@ -108,6 +114,8 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
         guard !staged.isEmpty || last else { return }
         lock.lock()
         if !staged.isEmpty {
+            handsOverEvents = true
+            handed += staged.count
             full.append(.events(staged))
             staged = spare.popLast() ?? StagedEvents(capacity: EventStreamPublisher.batchEvents)
         }
@@ -124,6 +132,7 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
         guard !lines.isEmpty || last else { return }
         lock.lock()
         if !lines.isEmpty {
+            handed += events
             full.append(.lines(lines, events: events))
             lines = spareLines.popLast() ?? []
         }
@@ -148,6 +157,19 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
         return true
     }
 
+    /// Waits until every event handed over so far is confirmed by the broker (or `timeout` passes); true when
+    /// all are. The engine's buffer in the making is not handed over by this: call `idle()` first.
+    @discardableResult
+    public func waitUntilConfirmed(timeout: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while published < handed {
+            if !lock.wait(until: deadline) { return false }
+        }
+        return true
+    }
+
     /// Events handed to the broker and confirmed so far.
     public var eventsConfirmed: Int {
         lock.lock()
@@ -163,7 +185,8 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     }
 
     // The loop's side: take the buffers handed over, give back emptied ones, say when all is done.
-    fileprivate func take(into queue: inout [Chunk], returning emptied: inout [StagedEvents], _ emptiedLines: inout [[UInt8]]) -> (header: [UInt8]?, ended: Bool) {
+    /// `missingSpares`: how many emptied buffers the engine lacks, which the loop makes (and touches) for next time.
+    fileprivate func take(into queue: inout [Chunk], returning emptied: inout [StagedEvents], _ emptiedLines: inout [[UInt8]]) -> (header: [UInt8]?, ended: Bool, missingSpares: Int) {
         lock.lock()
         defer { lock.unlock() }
         if queue.isEmpty {
@@ -178,7 +201,13 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
         emptiedLines.removeAll()
         let first = header
         header = nil
-        return (first, ended)
+        return (first, ended, handsOverEvents ? EventStreamPublisher.spareBuffers - spare.count : 0)
+    }
+
+    fileprivate func addSpares(_ buffers: [StagedEvents]) {
+        lock.lock()
+        spare.append(contentsOf: buffers)
+        lock.unlock()
     }
 
     fileprivate func confirmed(events: Int, done: Bool, cpu: Double) {
@@ -248,8 +277,17 @@ private final class PublisherLoop: @unchecked Sendable {
                                   socket: socket, takingEvents: !sawLast)
             }
             if !sawLast {
-                let (header, endedNow) = owner.take(into: &queue, returning: &emptied, &emptiedLines)
+                let (header, endedNow, missingSpares) = owner.take(into: &queue, returning: &emptied, &emptiedLines)
                 ended = endedNow
+                if missingSpares > 0, !ended {
+                    // Buffers the engine lacks are made, and their pages touched, here and handed over at once:
+                    // so when the publisher falls behind, the engine's thread takes no page fault for new memory.
+                    owner.addSpares((0..<missingSpares).map { _ in
+                        let buffer = StagedEvents(capacity: EventStreamPublisher.batchEvents)
+                        buffer.touchMemory()
+                        return buffer
+                    })
+                }
                 // Whole buffers, up to `maxBatchEvents` events per message; the rest next time round.
                 var events = 0
                 var used = 0
@@ -261,7 +299,7 @@ private final class PublisherLoop: @unchecked Sendable {
                 bytes.reserveCapacity(bytes.count + events * 112)
                 for i in 0..<used {
                     switch queue[i] {
-                    case .events(var buffer):
+                    case .events(let buffer):
                         buffer.forEach { event in
                             encoder.encode(event, into: &bytes)
                             bytes.append(0x0A)

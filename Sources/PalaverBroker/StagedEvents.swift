@@ -1,166 +1,277 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PalaverEngine
 
-/// Events as the engine's thread hands them to the stream publisher: a flat copy that shares no
-/// reference-counted storage. Copying an `Event` (and later letting it go) costs a switch over its
-/// cases and a retain and release per string, array or box in it; the step loop routing a message
-/// emits two events, so that alone added a fifth to its instructions. The common events — steps,
-/// deliveries, plain messages and tokens — go in as fixed-size records of plain values with their
-/// text copied into one byte buffer; any other event, or a message carrying model figures, a
-/// coordination fact, a list of recipients or a long text, goes in whole, in its place in the order.
-struct StagedEvents {
-    fileprivate enum Form: UInt8 {
+/// Events as the engine's thread hands them to the stream publisher: packed into one block of bytes
+/// that shares no reference-counted storage. Copying an `Event` (and later letting it go) costs a
+/// switch over its cases and a retain and release per string, array or box in it; and every byte the
+/// engine writes here is memory the publisher's core then reads, and memory the engine may be touching
+/// for the first time (a page fault each 4 KiB). So the common events — steps, deliveries, plain
+/// messages and tokens — go in as a tag byte and only the fields they need (a step or time only when it
+/// changed, a message's step and time only when they differ from its event's): a routed message is
+/// about 60 bytes, against 200 as fixed-size records. Any other event, or a message carrying model
+/// figures, a coordination fact, a list of recipients or a long text, goes in whole, in its place.
+///
+/// A class, handed over whole: the block is the buffer's alone, and the engine's thread and the
+/// publisher's never hold the same one at once.
+final class StagedEvents {
+    private enum Form: UInt8 {
         case step, delivered, message, injected, token, whole
     }
 
-    /// One event; which fields mean something depends on `form`.
-    fileprivate struct Record {
-        var step: Int
-        var time: Double
-        /// The message's id (`delivered`: the message delivered).
-        var id = 0
-        var messageStep = 0
-        var messageTime = 0.0
-        /// The sender's agent (with `party` 0), the agent delivered to, or the agent of a token.
-        var agent = 0
-        var recipient = 0
-        var textCount: UInt32 = 0
-        /// A text of up to 16 bytes, held here rather than in `text`.
-        var short: (UInt64, UInt64) = (0, 0)
-        var form: Form
-        /// The sender: 0 an agent, 1 the user, 2 the system, 3 the environment.
-        var party: UInt8 = 0
-        /// 0 every agent, 1 the one in `recipient`.
-        var recipients: UInt8 = 0
-        var kind = MessageKind.chat
-        var author: Author? = nil
-    }
+    /// Bits of the tag byte beside the form (its low three bits).
+    private static let stepFollows: UInt8 = 0x08
+    private static let timeFollows: UInt8 = 0x10
+    /// Bits of a message's flag byte beside the party (its low two bits: agent, user, system, environment).
+    private static let toOne: UInt8 = 0x04
+    private static let ownStep: UInt8 = 0x08
+    private static let ownTime: UInt8 = 0x10
+    /// The most an event's fixed fields take: tag, step, time, id, flags, kind, author, four words, a length.
+    private static let maxFixedBytes = 64
 
     /// Texts longer than this go with their event whole (one retain rather than a long copy).
     static let maxCopiedText = 512
+    /// Bytes set aside per event: a routed message's two events take about 60.
+    static let bytesPerEvent = 40
 
-    private var records: [Record] = []
-    private var text: [UInt8] = []
-    private var whole: [Event] = []
+    // Touched on one thread at a time, in loops that must not pay a run-time exclusivity check per field.
+    @exclusivity(unchecked) private var bytes: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var used = 0
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var whole: [Event] = []
+    /// The step and time of the event before, which the next one repeats unless its tag says otherwise.
+    @exclusivity(unchecked) private var lastStep = 0
+    @exclusivity(unchecked) private var lastTime = 0.0
 
-    var count: Int { records.count }
-    var isEmpty: Bool { records.isEmpty }
+    var isEmpty: Bool { count == 0 }
 
-    init(capacity: Int = 0) {
-        records.reserveCapacity(capacity)
-        text.reserveCapacity(capacity * 16)
+    init(capacity events: Int = 0) {
+        capacity = max(256, events * StagedEvents.bytesPerEvent)
+        bytes = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+    }
+
+    deinit { bytes.deallocate() }
+
+    /// Writes the whole block once, so the pages are there before the engine's thread fills it (the
+    /// publisher does this for the buffers it hands the engine, which then takes no page fault).
+    func touchMemory() {
+        memset(bytes, 0, capacity)
     }
 
     /// Empties the buffer, keeping its memory.
-    mutating func removeAll() {
-        records.removeAll(keepingCapacity: true)
-        text.removeAll(keepingCapacity: true)
+    func removeAll() {
+        used = 0
+        count = 0
+        lastStep = 0
+        lastTime = 0
         whole.removeAll(keepingCapacity: true)
     }
 
     /// Returns true when the event ends the session.
     @discardableResult
-    mutating func append(_ event: Event) -> Bool {
+    func append(_ event: Event) -> Bool {
         switch event.body {
         case .stepStarted:
-            records.append(Record(step: event.step, time: event.time, form: .step))
+            reserve(0)
+            writeTag(.step, of: event)
         case .delivered(let id, let to):
-            records.append(Record(step: event.step, time: event.time, id: id, agent: to.index, form: .delivered))
+            reserve(0)
+            writeTag(.delivered, of: event)
+            write(id)
+            write(to.index)
         case .messageSent(let message) where StagedEvents.isPlain(message):
             appendMessage(message, of: event, as: .message)
         case .injected(let message) where StagedEvents.isPlain(message):
             appendMessage(message, of: event, as: .injected)
         case .tokenDelta(let agent, let token) where token.utf8.count <= StagedEvents.maxCopiedText:
-            var record = Record(step: event.step, time: event.time, agent: agent.index, form: .token)
-            copyText(token, into: &record)
-            records.append(record)
+            reserve(StagedEvents.maxCopiedText)
+            writeTag(.token, of: event)
+            write(agent.index)
+            writeText(token)
         default:
+            reserve(0)
             whole.append(event)
-            records.append(Record(step: event.step, time: event.time, form: .whole))
-            if case .sessionEnded = event.body { return true }
+            // Its step and time travel with it, so the next event's are compared with this one's.
+            writeTag(.whole, of: event)
+            if case .sessionEnded = event.body {
+                count += 1
+                return true
+            }
         }
+        count += 1
         return false
     }
 
     /// Calls `body` with each event in the order they came, rebuilt.
     func forEach(_ body: (Event) -> Void) {
-        var textAt = 0
+        var at = 0
         var wholeAt = 0
-        for record in records {
+        var step = 0
+        var time = 0.0
+        for _ in 0..<count {
+            let tag = read(UInt8.self, &at)
+            if tag & StagedEvents.stepFollows != 0 { step = read(Int.self, &at) }
+            if tag & StagedEvents.timeFollows != 0 { time = read(Double.self, &at) }
             let eventBody: Event.Body
-            switch record.form {
+            switch Form(rawValue: tag & 0x07) {
             case .step:
                 eventBody = .stepStarted
             case .delivered:
-                eventBody = .delivered(messageID: record.id, to: AgentID(record.agent))
+                let id = read(Int.self, &at)
+                eventBody = .delivered(messageID: id, to: AgentID(read(Int.self, &at)))
             case .message, .injected:
-                let message = Message(id: record.id, step: record.messageStep, time: record.messageTime,
-                                      sender: StagedEvents.party(record), recipients: record.recipients == 0 ? .all : .one(AgentID(record.recipient)),
-                                      kind: record.kind, text: text(at: &textAt, record), author: record.author)
-                eventBody = record.form == .message ? .messageSent(message) : .injected(message)
+                let message = readMessage(&at, step: step, time: time)
+                eventBody = tag & 0x07 == Form.message.rawValue ? .messageSent(message) : .injected(message)
             case .token:
-                eventBody = .tokenDelta(agent: AgentID(record.agent), text: text(at: &textAt, record))
-            case .whole:
+                let agent = AgentID(read(Int.self, &at))
+                eventBody = .tokenDelta(agent: agent, text: readText(&at))
+            case .whole, nil:
                 body(whole[wholeAt])
                 wholeAt += 1
                 continue
             }
-            body(Event(step: record.step, time: record.time, eventBody))
+            body(Event(step: step, time: time, eventBody))
         }
     }
 
-    private func text(at offset: inout Int, _ record: Record) -> String {
-        var record = record
-        if Int(record.textCount) <= MemoryLayout.size(ofValue: record.short) {
-            return withUnsafeBytes(of: &record.short) { String(decoding: $0.prefix(Int(record.textCount)), as: UTF8.self) }
-        }
-        let end = offset + Int(record.textCount)
-        defer { offset = end }
-        return text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<end]), as: UTF8.self) }
-    }
-
-    /// A message that fits a record: no model figures, no coordination fact, everyone or one recipient, a short text.
+    /// A message that fits the packed form: no model figures, no coordination fact, everyone or one recipient, a short text.
     private static func isPlain(_ message: Message) -> Bool {
         guard message.metadata == nil, message.coordination == nil, message.text.utf8.count <= maxCopiedText else { return false }
         if case .some = message.recipients { return false }
         return true
     }
 
-    private mutating func appendMessage(_ message: Message, of event: Event, as form: Form) {
-        var record = Record(step: event.step, time: event.time, id: message.id, messageStep: message.step, messageTime: message.time,
-                            form: form, kind: message.kind, author: message.author)
-        copyText(message.text, into: &record)
+    private func appendMessage(_ message: Message, of event: Event, as form: Form) {
+        reserve(StagedEvents.maxCopiedText)
+        writeTag(form, of: event)
+        write(message.id)
+        var flags: UInt8
         switch message.sender {
-        case .agent(let id): record.agent = id.index
-        case .user: record.party = 1
-        case .system: record.party = 2
-        case .environment: record.party = 3
+        case .agent: flags = 0
+        case .user: flags = 1
+        case .system: flags = 2
+        case .environment: flags = 3
         }
-        if case .one(let id) = message.recipients {
-            record.recipients = 1
-            record.recipient = id.index
-        }
-        records.append(record)
+        if case .one = message.recipients { flags |= StagedEvents.toOne }
+        if message.step != event.step { flags |= StagedEvents.ownStep }
+        if message.time.bitPattern != event.time.bitPattern { flags |= StagedEvents.ownTime }
+        write(flags)
+        write(StagedEvents.kindNumber(message.kind))
+        write(StagedEvents.authorNumber(message.author))
+        if flags & StagedEvents.ownStep != 0 { write(message.step) }
+        if flags & StagedEvents.ownTime != 0 { write(message.time) }
+        if case .agent(let id) = message.sender { write(id.index) }
+        if case .one(let id) = message.recipients { write(id.index) }
+        writeText(message.text)
     }
 
-    /// Copies the string's bytes into the record when they fit, else after the others in `text`.
-    private mutating func copyText(_ string: String, into record: inout Record) {
+    private func readMessage(_ at: inout Int, step: Int, time: Double) -> Message {
+        let id = read(Int.self, &at)
+        let flags = read(UInt8.self, &at)
+        let kind = MessageKind.allCases[Int(read(UInt8.self, &at))]
+        let authorNumber = read(UInt8.self, &at)
+        let ownStep = flags & StagedEvents.ownStep != 0 ? read(Int.self, &at) : step
+        let ownTime = flags & StagedEvents.ownTime != 0 ? read(Double.self, &at) : time
+        let sender: Party
+        switch flags & 0x03 {
+        case 0: sender = .agent(AgentID(read(Int.self, &at)))
+        case 1: sender = .user
+        case 2: sender = .system
+        default: sender = .environment
+        }
+        let recipients: Recipients = flags & StagedEvents.toOne != 0 ? .one(AgentID(read(Int.self, &at))) : .all
+        return Message(id: id, step: ownStep, time: ownTime, sender: sender, recipients: recipients, kind: kind,
+                       text: readText(&at), author: StagedEvents.author(authorNumber))
+    }
+
+    private static func kindNumber(_ kind: MessageKind) -> UInt8 {
+        switch kind {
+        case .chat: 0
+        case .injected: 1
+        case .system: 2
+        case .action: 3
+        case .observation: 4
+        case .coordination: 5
+        case .error: 6
+        }
+    }
+
+    private static func authorNumber(_ author: Author?) -> UInt8 {
+        switch author {
+        case nil: 0
+        case .model: 1
+        case .person: 2
+        case .algorithm: 3
+        }
+    }
+
+    private static func author(_ number: UInt8) -> Author? {
+        switch number {
+        case 1: .model
+        case 2: .person
+        case 3: .algorithm
+        default: nil
+        }
+    }
+
+    // MARK: The block
+
+    /// Makes room for an event's fixed fields and `text` bytes of text.
+    private func reserve(_ text: Int) {
+        let needed = used + StagedEvents.maxFixedBytes + text
+        guard needed > capacity else { return }
+        let grown = max(needed, capacity * 2)
+        let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
+        moved.copyMemory(from: bytes, byteCount: used)
+        bytes.deallocate()
+        bytes = moved
+        capacity = grown
+    }
+
+    private func writeTag(_ form: Form, of event: Event) {
+        var tag = form.rawValue
+        let newStep = event.step != lastStep
+        let newTime = event.time.bitPattern != lastTime.bitPattern
+        if newStep { tag |= StagedEvents.stepFollows }
+        if newTime { tag |= StagedEvents.timeFollows }
+        write(tag)
+        if newStep {
+            write(event.step)
+            lastStep = event.step
+        }
+        if newTime {
+            write(event.time)
+            lastTime = event.time
+        }
+    }
+
+    private func write<Value: BitwiseCopyable>(_ value: Value) {
+        bytes.storeBytes(of: value, toByteOffset: used, as: Value.self)
+        used += MemoryLayout<Value>.size
+    }
+
+    /// A length, then the UTF-8 bytes (at most `maxCopiedText`, room for which `reserve` made).
+    private func writeText(_ string: String) {
         var string = string
         string.withUTF8 { utf8 in
-            record.textCount = UInt32(utf8.count)
-            if utf8.count <= MemoryLayout.size(ofValue: record.short) {
-                withUnsafeMutableBytes(of: &record.short) { $0.copyMemory(from: UnsafeRawBufferPointer(utf8)) }
-            } else {
-                text.append(contentsOf: utf8)
-            }
+            write(UInt32(utf8.count))
+            if let base = utf8.baseAddress { (bytes + used).copyMemory(from: base, byteCount: utf8.count) }
+            used += utf8.count
         }
     }
 
-    private static func party(_ record: Record) -> Party {
-        switch record.party {
-        case 0: .agent(AgentID(record.agent))
-        case 1: .user
-        case 2: .system
-        default: .environment
-        }
+    private func read<Value: BitwiseCopyable>(_: Value.Type, _ at: inout Int) -> Value {
+        defer { at += MemoryLayout<Value>.size }
+        return bytes.loadUnaligned(fromByteOffset: at, as: Value.self)
+    }
+
+    private func readText(_ at: inout Int) -> String {
+        let length = Int(read(UInt32.self, &at))
+        defer { at += length }
+        return String(decoding: UnsafeRawBufferPointer(start: bytes + at, count: length), as: UTF8.self)
     }
 }

@@ -42,14 +42,14 @@ import PalaverEngine
     }
 
     @Test func everyEventComesBackAsItWentInAndInOrder() {
-        var staged = StagedEvents()
+        let staged = StagedEvents()
         for event in Self.events() { staged.append(event) }
         #expect(staged.count == Self.events().count)
         #expect(Self.replayed(staged) == Self.events())
     }
 
     @Test func anEmptiedBufferHoldsOnlyWhatCameAfter() {
-        var staged = StagedEvents()
+        let staged = StagedEvents()
         for event in Self.events() { staged.append(event) }
         staged.removeAll()
         #expect(staged.isEmpty)
@@ -59,7 +59,7 @@ import PalaverEngine
     }
 
     @Test func aBufferGrowsPastItsFirstSize() {
-        var staged = StagedEvents(capacity: 1)
+        let staged = StagedEvents(capacity: 1)
         let many = (0..<300).map { i in
             Event(step: i, time: Double(i), .tokenDelta(agent: AgentID(i % 5), text: String(repeating: "é", count: i % 200)))
         }
@@ -68,11 +68,63 @@ import PalaverEngine
     }
 
     @Test func onlyTheSessionsEndSaysSo() {
-        var staged = StagedEvents()
+        let staged = StagedEvents()
         #expect(Self.events().allSatisfy { !staged.append($0) })
         let end = Event(step: 9, time: 9, .sessionEnded(Summary(reason: .steps, steps: 9, messages: 1, tokens: 2, durationSeconds: 3)))
         let ends = staged.append(end)
         #expect(ends)
         #expect(Self.replayed(staged).last == end)
+    }
+
+    /// Packed events carry a step or time only when it changes, and a message's own step and time only when
+    /// they differ from its event's: every combination, with whole events between them, comes back exactly.
+    @Test func stepsAndTimesComeBackWhereverTheyChange() {
+        let a = AgentID(1)
+        func message(_ id: Int, step: Int, time: Double) -> Message {
+            Message(id: id, step: step, time: time, sender: .agent(a), recipients: .one(AgentID(Int.max)), kind: .action, text: String(repeating: "x", count: id))
+        }
+        let events = [
+            Event(step: 0, time: 0, .stepStarted),
+            Event(step: 0, time: 0, .messageSent(message(1, step: 0, time: 0))),
+            Event(step: 5, time: 0, .messageSent(message(16, step: 4, time: 0))),
+            Event(step: 5, time: -0.0, .messageSent(message(17, step: 5, time: 0))),
+            Event(step: 5, time: .nan, .delivered(messageID: 17, to: AgentID(-3))),
+            Event(step: 6, time: 1e300, .rejected(command: "x", reason: "y")),
+            Event(step: 6, time: 1e300, .tokenDelta(agent: a, text: String(repeating: "é", count: StagedEvents.maxCopiedText / 2))),
+            Event(step: -1, time: 2, .injected(message(512, step: 9, time: .infinity))),
+            Event(step: -1, time: 2, .stepStarted),
+        ]
+        let staged = StagedEvents(capacity: 1)
+        for event in events { staged.append(event) }
+        let back = Self.replayed(staged)
+        #expect(back.count == events.count)
+        for (got, want) in zip(back, events) {
+            // Compared by bit pattern: NaN and -0 must survive too.
+            #expect(got.step == want.step && got.time.bitPattern == want.time.bitPattern)
+            if case .messageSent(let m) = got.body, case .messageSent(let w) = want.body {
+                #expect(m.step == w.step && m.time.bitPattern == w.time.bitPattern && m == w)
+            }
+        }
+        #expect(Array(back[5...]) == Array(events[5...]))
+    }
+
+    /// Random mixes of every form, in buffers that grow and are emptied and filled again.
+    @Test func randomMixesComeBackAsTheyWentIn() {
+        var random = SeededGenerator(seed: 12)
+        let all = Self.events()
+        let staged = StagedEvents(capacity: 2)
+        for _ in 0..<50 {
+            staged.removeAll()
+            var sent: [Event] = []
+            for _ in 0..<Int.random(in: 0...200, using: &random) {
+                var event = all[Int.random(in: 0..<all.count, using: &random)]
+                if Bool.random(using: &random) { event.step = Int.random(in: -2...3, using: &random) }
+                if Bool.random(using: &random) { event.time = [0, 0.5, 7.25, 1e-9][Int.random(in: 0...3, using: &random)] }
+                sent.append(event)
+                staged.append(event)
+            }
+            #expect(staged.count == sent.count)
+            #expect(Self.replayed(staged) == sent)
+        }
     }
 }

@@ -6,6 +6,9 @@ public enum EngineBenchmark {
         public var seconds: Double
         /// Processor time of the engine's thread over the same loop.
         public var threadCPUSeconds: Double = 0
+        /// The engine thread's page faults and kernel time over the loop.
+        public var threadFaults = 0
+        public var threadSystemSeconds = 0.0
         public var messagesPerSecond: Double { Double(messages) / seconds }
     }
 
@@ -37,28 +40,49 @@ public enum EngineBenchmark {
     ///     always one), even with no second sink: then what a second sink adds is measured alone.
     public static func run(agents: Int = 64, inFlight: Int = 4096, messages target: Int = 5_000_000,
                            also: (any EventSink)? = nil, throughFanout: Bool = false) -> Result {
-        let specs = (0..<agents).map { AgentSpec(id: "a\($0)", name: "A\($0)", role: "relay") }
-        let info = SessionInfo(scenario: "bench", title: "engine benchmark", seed: 1, turnRule: .reactive,
-                               agents: specs, maxSteps: 1_000_000_000, speed: .fastest)
-        let relay = Relay(count: agents, budget: target)
-        var behaviors: [AgentID: any AgentBehavior] = [:]
-        for i in 0..<agents { behaviors[AgentID(i)] = relay }
         let sink = CountingSink()
-        let engine = Engine(info: info, configuration: EngineConfiguration(mailboxCapacity: inFlight, memorySize: 0),
-                            behaviors: behaviors, sink: also != nil || throughFanout ? EventFanout([sink] + [also].compactMap { $0 }) : sink)
-        let opening = (0..<inFlight).map { i in
-            (from: Party.system, message: Outgoing(to: .one(AgentID(i % agents)), kind: .chat, text: "token \(i)"))
+        let loop = Loop(agents: agents, inFlight: inFlight, budget: target,
+                        sink: also != nil || throughFanout ? EventFanout([sink] + [also].compactMap { $0 }) : sink)
+        return loop.route(target)
+    }
+
+    /// One engine routing messages around the ring, measured a stretch at a time: stretches measured
+    /// with and without something added to its sink compare the same engine, with the same memory.
+    public final class Loop {
+        let engine: Engine
+        let relay: Relay
+
+        /// - Parameter budget: messages the agents pass on in all (nil: as many as asked for).
+        public init(agents: Int = 64, inFlight: Int = 4096, budget: Int? = nil, sink: any EventSink) {
+            let specs = (0..<agents).map { AgentSpec(id: "a\($0)", name: "A\($0)", role: "relay") }
+            let info = SessionInfo(scenario: "bench", title: "engine benchmark", seed: 1, turnRule: .reactive,
+                                   agents: specs, maxSteps: 1_000_000_000, speed: .fastest)
+            relay = Relay(count: agents, budget: budget ?? Int.max)
+            var behaviors: [AgentID: any AgentBehavior] = [:]
+            for i in 0..<agents { behaviors[AgentID(i)] = relay }
+            engine = Engine(info: info, configuration: EngineConfiguration(mailboxCapacity: inFlight, memorySize: 0),
+                            behaviors: behaviors, sink: sink)
+            let opening = (0..<inFlight).map { i in
+                (from: Party.system, message: Outgoing(to: .one(AgentID(i % agents)), kind: .chat, text: "token \(i)"))
+            }
+            engine.start(opening: opening)
         }
-        engine.start(opening: opening)
-        let before = engine.messageCount
-        let start = MonotonicClock.seconds()
-        let cpuStart = MonotonicClock.threadCPUSeconds()
-        while engine.messageCount - before < target {
-            engine.beginStep()
-            engine.endStep()
+
+        /// Steps until at least `messages` more messages have been routed (whole steps), timing them.
+        public func route(_ messages: Int) -> Result {
+            let before = engine.messageCount
+            let start = MonotonicClock.seconds()
+            let cpuStart = MonotonicClock.threadCPUSeconds()
+            let kernelStart = MonotonicClock.threadFaultsAndSystemSeconds()
+            while engine.messageCount - before < messages {
+                engine.beginStep()
+                engine.endStep()
+            }
+            let cpu = MonotonicClock.threadCPUSeconds() - cpuStart
+            let kernel = MonotonicClock.threadFaultsAndSystemSeconds()
+            let seconds = MonotonicClock.seconds() - start
+            return Result(messages: engine.messageCount - before, seconds: seconds, threadCPUSeconds: cpu,
+                          threadFaults: kernel.faults - kernelStart.faults, threadSystemSeconds: kernel.systemSeconds - kernelStart.systemSeconds)
         }
-        let cpu = MonotonicClock.threadCPUSeconds() - cpuStart
-        let seconds = MonotonicClock.seconds() - start
-        return Result(messages: engine.messageCount - before, seconds: seconds, threadCPUSeconds: cpu)
     }
 }
