@@ -78,25 +78,7 @@ public struct JSONWriter {
     /// Writes a number with up to three decimals, exactly as given when it has fewer.
     public mutating func number(_ value: Double) {
         separate()
-        if value.isFinite, abs(value) < 9e15 {
-            let thousandths = (value * 1000).rounded()
-            let whole = Int64(thousandths / 1000)
-            var frac = Int64(abs(thousandths.truncatingRemainder(dividingBy: 1000)))
-            if thousandths < 0 && whole == 0 { bytes.append(UInt8(ascii: "-")) }
-            appendInteger(whole)
-            if frac != 0 {
-                var digits = 3
-                while frac % 10 == 0 { frac /= 10; digits -= 1 }
-                // ".d", ".dd" or ".ddd", most significant first, in one append (no scratch array).
-                var text: (UInt8, UInt8, UInt8, UInt8) = (UInt8(ascii: "."), 0, 0, 0)
-                withUnsafeMutableBytes(of: &text) { buf in
-                    for i in stride(from: digits, through: 1, by: -1) { buf[i] = UInt8(ascii: "0") + UInt8(frac % 10); frac /= 10 }
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0...digits]))
-                }
-            }
-        } else {
-            appendASCII("null")
-        }
+        bytes.appendJSON(room: JSONRawWriter.maxNumberBytes) { $0.number(value) }
         needsComma = true
     }
 
@@ -112,31 +94,12 @@ public struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-    }
-
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
     private mutating func appendInteger<T: BinaryInteger>(_ value: T) {
-        if value == 0 { bytes.append(UInt8(ascii: "0")); return }
-        var v = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        // Filled from the end, so the digits go over in one append.
-        withUnsafeMutableBytes(of: &digits) { buf in
-            var start = buf.count
-            while v > 0 {
-                start -= 1
-                buf[start] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[start...]))
-        }
+        bytes.appendJSON(room: JSONRawWriter.maxIntegerBytes) { $0.integer(value) }
     }
 
     private mutating func appendString(_ value: String) {
@@ -145,33 +108,6 @@ public struct JSONWriter {
     }
 
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escape: one tight scan, then one copy.
-        var plain = true
-        for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { plain = false; break }
-        if plain {
-            bytes.append(contentsOf: utf8)
-        } else {
-            var start = 0
-            for i in 0..<utf8.count {
-                let b = utf8[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if start < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
-                bytes.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                default:
-                    appendASCII("u00")
-                    bytes.append(JSONWriter.hexDigit(b >> 4))
-                    bytes.append(JSONWriter.hexDigit(b & 15))
-                }
-                start = i + 1
-            }
-            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.appendJSON(room: JSONRawWriter.quotedCount(utf8)) { $0.quoted(utf8) }
     }
 }

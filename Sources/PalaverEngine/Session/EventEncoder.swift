@@ -10,6 +10,12 @@ public struct EventEncoder {
 
     /// The JSON line for an event, without the newline, appended to `out`.
     public mutating func encode(_ event: Event, into out: inout [UInt8]) {
+        if appendCommonLine(event, to: &out) { return }
+        encodeThroughWriter(event, into: &out)
+    }
+
+    /// Any event through the general writer, which the common events' lines must agree with byte for byte.
+    mutating func encodeThroughWriter(_ event: Event, into out: inout [UInt8]) {
         if case .sessionStarted(let info) = event.body {
             agentIDs = info.agents.map(\.id)
             quotedAgentIDs = agentIDs.map(JSONWriter.quoted)
@@ -25,6 +31,11 @@ public struct EventEncoder {
         var out: [UInt8] = []
         encode(event, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// An agent's id as a JSON string; nil for an agent the session does not list.
+    func quotedName(_ agent: AgentID) -> [UInt8]? {
+        agent.index >= 0 && agent.index < quotedAgentIDs.count ? quotedAgentIDs[agent.index] : nil
     }
 
     private func name(_ agent: AgentID) -> String {
