@@ -54,11 +54,20 @@ public enum BrokerBenchmark {
         public var faultsPerThousandWith = 0.0
         public var systemNanosWithout = 0.0
         public var systemNanosWith = 0.0
-        /// How much longer the engine's thread works per message with the publisher: the cost on the step loop itself.
-        public var threadSlowdownPercent: Double { (threadNanosWith / threadNanosWithout - 1) * 100 }
-        /// How much lower the wall-clock rate is: the thread's own cost plus the time the publisher's
-        /// thread and the broker take the cores away from it (2 cores here, shared with the broker).
-        public var wallSlowdownPercent: Double { (1 - wallWith / wallWithout) * 100 }
+        /// How much longer the engine's thread works per message with the publisher: the cost on the step
+        /// loop itself. The median over the pairs of stretches, each pair compared on its own (so drift on a
+        /// busy machine between pairs cancels out).
+        public var threadSlowdownPercent = 0.0
+        /// How much lower the wall-clock rate is, by the same pairs: the thread's own cost plus the time the
+        /// publisher's thread and the broker take the cores away from it (2 cores here, shared with the broker).
+        public var wallSlowdownPercent = 0.0
+        /// Messages routed in all the stretches of each side (whole steps, so a little over the count asked
+        /// for): to turn an instruction count of each side's stretches into instructions per message.
+        public var messagesWithout = 0
+        public var messagesWith = 0
+        /// Each pair's figures, in the order run.
+        public var threadSlowdowns: [Double] = []
+        public var wallSlowdowns: [Double] = []
     }
 
     /// - Parameter recording: as `run` by default: the engine also records a session file (to a temporary
@@ -72,14 +81,13 @@ public enum BrokerBenchmark {
         var wallWithout: [Double] = [], wallWith: [Double] = []
         var cpuWithout: [Double] = [], cpuWith: [Double] = [], publisherCPU: [Double] = []
         var faultsWithout: [Double] = [], faultsWith: [Double] = [], systemWithout: [Double] = [], systemWith: [Double] = []
+        var messagesWithout = 0, messagesWith = 0
         let path = NSTemporaryDirectory() + "palaver-bench-engine-\(getpid()).jsonl"
         defer { unlink(path) }
         let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))",
                                                  header: SessionHeader(), scenario: "bench", report: { _ in })
         let file = recording ? try SessionWriter(path: path) : nil
         let switched = SwitchedSink()
-        // Through the run's fanout on both sides, as in `run`: the figure is what the publisher adds to it.
-        let loop = EngineBenchmark.Loop(sink: EventFanout([file ?? switched]))
         func publishing(_ on: Bool) {
             if let file {
                 // What the writer holds goes with the stretch it was written in.
@@ -90,6 +98,10 @@ public enum BrokerBenchmark {
                 switched.target = on ? publisher : nil
             }
         }
+        // The publisher follows the run from its start, as in `run`: it learns the agents' names from the
+        // session's first event. Through the run's fanout on both sides: the figure is what the publisher adds.
+        publishing(true)
+        let loop = EngineBenchmark.Loop(sink: EventFanout([file ?? switched]))
         for on in [true, false] {
             publishing(on)
             _ = loop.route(warmUp / 2)
@@ -99,18 +111,18 @@ public enum BrokerBenchmark {
         for i in 0..<runs {
             for on in i % 2 == 0 ? [false, true] : [true, false] {
                 let publisherBefore = publisher.publisherThreadCPUSeconds
-                publishing(on)
-                let result = loop.route(messages)
-                publishing(false)
+                let result = on ? stretchWithPublisher(loop, messages, switching: publishing) : stretchWithout(loop, messages)
                 publisher.waitUntilConfirmed(timeout: 300)
                 let perMessage = { (seconds: Double) in seconds / Double(result.messages) * 1e9 }
                 if on {
+                    messagesWith += result.messages
                     wallWith.append(result.messagesPerSecond)
                     cpuWith.append(perMessage(result.threadCPUSeconds))
                     faultsWith.append(Double(result.threadFaults) / Double(result.messages) * 1000)
                     systemWith.append(perMessage(result.threadSystemSeconds))
                     publisherCPU.append(perMessage(publisher.publisherThreadCPUSeconds - publisherBefore))
                 } else {
+                    messagesWithout += result.messages
                     wallWithout.append(result.messagesPerSecond)
                     cpuWithout.append(perMessage(result.threadCPUSeconds))
                     faultsWithout.append(Double(result.threadFaults) / Double(result.messages) * 1000)
@@ -127,10 +139,28 @@ public enum BrokerBenchmark {
             publisher.receive(end)
         }
         publisher.finish(timeout: 300)
+        let threadSlowdowns = zip(cpuWith, cpuWithout).map { ($0 / $1 - 1) * 100 }
+        let wallSlowdowns = zip(wallWith, wallWithout).map { (1 - $0 / $1) * 100 }
         return EngineCost(wallWithout: median(wallWithout), wallWith: median(wallWith),
                           threadNanosWithout: median(cpuWithout), threadNanosWith: median(cpuWith), publisherNanos: median(publisherCPU),
                           faultsPerThousandWithout: median(faultsWithout), faultsPerThousandWith: median(faultsWith),
-                          systemNanosWithout: median(systemWithout), systemNanosWith: median(systemWith))
+                          systemNanosWithout: median(systemWithout), systemNanosWith: median(systemWith),
+                          threadSlowdownPercent: median(threadSlowdowns), wallSlowdownPercent: median(wallSlowdowns),
+                          messagesWithout: messagesWithout, messagesWith: messagesWith,
+                          threadSlowdowns: threadSlowdowns, wallSlowdowns: wallSlowdowns)
+    }
+
+    // The two sides' stretches by name, so an instruction count (`valgrind --tool=callgrind
+    // --toggle-collect='*stretchWithPublisher*'`) can take each side alone.
+    @inline(never) public static func stretchWithPublisher(_ loop: EngineBenchmark.Loop, _ messages: Int,
+                                                           switching publishing: (Bool) -> Void) -> EngineBenchmark.Result {
+        publishing(true)
+        defer { publishing(false) }
+        return loop.route(messages)
+    }
+
+    @inline(never) public static func stretchWithout(_ loop: EngineBenchmark.Loop, _ messages: Int) -> EngineBenchmark.Result {
+        loop.route(messages)
     }
 
     /// One round: every agent's turn sent at once through the work queue; seconds until the last reply finished.

@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "What to measure: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
     var suite: Suite
 
-    @Option(help: "Messages to route (engine) or events to write (session).")
+    @Option(help: "Messages to route (engine), events to write (session), or events through the stream (broker, whose engine stretches route as many, up to 300,000).")
     var count: Int?
 
     @OptionGroup var broker: BrokerOptions
@@ -138,7 +138,7 @@ struct BenchCommand: ParsableCommand {
                 Row("team cost before → after", "$\(BenchReport.number(report.before.totalCost)) → $\(BenchReport.number(report.after.totalCost))"),
             ])
         case .broker:
-            return try BrokerBench(url: try broker.url(), events: count ?? 500_000).run()
+            return try BrokerBench(url: try broker.url(), events: count ?? 500_000, stretch: min(count ?? 300_000, 300_000)).run()
         case .render:
             let messages = count ?? 1_000_000
             var state = RenderBenchmark.state(messages: messages)

@@ -6,12 +6,14 @@ import PalaverEngine
 struct BrokerBench {
     let url: BrokerURL
     let events: Int
+    /// Messages routed in each stretch of the engine's cost, with and without the publisher.
+    let stretch: Int
 
     func run() throws -> BenchReport {
         let stream = try BrokerBenchmark.stream(url: url, events: events)
         let loadBefore = loadAverage()
-        let engine = try BrokerBenchmark.engineCost(url: url, messages: 300_000, runs: 9, recording: false)
-        let recorded = try BrokerBenchmark.engineCost(url: url, messages: 300_000, runs: 9, recording: true)
+        let engine = try BrokerBenchmark.engineCost(url: url, messages: stretch, runs: 9, recording: false, warmUp: 2 * stretch / 3)
+        let recorded = try BrokerBenchmark.engineCost(url: url, messages: stretch, runs: 9, recording: true, warmUp: 2 * stretch / 3)
         let load = (loadBefore + loadAverage()) / 2
 
         // Four in-process workers, each on its own connection and thread, answering with a 100 ms model.
@@ -30,7 +32,7 @@ struct BrokerBench {
         let (thousandSeconds, workerPeakMB) = try thousandAgents(turns: turns)
         turns.close()
 
-        let json = #"{"bench":"broker","stream_events":\#(stream.events),"stream_events_per_second":\#(Int(stream.eventsPerSecond)),"engine_messages_per_second":\#(Int(engine.wallWithout)),"engine_messages_per_second_publishing":\#(Int(engine.wallWith)),"engine_wall_slowdown_percent":\#(round3(engine.wallSlowdownPercent)),"engine_thread_ns_per_message":\#(round3(engine.threadNanosWithout)),"engine_thread_ns_per_message_publishing":\#(round3(engine.threadNanosWith)),"engine_thread_slowdown_percent":\#(round3(engine.threadSlowdownPercent)),"publisher_thread_ns_per_message":\#(round3(engine.publisherNanos)),"engine_thread_faults_per_1000_messages":\#(round3(engine.faultsPerThousandWithout)),"engine_thread_faults_per_1000_messages_publishing":\#(round3(engine.faultsPerThousandWith)),"engine_thread_kernel_ns_per_message":\#(round3(engine.systemNanosWithout)),"engine_thread_kernel_ns_per_message_publishing":\#(round3(engine.systemNanosWith)),"recording_engine_thread_ns_per_message":\#(round3(recorded.threadNanosWithout)),"recording_engine_thread_ns_per_message_publishing":\#(round3(recorded.threadNanosWith)),"recording_engine_thread_slowdown_percent":\#(round3(recorded.threadSlowdownPercent)),"recording_engine_messages_per_second":\#(Int(recorded.wallWithout)),"recording_engine_messages_per_second_publishing":\#(Int(recorded.wallWith)),"recording_engine_wall_slowdown_percent":\#(round3(recorded.wallSlowdownPercent)),"recording_publisher_thread_ns_per_message":\#(round3(recorded.publisherNanos)),"recording_engine_thread_faults_per_1000_messages":\#(round3(recorded.faultsPerThousandWithout)),"recording_engine_thread_faults_per_1000_messages_publishing":\#(round3(recorded.faultsPerThousandWith)),"load_average":\#(round3(load)),"round_200x100ms_4_workers_seconds":\#(round3(BrokerBenchmark.median(rounds))),"turn_overhead_median_ms":\#(round3(BrokerBenchmark.median(overhead))),"agents_1000_8_workers_seconds":\#(round3(thousandSeconds)),"worker_peak_rss_mb":\#(round3(workerPeakMB)),"peak_rss_mb":\#(peakRSSMegabytes())}"#
+        let json = #"{"bench":"broker","stream_events":\#(stream.events),"stream_events_per_second":\#(Int(stream.eventsPerSecond)),"engine_messages_per_second":\#(Int(engine.wallWithout)),"engine_messages_per_second_publishing":\#(Int(engine.wallWith)),"engine_wall_slowdown_percent":\#(round3(engine.wallSlowdownPercent)),"engine_thread_ns_per_message":\#(round3(engine.threadNanosWithout)),"engine_thread_ns_per_message_publishing":\#(round3(engine.threadNanosWith)),"engine_thread_slowdown_percent":\#(round3(engine.threadSlowdownPercent)),"publisher_thread_ns_per_message":\#(round3(engine.publisherNanos)),"engine_thread_faults_per_1000_messages":\#(round3(engine.faultsPerThousandWithout)),"engine_thread_faults_per_1000_messages_publishing":\#(round3(engine.faultsPerThousandWith)),"engine_thread_kernel_ns_per_message":\#(round3(engine.systemNanosWithout)),"engine_thread_kernel_ns_per_message_publishing":\#(round3(engine.systemNanosWith)),"recording_engine_thread_ns_per_message":\#(round3(recorded.threadNanosWithout)),"recording_engine_thread_ns_per_message_publishing":\#(round3(recorded.threadNanosWith)),"recording_engine_thread_slowdown_percent":\#(round3(recorded.threadSlowdownPercent)),"recording_engine_messages_per_second":\#(Int(recorded.wallWithout)),"recording_engine_messages_per_second_publishing":\#(Int(recorded.wallWith)),"recording_engine_wall_slowdown_percent":\#(round3(recorded.wallSlowdownPercent)),"recording_publisher_thread_ns_per_message":\#(round3(recorded.publisherNanos)),"recording_engine_thread_faults_per_1000_messages":\#(round3(recorded.faultsPerThousandWithout)),"recording_engine_thread_faults_per_1000_messages_publishing":\#(round3(recorded.faultsPerThousandWith)),"engine_thread_slowdown_percent_pairs":\#(pairs(engine.threadSlowdowns)),"recording_engine_thread_slowdown_percent_pairs":\#(pairs(recorded.threadSlowdowns)),"engine_stretch_messages":[\#(engine.messagesWithout),\#(engine.messagesWith)],"recording_engine_stretch_messages":[\#(recorded.messagesWithout),\#(recorded.messagesWith)],"load_average":\#(round3(load)),"round_200x100ms_4_workers_seconds":\#(round3(BrokerBenchmark.median(rounds))),"turn_overhead_median_ms":\#(round3(BrokerBenchmark.median(overhead))),"agents_1000_8_workers_seconds":\#(round3(thousandSeconds)),"worker_peak_rss_mb":\#(round3(workerPeakMB)),"peak_rss_mb":\#(peakRSSMegabytes())}"#
         typealias Row = BenchReport.Row
         return BenchReport(name: "broker", json: json, rows: [
             .atLeast("events through a run's stream", stream.eventsPerSecond, 40_000, unit: "events/s"),
@@ -47,6 +49,9 @@ struct BrokerBench {
             .atMost("worker peak RSS", workerPeakMB, 100, unit: "MB"),
         ])
     }
+
+    /// Each pair's percentage, as a JSON array.
+    private func pairs(_ values: [Double]) -> String { "[" + values.map { "\(round3($0))" }.joined(separator: ",") + "]" }
 
     /// The machine's 1-minute load average (0 where /proc is missing): says how busy the cores were.
     private func loadAverage() -> Double {
