@@ -87,21 +87,26 @@ public enum BrokerBenchmark {
         let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))",
                                                  header: SessionHeader(), scenario: "bench", report: { _ in })
         let file = recording ? try SessionWriter(path: path) : nil
-        let switched = SwitchedSink()
+        // Through a run's fanout on both sides, which always holds a sink (the session file, or else the
+        // screen or printer, here a counter): the figure is what the publisher adds to it. Without a file,
+        // the stretches with the publisher have it in the fanout too.
+        let first: any EventSink = file ?? EngineBenchmark.CountingSink()
+        let alone = EventFanout([first])
+        let withPublisher = file == nil ? EventFanout([first, publisher]) : alone
+        // The publisher follows the run from its start, as in `run`: it learns the agents' names from the
+        // session's first event.
+        file?.linesSink = publisher
+        let loop = EngineBenchmark.Loop(sink: withPublisher)
         func publishing(_ on: Bool) {
             if let file {
                 // What the writer holds goes with the stretch it was written in.
                 file.flush()
                 file.linesSink = on ? publisher : nil
-            } else {
-                if !on { publisher.idle() }
-                switched.target = on ? publisher : nil
+            } else if !on {
+                publisher.idle()
             }
+            loop.sink = on ? withPublisher : alone
         }
-        // The publisher follows the run from its start, as in `run`: it learns the agents' names from the
-        // session's first event. Through the run's fanout on both sides: the figure is what the publisher adds.
-        publishing(true)
-        let loop = EngineBenchmark.Loop(sink: EventFanout([file ?? switched]))
         for on in [true, false] {
             publishing(on)
             _ = loop.route(warmUp / 2)
@@ -229,13 +234,4 @@ public struct DelayedModel: ModelProvider {
             continuation.onTermination = { _ in task.cancel() }
         }
     }
-}
-
-/// Hands events on to `target` while one is set: the stretches of the engine benchmark with the publisher
-/// set it, those without clear it.
-private final class SwitchedSink: EventSink {
-    @exclusivity(unchecked) var target: (any EventSink)?
-    func receive(_ event: Event) { target?.receive(event) }
-    func stepEnded() { target?.stepEnded() }
-    func idle() { target?.idle() }
 }

@@ -74,36 +74,34 @@ final class StagedEvents {
     /// Returns true when the event ends the session.
     @discardableResult
     func append(_ event: Event) -> Bool {
+        var ends = false
         switch event.body {
         case .stepStarted:
-            reserve(0)
-            writeTag(.step, of: event)
+            var at = start(.step, of: event, text: 0)
+            finish(&at)
         case .delivered(let id, let to):
-            reserve(0)
-            writeTag(.delivered, of: event)
-            write(id)
-            write(to.index)
+            var at = start(.delivered, of: event, text: 0)
+            StagedEvents.put(id, &at)
+            StagedEvents.put(to.index, &at)
+            finish(&at)
         case .messageSent(let message) where StagedEvents.isPlain(message):
             appendMessage(message, of: event, as: .message)
         case .injected(let message) where StagedEvents.isPlain(message):
             appendMessage(message, of: event, as: .injected)
         case .tokenDelta(let agent, let token) where token.utf8.count <= StagedEvents.maxCopiedText:
-            reserve(StagedEvents.maxCopiedText)
-            writeTag(.token, of: event)
-            write(agent.index)
-            writeText(token)
+            var at = start(.token, of: event, text: StagedEvents.maxCopiedText)
+            StagedEvents.put(agent.index, &at)
+            StagedEvents.putText(token, &at)
+            finish(&at)
         default:
-            reserve(0)
             whole.append(event)
             // Its step and time travel with it, so the next event's are compared with this one's.
-            writeTag(.whole, of: event)
-            if case .sessionEnded = event.body {
-                count += 1
-                return true
-            }
+            var at = start(.whole, of: event, text: 0)
+            finish(&at)
+            if case .sessionEnded = event.body { ends = true }
         }
         count += 1
-        return false
+        return ends
     }
 
     /// Calls `body` with each event in the order they came, rebuilt.
@@ -146,9 +144,6 @@ final class StagedEvents {
     }
 
     private func appendMessage(_ message: Message, of event: Event, as form: Form) {
-        reserve(StagedEvents.maxCopiedText)
-        writeTag(form, of: event)
-        write(message.id)
         var flags: UInt8
         switch message.sender {
         case .agent: flags = 0
@@ -159,14 +154,17 @@ final class StagedEvents {
         if case .one = message.recipients { flags |= StagedEvents.toOne }
         if message.step != event.step { flags |= StagedEvents.ownStep }
         if message.time.bitPattern != event.time.bitPattern { flags |= StagedEvents.ownTime }
-        write(flags)
-        write(StagedEvents.kindNumber(message.kind))
-        write(StagedEvents.authorNumber(message.author))
-        if flags & StagedEvents.ownStep != 0 { write(message.step) }
-        if flags & StagedEvents.ownTime != 0 { write(message.time) }
-        if case .agent(let id) = message.sender { write(id.index) }
-        if case .one(let id) = message.recipients { write(id.index) }
-        writeText(message.text)
+        var at = start(form, of: event, text: StagedEvents.maxCopiedText)
+        StagedEvents.put(message.id, &at)
+        StagedEvents.put(flags, &at)
+        StagedEvents.put(StagedEvents.kindNumber(message.kind), &at)
+        StagedEvents.put(StagedEvents.authorNumber(message.author), &at)
+        if flags & StagedEvents.ownStep != 0 { StagedEvents.put(message.step, &at) }
+        if flags & StagedEvents.ownTime != 0 { StagedEvents.put(message.time, &at) }
+        if case .agent(let id) = message.sender { StagedEvents.put(id.index, &at) }
+        if case .one(let id) = message.recipients { StagedEvents.put(id.index, &at) }
+        StagedEvents.putText(message.text, &at)
+        finish(&at)
     }
 
     private func readMessage(_ at: inout Int, step: Int, time: Double) -> Message {
@@ -220,10 +218,36 @@ final class StagedEvents {
 
     // MARK: The block
 
-    /// Makes room for an event's fixed fields and `text` bytes of text.
-    private func reserve(_ text: Int) {
-        let needed = used + StagedEvents.maxFixedBytes + text
-        guard needed > capacity else { return }
+    /// Makes room for an event's fixed fields and `text` bytes of text, writes its tag (with its step and
+    /// time when they changed) and returns where its fields go. Fields are written through a local
+    /// cursor, not the buffer's own properties, so each costs a store.
+    @inline(__always)
+    private func start(_ form: Form, of event: Event, text: Int) -> UnsafeMutableRawPointer {
+        if used + StagedEvents.maxFixedBytes + text > capacity { grow(to: used + StagedEvents.maxFixedBytes + text) }
+        var at = bytes + used
+        var tag = form.rawValue
+        let newStep = event.step != lastStep
+        let newTime = event.time.bitPattern != lastTime.bitPattern
+        if newStep { tag |= StagedEvents.stepFollows }
+        if newTime { tag |= StagedEvents.timeFollows }
+        StagedEvents.put(tag, &at)
+        if newStep {
+            StagedEvents.put(event.step, &at)
+            lastStep = event.step
+        }
+        if newTime {
+            StagedEvents.put(event.time, &at)
+            lastTime = event.time
+        }
+        return at
+    }
+
+    @inline(__always)
+    private func finish(_ at: inout UnsafeMutableRawPointer) {
+        used = at - bytes
+    }
+
+    private func grow(to needed: Int) {
         let grown = max(needed, capacity * 2)
         let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
         moved.copyMemory(from: bytes, byteCount: used)
@@ -232,35 +256,29 @@ final class StagedEvents {
         capacity = grown
     }
 
-    private func writeTag(_ form: Form, of event: Event) {
-        var tag = form.rawValue
-        let newStep = event.step != lastStep
-        let newTime = event.time.bitPattern != lastTime.bitPattern
-        if newStep { tag |= StagedEvents.stepFollows }
-        if newTime { tag |= StagedEvents.timeFollows }
-        write(tag)
-        if newStep {
-            write(event.step)
-            lastStep = event.step
-        }
-        if newTime {
-            write(event.time)
-            lastTime = event.time
-        }
+    @inline(__always)
+    private static func put<Value: BitwiseCopyable>(_ value: Value, _ at: inout UnsafeMutableRawPointer) {
+        at.storeBytes(of: value, as: Value.self)
+        at += MemoryLayout<Value>.size
     }
 
-    private func write<Value: BitwiseCopyable>(_ value: Value) {
-        bytes.storeBytes(of: value, toByteOffset: used, as: Value.self)
-        used += MemoryLayout<Value>.size
-    }
-
-    /// A length, then the UTF-8 bytes (at most `maxCopiedText`, room for which `reserve` made).
-    private func writeText(_ string: String) {
-        var string = string
-        string.withUTF8 { utf8 in
-            write(UInt32(utf8.count))
-            if let base = utf8.baseAddress { (bytes + used).copyMemory(from: base, byteCount: utf8.count) }
-            used += utf8.count
+    /// A length, then the UTF-8 bytes (at most `maxCopiedText`, room for which `start` made).
+    @inline(__always)
+    private static func putText(_ string: String, _ at: inout UnsafeMutableRawPointer) {
+        func put(_ utf8: UnsafeBufferPointer<UInt8>) {
+            StagedEvents.put(UInt32(utf8.count), &at)
+            if utf8.count <= 16 {
+                // A short text (most are) byte by byte: cheaper than a call to memcpy.
+                for i in 0..<utf8.count { at.storeBytes(of: utf8[i], toByteOffset: i, as: UInt8.self) }
+            } else if let base = utf8.baseAddress {
+                at.copyMemory(from: base, byteCount: utf8.count)
+            }
+            at += utf8.count
+        }
+        // Without a copy of the string (and its retain) where its bytes can be read in place.
+        if string.utf8.withContiguousStorageIfAvailable(put) == nil {
+            var string = string
+            string.withUTF8(put)
         }
     }
 

@@ -12,8 +12,8 @@ struct BrokerBench {
     func run() throws -> BenchReport {
         let stream = try BrokerBenchmark.stream(url: url, events: events)
         let loadBefore = loadAverage()
-        let engine = try BrokerBenchmark.engineCost(url: url, messages: stretch, runs: 9, recording: false, warmUp: 2 * stretch / 3)
-        let recorded = try BrokerBenchmark.engineCost(url: url, messages: stretch, runs: 9, recording: true, warmUp: 2 * stretch / 3)
+        let engine = try BrokerBenchmark.engineCost(url: url, messages: stretch, runs: 9, recording: false)
+        let recorded = try BrokerBenchmark.engineCost(url: url, messages: stretch, runs: 9, recording: true)
         let load = (loadBefore + loadAverage()) / 2
 
         // Four in-process workers, each on its own connection and thread, answering with a 100 ms model.

@@ -29,9 +29,10 @@ public enum EngineBenchmark {
     }
 
     /// Counts events and nothing else, so the engine is what is measured.
-    final class CountingSink: EventSink {
-        var events = 0
-        func receive(_ event: Event) { events &+= 1 }
+    public final class CountingSink: EventSink {
+        public var events = 0
+        public init() {}
+        public func receive(_ event: Event) { events &+= 1 }
     }
 
     /// - Parameters:
@@ -51,6 +52,13 @@ public enum EngineBenchmark {
     public final class Loop {
         let engine: Engine
         let relay: Relay
+
+        /// Where the engine's events go; set between stretches (as a run's fanout, not through a switch
+        /// that every event would pass).
+        public var sink: any EventSink {
+            get { engine.sink }
+            set { engine.sink = newValue }
+        }
 
         /// - Parameter budget: messages the agents pass on in all (nil: as many as asked for).
         public init(agents: Int = 64, inFlight: Int = 4096, budget: Int? = nil, sink: any EventSink) {
