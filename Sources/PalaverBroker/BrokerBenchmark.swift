@@ -34,6 +34,7 @@ public enum BrokerBenchmark {
         done.wait()
         let seconds = MonotonicSeconds.now() - start
         publisher.finish()
+        deleteStream(url: url, run: run)
         if let readError { throw readError }
         return StreamResult(events: lines - 1, seconds: seconds)
     }
@@ -84,8 +85,9 @@ public enum BrokerBenchmark {
         var messagesWithout = 0, messagesWith = 0
         let path = NSTemporaryDirectory() + "palaver-bench-engine-\(getpid()).jsonl"
         defer { unlink(path) }
-        let publisher = try EventStreamPublisher(url: url, run: "bench-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))",
-                                                 header: SessionHeader(), scenario: "bench", report: { _ in })
+        let run = "bench-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let publisher = try EventStreamPublisher(url: url, run: run, header: SessionHeader(), scenario: "bench", report: { _ in })
+        defer { deleteStream(url: url, run: run) }
         let file = recording ? try SessionWriter(path: path) : nil
         // Through a run's fanout on both sides, which always holds a sink (the session file, or else the
         // screen or printer, here a counter): the figure is what the publisher adds to it. Without a file,
@@ -153,6 +155,16 @@ public enum BrokerBenchmark {
                           threadSlowdownPercent: median(threadSlowdowns), wallSlowdownPercent: median(wallSlowdowns),
                           messagesWithout: messagesWithout, messagesWith: messagesWith,
                           threadSlowdowns: threadSlowdowns, wallSlowdowns: wallSlowdowns)
+    }
+
+    /// Deletes a benchmark's stream once it is read: a run of `bench broker` publishes a gigabyte or more,
+    /// which a broker would otherwise keep on its disk for good.
+    static func deleteStream(url: BrokerURL, run: String) {
+        #if Broker
+        guard let connection = try? AMQPConnection(url: url) else { return }
+        try? connection.deleteQueue(BrokerNames.events(run))
+        connection.close()
+        #endif
     }
 
     // The two sides' stretches by name, so an instruction count (`valgrind --tool=callgrind
