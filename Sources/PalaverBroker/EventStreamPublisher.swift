@@ -44,7 +44,12 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     private var sleeping = false
     /// The engine thread's buffer in the making (touched by that thread only, so without the lock,
     /// and without the run-time exclusivity check a class's property costs on every event).
-    @exclusivity(unchecked) private var staged = StagedEvents(capacity: EventStreamPublisher.batchEvents)
+    @exclusivity(unchecked) private var staged: StagedEvents {
+        didSet { stagedRef = Unmanaged.passUnretained(staged) }
+    }
+    /// The same buffer, unretained: `staged` keeps it alive, and calling through this takes no retain and
+    /// release per event.
+    @exclusivity(unchecked) private var stagedRef: Unmanaged<StagedEvents>
     private var ended = false
     private var finished = false
     private var published = 0
@@ -69,6 +74,9 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     public init(url: BrokerURL, run: String, header: SessionHeader, scenario: String,
                 report: @escaping @Sendable (BrokerStatus) -> Void) throws {
         self.run = run
+        let buffer = StagedEvents(capacity: EventStreamPublisher.batchEvents)
+        staged = buffer
+        stagedRef = Unmanaged.passUnretained(buffer)
         #if Broker
         let first = try AMQPConnection(url: url)
         try EventStreamPublisher.declare(on: first, run: run)
@@ -99,9 +107,10 @@ public final class EventStreamPublisher: EventSink, EncodedLinesSink, @unchecked
     /// Called on the engine's thread only: the event joins the buffer in the making, handed over at the
     /// step's end, when the engine waits, every `batchEvents` events, and at the session's end.
     public func receive(_ event: Event) {
-        if staged.append(event) {
+        let (ends, count) = stagedRef._withUnsafeGuaranteedRef { ($0.append(event), $0.count) }
+        if ends {
             handOver(last: true)
-        } else if staged.count >= EventStreamPublisher.batchEvents {
+        } else if count >= EventStreamPublisher.batchEvents {
             handOver(last: false)
         }
     }

@@ -267,13 +267,24 @@ final class StagedEvents {
     private static func putText(_ string: String, _ at: inout UnsafeMutableRawPointer) {
         func put(_ utf8: UnsafeBufferPointer<UInt8>) {
             StagedEvents.put(UInt32(utf8.count), &at)
-            if utf8.count <= 16 {
-                // A short text (most are) byte by byte: cheaper than a call to memcpy.
-                for i in 0..<utf8.count { at.storeBytes(of: utf8[i], toByteOffset: i, as: UInt8.self) }
-            } else if let base = utf8.baseAddress {
-                at.copyMemory(from: base, byteCount: utf8.count)
+            let n = utf8.count
+            if let base = utf8.baseAddress, n > 0 {
+                let from = UnsafeRawPointer(base)
+                // A short text (most are) as two overlapping words, each read within the text: cheaper than a
+                // call to memcpy or a loop.
+                if n >= 8 && n <= 16 {
+                    at.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    at.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+                } else if n >= 4 && n < 8 {
+                    at.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                    at.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+                } else if n < 4 {
+                    for i in 0..<n { at.storeBytes(of: base[i], toByteOffset: i, as: UInt8.self) }
+                } else {
+                    at.copyMemory(from: from, byteCount: n)
+                }
             }
-            at += utf8.count
+            at += n
         }
         // Without a copy of the string (and its retain) where its bytes can be read in place.
         if string.utf8.withContiguousStorageIfAvailable(put) == nil {

@@ -127,4 +127,20 @@ import PalaverEngine
             #expect(Self.replayed(staged) == sent)
         }
     }
+
+    /// Short texts are copied as overlapping words: every length, in both message and token form, comes back
+    /// byte for byte (an off-by-one would drop or repeat a byte at one length only).
+    @Test func textsOfEveryShortLengthComeBackExactly() {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ")
+        var sent: [Event] = []
+        for length in 0...40 {
+            let text = String(alphabet[0..<length])
+            let message = Message(id: length, step: 1, time: 1, sender: .user, recipients: .all, kind: .chat, text: text)
+            sent.append(Event(step: 1, time: 1, .messageSent(message)))
+            sent.append(Event(step: 1, time: 1, .tokenDelta(agent: AgentID(2), text: text + "é")))
+        }
+        let staged = StagedEvents()
+        for event in sent { staged.append(event) }
+        #expect(Self.replayed(staged) == sent)
+    }
 }
