@@ -41,34 +41,39 @@ public enum BrokerBenchmark {
 
     /// The engine benchmark's step loop without and with a stream publisher as a second sink, run interleaved.
     public struct EngineCost: Sendable {
-        /// Medians over the runs: messages per wall-clock second.
-        public var wallWithout: Double
-        public var wallWith: Double
-        /// Medians over the runs: processor time of the engine's own thread per message routed, in nanoseconds.
-        public var threadNanosWithout: Double
-        public var threadNanosWith: Double
+        /// One side's stretches, in the order run, and their medians.
+        public struct Side: Sendable {
+            public var stretches: [EngineBenchmark.Result] = []
+            /// Messages per wall-clock second.
+            public var wall: Double { median(stretches.map(\.messagesPerSecond)) }
+            /// Processor time of the engine's own thread per message routed, in nanoseconds.
+            public var threadNanos: Double { median(stretches.map(\.threadNanosPerMessage)) }
+            /// The engine thread's page faults per 1,000 messages, and its kernel time per message in nanoseconds
+            /// (part of `threadNanos`): memory the loop touches for the first time shows here.
+            public var faultsPerThousand: Double { median(stretches.map(\.faultsPerThousandMessages)) }
+            public var systemNanos: Double { median(stretches.map(\.systemNanosPerMessage)) }
+            /// Messages routed in all the stretches (whole steps, so a little over the count asked for): to turn
+            /// an instruction count of this side's stretches into instructions per message.
+            public var messages: Int { stretches.reduce(0) { $0 + $1.messages } }
+        }
+
+        public var alone = Side()
+        public var withPublisher = Side()
         /// Median processor time of the publisher's thread per message routed (encoding, publishing), in nanoseconds.
-        public var publisherNanos: Double
-        /// Medians: the engine thread's page faults per 1,000 messages, and its kernel time per message in
-        /// nanoseconds (part of `threadNanos…`): memory the loop touches for the first time shows here.
-        public var faultsPerThousandWithout = 0.0
-        public var faultsPerThousandWith = 0.0
-        public var systemNanosWithout = 0.0
-        public var systemNanosWith = 0.0
-        /// How much longer the engine's thread works per message with the publisher: the cost on the step
-        /// loop itself. The median over the pairs of stretches, each pair compared on its own (so drift on a
-        /// busy machine between pairs cancels out).
-        public var threadSlowdownPercent = 0.0
+        public var publisherNanos = 0.0
+        /// How much longer the engine's thread works per message with the publisher, each pair of stretches
+        /// compared on its own (so drift on a busy machine between pairs cancels out), in the order run.
+        public var threadSlowdowns: [Double] {
+            zip(withPublisher.stretches, alone.stretches).map { ($0.threadNanosPerMessage / $1.threadNanosPerMessage - 1) * 100 }
+        }
         /// How much lower the wall-clock rate is, by the same pairs: the thread's own cost plus the time the
         /// publisher's thread and the broker take the cores away from it (2 cores here, shared with the broker).
-        public var wallSlowdownPercent = 0.0
-        /// Messages routed in all the stretches of each side (whole steps, so a little over the count asked
-        /// for): to turn an instruction count of each side's stretches into instructions per message.
-        public var messagesWithout = 0
-        public var messagesWith = 0
-        /// Each pair's figures, in the order run.
-        public var threadSlowdowns: [Double] = []
-        public var wallSlowdowns: [Double] = []
+        public var wallSlowdowns: [Double] {
+            zip(withPublisher.stretches, alone.stretches).map { (1 - $0.messagesPerSecond / $1.messagesPerSecond) * 100 }
+        }
+        /// The cost on the step loop itself: the pairs' median.
+        public var threadSlowdownPercent: Double { median(threadSlowdowns) }
+        public var wallSlowdownPercent: Double { median(wallSlowdowns) }
     }
 
     /// - Parameter recording: as `run` by default: the engine also records a session file (to a temporary
@@ -79,10 +84,8 @@ public enum BrokerBenchmark {
     /// the same memory in its steady state. After a stretch with the publisher, the next waits until every
     /// event it handed over is confirmed, so the publisher's thread is idle again for a stretch without.
     public static func engineCost(url: BrokerURL, messages: Int, runs: Int, recording: Bool, warmUp: Int = 200_000) throws -> EngineCost {
-        var wallWithout: [Double] = [], wallWith: [Double] = []
-        var cpuWithout: [Double] = [], cpuWith: [Double] = [], publisherCPU: [Double] = []
-        var faultsWithout: [Double] = [], faultsWith: [Double] = [], systemWithout: [Double] = [], systemWith: [Double] = []
-        var messagesWithout = 0, messagesWith = 0
+        var cost = EngineCost()
+        var publisherNanos: [Double] = []
         let path = NSTemporaryDirectory() + "palaver-bench-engine-\(getpid()).jsonl"
         defer { unlink(path) }
         let run = "bench-engine-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -93,12 +96,12 @@ public enum BrokerBenchmark {
         // screen or printer, here a counter): the figure is what the publisher adds to it. Without a file,
         // the stretches with the publisher have it in the fanout too.
         let first: any EventSink = file ?? EngineBenchmark.CountingSink()
-        let alone = EventFanout([first])
-        let withPublisher = file == nil ? EventFanout([first, publisher]) : alone
+        let fanoutAlone = EventFanout([first])
+        let fanoutWithPublisher = file == nil ? EventFanout([first, publisher]) : fanoutAlone
         // The publisher follows the run from its start, as in `run`: it learns the agents' names from the
         // session's first event.
         file?.linesSink = publisher
-        let loop = EngineBenchmark.Loop(sink: withPublisher)
+        let loop = EngineBenchmark.Loop(sink: fanoutWithPublisher)
         func publishing(_ on: Bool) {
             if let file {
                 // What the writer holds goes with the stretch it was written in.
@@ -107,7 +110,7 @@ public enum BrokerBenchmark {
             } else if !on {
                 publisher.idle()
             }
-            loop.sink = on ? withPublisher : alone
+            loop.sink = on ? fanoutWithPublisher : fanoutAlone
         }
         for on in [true, false] {
             publishing(on)
@@ -120,20 +123,11 @@ public enum BrokerBenchmark {
                 let publisherBefore = publisher.publisherThreadCPUSeconds
                 let result = on ? stretchWithPublisher(loop, messages, switching: publishing) : stretchWithout(loop, messages)
                 publisher.waitUntilConfirmed(timeout: 300)
-                let perMessage = { (seconds: Double) in seconds / Double(result.messages) * 1e9 }
                 if on {
-                    messagesWith += result.messages
-                    wallWith.append(result.messagesPerSecond)
-                    cpuWith.append(perMessage(result.threadCPUSeconds))
-                    faultsWith.append(Double(result.threadFaults) / Double(result.messages) * 1000)
-                    systemWith.append(perMessage(result.threadSystemSeconds))
-                    publisherCPU.append(perMessage(publisher.publisherThreadCPUSeconds - publisherBefore))
+                    cost.withPublisher.stretches.append(result)
+                    publisherNanos.append((publisher.publisherThreadCPUSeconds - publisherBefore) / Double(result.messages) * 1e9)
                 } else {
-                    messagesWithout += result.messages
-                    wallWithout.append(result.messagesPerSecond)
-                    cpuWithout.append(perMessage(result.threadCPUSeconds))
-                    faultsWithout.append(Double(result.threadFaults) / Double(result.messages) * 1000)
-                    systemWithout.append(perMessage(result.threadSystemSeconds))
+                    cost.alone.stretches.append(result)
                 }
             }
         }
@@ -146,15 +140,8 @@ public enum BrokerBenchmark {
             publisher.receive(end)
         }
         publisher.finish(timeout: 300)
-        let threadSlowdowns = zip(cpuWith, cpuWithout).map { ($0 / $1 - 1) * 100 }
-        let wallSlowdowns = zip(wallWith, wallWithout).map { (1 - $0 / $1) * 100 }
-        return EngineCost(wallWithout: median(wallWithout), wallWith: median(wallWith),
-                          threadNanosWithout: median(cpuWithout), threadNanosWith: median(cpuWith), publisherNanos: median(publisherCPU),
-                          faultsPerThousandWithout: median(faultsWithout), faultsPerThousandWith: median(faultsWith),
-                          systemNanosWithout: median(systemWithout), systemNanosWith: median(systemWith),
-                          threadSlowdownPercent: median(threadSlowdowns), wallSlowdownPercent: median(wallSlowdowns),
-                          messagesWithout: messagesWithout, messagesWith: messagesWith,
-                          threadSlowdowns: threadSlowdowns, wallSlowdowns: wallSlowdowns)
+        cost.publisherNanos = median(publisherNanos)
+        return cost
     }
 
     /// Deletes a benchmark's stream once it is read: a run of `bench broker` publishes a gigabyte or more,

@@ -10,6 +10,9 @@ public enum EngineBenchmark {
         public var threadFaults = 0
         public var threadSystemSeconds = 0.0
         public var messagesPerSecond: Double { Double(messages) / seconds }
+        public var threadNanosPerMessage: Double { threadCPUSeconds / Double(messages) * 1e9 }
+        public var systemNanosPerMessage: Double { threadSystemSeconds / Double(messages) * 1e9 }
+        public var faultsPerThousandMessages: Double { Double(threadFaults) / Double(messages) * 1000 }
     }
 
     /// Passes every delivered message on to the next agent in the ring, until
@@ -35,16 +38,8 @@ public enum EngineBenchmark {
         public func receive(_ event: Event) { events &+= 1 }
     }
 
-    /// - Parameters:
-    ///   - also: a sink that gets every event too (what it costs the engine is then measured with it).
-    ///   - throughFanout: the events go through an `EventFanout`, as in `run` (where the engine's sink is
-    ///     always one), even with no second sink: then what a second sink adds is measured alone.
-    public static func run(agents: Int = 64, inFlight: Int = 4096, messages target: Int = 5_000_000,
-                           also: (any EventSink)? = nil, throughFanout: Bool = false) -> Result {
-        let sink = CountingSink()
-        let loop = Loop(agents: agents, inFlight: inFlight, budget: target,
-                        sink: also != nil || throughFanout ? EventFanout([sink] + [also].compactMap { $0 }) : sink)
-        return loop.route(target)
+    public static func run(agents: Int = 64, inFlight: Int = 4096, messages target: Int = 5_000_000) -> Result {
+        Loop(agents: agents, inFlight: inFlight, budget: target, sink: CountingSink()).route(target)
     }
 
     /// One engine routing messages around the ring, measured a stretch at a time: stretches measured

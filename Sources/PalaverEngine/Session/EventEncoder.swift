@@ -44,8 +44,8 @@ public struct EventEncoder {
 
     /// An agent's id as a string value.
     private mutating func writeName(_ agent: AgentID) {
-        if agent.index >= 0 && agent.index < quotedAgentIDs.count {
-            writer.string(encoded: quotedAgentIDs[agent.index])
+        if let quoted = quotedName(agent) {
+            writer.string(encoded: quoted)
         } else {
             writer.string(name(agent))
         }
